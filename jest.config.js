@@ -1,0 +1,21 @@
+/** Tests run through SWC (no type check: `npm run typecheck` does that). */
+const swc = ['@swc/jest', {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+}];
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@app/domain$': '<rootDir>/libs/domain/src',
+    '^@app/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@app/event-store$': '<rootDir>/libs/event-store/src',
+    '^@app/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+  },
+  testTimeout: 60000,
+};
