@@ -1,0 +1,89 @@
+import { Fen, ZERO, add, fen, formatYuan, sub } from '../shared/money';
+import { BusinessDate } from '../shared/dates';
+import { Decider, DomainEvent } from '../shared/decider';
+import { broken, ensure, invalid, unreachable } from '../shared/errors';
+
+/**
+ * A centre's guarantee fund (担保基金): its cash balance and the guarantees it stands behind.
+ * Exposure is reserved here before a guarantee is issued, so that guarantees outstanding stay within
+ * leverage × balance whatever the concurrency; it is released when the loan closes. A guarantee counts
+ * at its full amount until then: conservative, and the same figure in every ledger.
+ */
+export const FUND_SOURCES = ['province_finance', 'city_finance', 'county_finance', 'central_reward', 'deposit_interest'] as const;
+export type FundSource = (typeof FUND_SOURCES)[number];
+export type ExposureReleaseReason = 'settled' | 'rejected' | 'not_issued';
+
+export type FundEvent =
+  | DomainEvent<'GuaranteeFundContributed', { fundId: string; source: FundSource; amount: Fen; reference: string; contributedOn: BusinessDate }>
+  | DomainEvent<'FundExposureReserved', { fundId: string; loanId: string; amount: Fen; reservedOn: BusinessDate }>
+  | DomainEvent<'FundExposureReleased', { fundId: string; loanId: string; amount: Fen; reason: ExposureReleaseReason; releasedOn: BusinessDate }>
+  | DomainEvent<'FundCompensationCharged', { fundId: string; loanId: string; amount: Fen; exposureReleased: Fen; chargedOn: BusinessDate }>
+  | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>;
+
+export type FundCommand =
+  | { type: 'ContributeToFund'; fundId: string; source: FundSource; amount: Fen; reference: string }
+  | { type: 'ReserveExposure'; fundId: string; loanId: string; amount: Fen }
+  | { type: 'ReleaseExposure'; fundId: string; loanId: string; reason: ExposureReleaseReason }
+  | { type: 'ChargeCompensation'; fundId: string; loanId: string; amount: Fen }
+  | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen };
+
+/**
+ * A busy fund has tens of thousands of guarantees, so evolve updates these maps in place instead of copying
+ * them per event: the fold owns its state, and nothing keeps an earlier state of a fund.
+ */
+export interface FundState { balance: Fen; exposure: Fen; reservations: Map<string, Fen>; compensated: Map<string, Fen> }
+
+export const fundStream = (fundId: string) => `fund-${fundId}`;
+
+export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
+  initialState: () => ({ balance: ZERO, exposure: ZERO, reservations: new Map(), compensated: new Map() }),
+  decide(c, s, ctx) {
+    const on = ctx.businessDate;
+    const fundId = c.fundId;
+    switch (c.type) {
+      case 'ContributeToFund':
+        ensure(c.amount > 0, () => invalid('FUND.AMOUNT_NOT_POSITIVE', 'A contribution must be more than zero.'));
+        return [{ type: 'GuaranteeFundContributed', data: { fundId, source: c.source, amount: c.amount, reference: c.reference, contributedOn: on } }];
+      case 'ReserveExposure': {
+        if (s.reservations.has(c.loanId)) return [];
+        const limit = fen(s.balance * ctx.policy.leverageMultiple);
+        const after = add(s.exposure, c.amount);
+        ensure(after <= limit, () => broken('FUND.LEVERAGE_EXCEEDED',
+          `The fund's guarantees would reach ${formatYuan(after)}, more than ${ctx.policy.leverageMultiple} times its balance of ${formatYuan(s.balance)}.`,
+          { exposure: s.exposure, balance: s.balance, requested: c.amount }));
+        return [{ type: 'FundExposureReserved', data: { fundId, loanId: c.loanId, amount: c.amount, reservedOn: on } }];
+      }
+      case 'ReleaseExposure': {
+        const amount = s.reservations.get(c.loanId);
+        if (amount === undefined) return [];
+        return [{ type: 'FundExposureReleased', data: { fundId, loanId: c.loanId, amount, reason: c.reason, releasedOn: on } }];
+      }
+      case 'ChargeCompensation':
+        if (s.compensated.has(c.loanId)) return [];
+        ensure(c.amount <= s.balance, () => broken('FUND.INSUFFICIENT_BALANCE',
+          `The fund holds ${formatYuan(s.balance)}, not enough to pay ${formatYuan(c.amount)} in compensation.`));
+        return [{ type: 'FundCompensationCharged', data: { fundId, loanId: c.loanId, amount: c.amount, exposureReleased: s.reservations.get(c.loanId) ?? ZERO, chargedOn: on } }];
+      case 'CreditRecovery':
+        return [{ type: 'FundRecoveryCredited', data: { fundId, loanId: c.loanId, amount: c.amount, creditedOn: on } }];
+      default: return unreachable(c);
+    }
+  },
+  evolve(s, e) {
+    switch (e.type) {
+      case 'GuaranteeFundContributed': return { ...s, balance: add(s.balance, e.data.amount) };
+      case 'FundExposureReserved':
+        s.reservations.set(e.data.loanId, e.data.amount);
+        return { ...s, exposure: add(s.exposure, e.data.amount) };
+      case 'FundExposureReleased':
+        s.reservations.delete(e.data.loanId);
+        return { ...s, exposure: sub(s.exposure, e.data.amount) };
+      case 'FundCompensationCharged':
+        s.reservations.delete(e.data.loanId);
+        s.compensated.set(e.data.loanId, e.data.amount);
+        return { ...s, balance: sub(s.balance, e.data.amount), exposure: sub(s.exposure, e.data.exposureReleased) };
+      case 'FundRecoveryCredited': return { ...s, balance: add(s.balance, e.data.amount) };
+      default: return unreachable(e);
+    }
+  },
+};
+

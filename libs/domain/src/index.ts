@@ -1,0 +1,15 @@
+export * from './shared/money';
+export * from './shared/dates';
+export * from './shared/errors';
+export * from './shared/decider';
+export * from './shared/id-number';
+export * from './policy/policy';
+export { JIANGXI_POLICIES } from './policy/jiangxi';
+export * from './reference/reference';
+export { JIANGXI_REFERENCE } from './reference/jiangxi';
+export * from './loan';
+export * from './borrower/borrower';
+export * from './fund/fund';
+export * from './subsidy/subsidy';
+export * from './target/target';
+export * from './events';

@@ -1,0 +1,14 @@
+import { Decider } from '../shared/decider';
+import { LoanCommand } from './loan.commands';
+import { decideLoan } from './loan.decide';
+import { LoanEvent } from './loan.events';
+import { LoanState, evolveLoan, initialLoanState } from './loan.state';
+
+export * from './loan.events';
+export * from './loan.commands';
+export * from './loan.state';
+export { overdueOn, type LoanAccount } from './loan.account';
+export { repaymentPlan } from './loan.plan';
+
+export const loanStream = (loanId: string) => `loan-${loanId}`;
+export const loanDecider: Decider<LoanCommand, LoanEvent, LoanState> = { initialState: initialLoanState, decide: decideLoan, evolve: evolveLoan };

@@ -1,0 +1,109 @@
+import { BasisPoints, Fen, ZERO, add, fen, interestOn, min, sub } from '../shared/money';
+import { BusinessDate, addDays, daysBetween, settlementDatesBetween } from '../shared/dates';
+import { Instalment } from './loan.events';
+
+/** Something owed on a date, and how much of it has been paid. */
+export interface Due { dueDate: BusinessDate; amount: Fen; paid: Fen }
+
+/**
+ * A disbursed loan's account: principal instalments, interest crystallised at each settlement, and interest
+ * accruing since the last one. Interest accrues daily on the outstanding principal (annual rate / 360) for
+ * every day from disbursement up to, not including, the repayment day; the quarterly settlement on the 20th
+ * covers the 20th itself. Each settlement and each repayment rounds the accrued interest half-up to the fen.
+ */
+export interface LoanAccount {
+  rate: BasisPoints;
+  maturity: BusinessDate;
+  outstanding: Fen;
+  /** Interest has been accrued for every day before this one. */
+  accruedFrom: BusinessDate;
+  /** Σ principal × days accrued and not yet crystallised. */
+  fenDays: number;
+  principalDues: Due[];
+  interestDues: Due[];
+}
+
+export function openAccount(amount: Fen, rate: BasisPoints, disbursedOn: BusinessDate, maturity: BusinessDate, plan: Instalment[]): LoanAccount {
+  return {
+    rate, maturity, outstanding: amount, accruedFrom: disbursedOn, fenDays: 0,
+    principalDues: plan.map((i) => ({ dueDate: i.dueDate, amount: i.principal, paid: ZERO })),
+    interestDues: [],
+  };
+}
+
+function accrueTo(a: LoanAccount, to: BusinessDate): LoanAccount {
+  const days = daysBetween(a.accruedFrom, to);
+  if (days <= 0) return a;
+  return { ...a, fenDays: a.fenDays + a.outstanding * days, accruedFrom: to };
+}
+
+function crystallise(a: LoanAccount, dueDate: BusinessDate): LoanAccount {
+  const amount = interestOn(a.fenDays, a.rate);
+  if (amount === 0) return { ...a, fenDays: 0 };
+  return { ...a, fenDays: 0, interestDues: [...a.interestDues, { dueDate, amount, paid: ZERO }] };
+}
+
+/** The next settlement day (a quarterly 20th or the maturity) on or after a date. */
+export function nextSettlement(a: LoanAccount, from: BusinessDate): BusinessDate {
+  const [quarterly] = settlementDatesBetween(from, addDays(from, 100));
+  return a.maturity >= from && a.maturity < quarterly ? a.maturity : quarterly;
+}
+
+/** Brings the account to the start of `to`: every settlement before that day crystallised. */
+export function advance(account: LoanAccount, to: BusinessDate): LoanAccount {
+  let a = account;
+  if (to <= a.accruedFrom) return a;
+  const points: Array<{ dueDate: BusinessDate; cut: BusinessDate }> = settlementDatesBetween(a.accruedFrom, addDays(to, -1))
+    .map((s) => ({ dueDate: s, cut: addDays(s, 1) }));
+  if (a.maturity >= a.accruedFrom && a.maturity <= to) points.push({ dueDate: a.maturity, cut: a.maturity });
+  points.sort((x, y) => (x.cut < y.cut ? -1 : x.cut > y.cut ? 1 : 0));
+  for (const p of points) a = crystallise(accrueTo(a, p.cut), p.dueDate);
+  return accrueTo(a, to);
+}
+
+/** Pays dues oldest first; returns the dues after payment and what was left over. */
+function payOldestFirst(dues: Due[], amount: Fen): { dues: Due[]; left: Fen } {
+  let left = amount;
+  const out = dues.map((d) => {
+    const pay = min(sub(d.amount, d.paid), left);
+    left = sub(left, pay);
+    return pay > 0 ? { ...d, paid: add(d.paid, pay) } : d;
+  });
+  return { dues: out, left };
+}
+
+/** Interest owed on a day: everything crystallised and unpaid, with accrual up to that day settled now. */
+export function settleAccrualOn(account: LoanAccount, on: BusinessDate): LoanAccount {
+  return crystallise(advance(account, on), nextSettlement(account, on));
+}
+
+export const unpaid = (dues: Due[]): Fen => fen(dues.reduce((s, d) => s + d.amount - d.paid, 0));
+
+/** Applies a repayment made on a day (after `settleAccrualOn`): principal to the oldest instalments. */
+export function applyRepayment(account: LoanAccount, principal: Fen, interest: Fen): LoanAccount {
+  const p = payOldestFirst(account.principalDues, principal);
+  const i = payOldestFirst(account.interestDues, interest);
+  return { ...account, outstanding: sub(account.outstanding, principal), principalDues: p.dues, interestDues: i.dues };
+}
+
+export interface OverduePosition { principal: Fen; interest: Fen; since?: BusinessDate }
+
+/** What fell due before `on` and is unpaid. */
+export function overdueOn(account: LoanAccount, on: BusinessDate): OverduePosition {
+  const a = advance(account, on);
+  const late = (dues: Due[]) => dues.filter((d) => d.dueDate < on && d.paid < d.amount);
+  const principal = late(a.principalDues);
+  const interest = late(a.interestDues);
+  const dates = [...principal, ...interest].map((d) => d.dueDate).sort();
+  return { principal: unpaid(principal), interest: unpaid(interest), since: dates[0] };
+}
+
+/** All unpaid principal falls due on the new maturity; instalments already due keep their dates. */
+export function extendTo(account: LoanAccount, newMaturity: BusinessDate): LoanAccount {
+  const oldMaturity = account.maturity;
+  const kept = account.principalDues.filter((d) => d.dueDate < oldMaturity);
+  const moved = account.principalDues.filter((d) => d.dueDate >= oldMaturity);
+  const amount = fen(moved.reduce((s, d) => s + d.amount, 0));
+  const paid = fen(moved.reduce((s, d) => s + d.paid, 0));
+  return { ...account, maturity: newMaturity, principalDues: [...kept, { dueDate: newMaturity, amount, paid }] };
+}

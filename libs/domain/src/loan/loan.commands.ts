@@ -1,0 +1,27 @@
+import { BasisPoints, Fen } from '../shared/money';
+import { BusinessDate } from '../shared/dates';
+import { LoanApplication, RecoverySource, RepaymentMethod } from './loan.events';
+import { LoanStatus } from './loan.state';
+
+/** What the command handler reads from the first loan's stream for a second-support decision. */
+export interface PreviousLoanFacts {
+  loanId: string;
+  exists: boolean;
+  borrowerId?: string;
+  status?: LoanStatus;
+  everOverdue?: boolean;
+  projectName?: string;
+}
+
+export type LoanCommand =
+  | { type: 'ApplyForLoan'; data: Omit<LoanApplication, 'appliedOn' | 'cityCode' | 'bankCode'>; previousLoan?: PreviousLoanFacts }
+  | { type: 'RejectLoanApplication'; data: { reasonCode: string; note?: string } }
+  | { type: 'GrantSecondSupport'; data: { jobsCreated: number }; previousLoan: PreviousLoanFacts }
+  | { type: 'IssueGuarantee'; data: { guaranteedAmount: Fen; feeRate: BasisPoints; feePaidBy: 'finance' | 'borrower' } }
+  | { type: 'DisburseLoan'; data: { amount: Fen; contractRate: BasisPoints; repaymentMethod: RepaymentMethod; bankContractNo: string; borrowerFees: Fen } }
+  | { type: 'RecordRepayment'; data: { principal: Fen; interest: Fen; borrowerFees: Fen } }
+  | { type: 'MarkOverdue' }
+  | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }
+  | { type: 'PayCompensation' }
+  | { type: 'CollectRecovery'; data: { amount: Fen; source: RecoverySource } }
+  | { type: 'WriteOffLoan'; data: { approvalRef: string } };
