@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import {
+  AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent,
+  SubscribeToAllOptions, Subscription, WrongExpectedVersionError,
+} from '../store.port';
+import { PollingSubscription } from './polling-subscription';
+
+interface Row { position: number; stream: string; revision: number; id: string; type: string; data: string; metadata: string; created: number }
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:' for tests. */
+  path: string;
+  /** How often an idle subscription looks for events appended by another process. */
+  pollIntervalMs?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream   TEXT    NOT NULL,
+  revision INTEGER NOT NULL,
+  id       TEXT    NOT NULL,
+  type     TEXT    NOT NULL,
+  data     TEXT    NOT NULL,
+  metadata TEXT    NOT NULL,
+  created  INTEGER NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE INDEX IF NOT EXISTS events_by_id ON events (id);`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
+ * survives power loss. Appends run in BEGIN IMMEDIATE transactions, which also serialise writers from
+ * other processes sharing the file.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<() => void>();
+  private readonly pollIntervalMs: number;
+  private readonly q: ReturnType<typeof prepare>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.db = new Database(options.path);
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    if (options.path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+    this.q = prepare(this.db);
+  }
+
+  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const result = this.appendNow(streamName, events, options.expectedRevision);
+    for (const wake of this.listeners) wake();
+    return result;
+  }
+
+  private appendNow(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    return this.db.transaction((): AppendResult => {
+      const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
+      const current = head ? BigInt(head.revision) : undefined;
+      const replay = events.length ? this.idempotentReplay(stream, events, expected, current) : undefined;
+      if (replay) return replay;
+      if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+      let revision = current ?? -1n;
+      let position = head ? BigInt(head.position) : 0n;
+      const created = Date.now();
+      for (const e of events) {
+        revision += 1n;
+        const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {}), created);
+        position = BigInt(info.lastInsertRowid);
+      }
+      return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    }).immediate();
+  }
+
+  /** The same event ids already at the expected place: success, and nothing written (EventStoreDB's idempotency). */
+  private idempotentReplay(stream: string, events: NewEvent[], expected: ExpectedRevision, current: bigint | undefined): AppendResult | undefined {
+    const first = this.q.revisionOfId.get(stream, events[0].id) as { revision: number } | undefined;
+    if (!first) return undefined;
+    const at = BigInt(first.revision);
+    const placeOk = expected === 'any' || expected === 'stream_exists' || (expected === 'no_stream' ? at === 0n : at === expected + 1n);
+    const rows = this.q.range.all(stream, first.revision, first.revision + events.length - 1) as Row[];
+    const same = rows.length === events.length && rows.every((r, i) => r.id === events[i].id);
+    if (!placeOk || !same) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+    const last = rows[rows.length - 1];
+    return { nextExpectedRevision: BigInt(last.revision), position: { commit: BigInt(last.position), prepare: BigInt(last.position) } };
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+    const limit = options.maxCount ?? -1;
+    const rev = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
+    const rows = (backwards ? this.q.streamBackward : this.q.streamForward).all(streamName, rev, limit) as Row[];
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllSync(options).map(toRecorded);
+  }
+
+  private readAllSync(options: ReadAllOptions): Row[] {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    const pos = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from.commit);
+    return (backwards ? this.q.allBackward : this.q.allForward).all(pos, options.maxCount ?? -1) as Row[];
+  }
+
+  /** Events strictly after a position, for subscriptions. */
+  readAfter(position: Position | 'start', maxCount: number): RecordedEvent[] {
+    const after = position === 'start' ? 0 : Number(position.commit) + 1;
+    return (this.q.allForward.all(after, maxCount) as Row[]).map(toRecorded);
+  }
+
+  headPosition(): Position {
+    const row = this.q.maxPosition.get() as { position: number | null };
+    const p = BigInt(row.position ?? 0);
+    return { commit: p, prepare: p };
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    const from = options.fromPosition === 'end' ? this.headPosition() : options.fromPosition ?? 'start';
+    return new PollingSubscription(this, from, options.filter, this.pollIntervalMs);
+  }
+
+  /** Registers a callback run after every append in this process; returns its removal. */
+  onAppend(wake: () => void): () => void {
+    this.listeners.add(wake);
+    return () => this.listeners.delete(wake);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function satisfies(expected: ExpectedRevision, current: bigint | undefined): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === undefined;
+  if (expected === 'stream_exists') return current !== undefined;
+  return current === expected;
+}
+
+function toRecorded(r: Row): RecordedEvent {
+  const p = BigInt(r.position);
+  return {
+    streamName: r.stream, revision: BigInt(r.revision), id: r.id, type: r.type,
+    data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), position: { commit: p, prepare: p }, created: new Date(r.created),
+  };
+}
+
+function prepare(db: Database.Database) {
+  const cols = 'position, stream, revision, id, type, data, metadata, created';
+  return {
+    head: db.prepare('SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+    revisionOfId: db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
+    range: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`),
+    insert: db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    streamForward: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+    streamBackward: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+    allForward: db.prepare(`SELECT ${cols} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
+    allBackward: db.prepare(`SELECT ${cols} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`),
+    maxPosition: db.prepare('SELECT max(position) AS position FROM events'),
+  };
+}

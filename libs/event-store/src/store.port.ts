@@ -1,0 +1,81 @@
+/**
+ * The event store port, with EventStoreDB's semantics so that every adapter behaves alike:
+ * streams of events with revisions from 0, a global order ($all) with opaque positions, optimistic
+ * concurrency on append, idempotent re-append of the same event ids, and catch-up subscriptions.
+ */
+
+/** A place in the global order. Opaque: compare with `comparePositions`, store with `positionToString`. */
+export interface Position { readonly commit: bigint; readonly prepare: bigint }
+
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface NewEvent { id: string; type: string; data: unknown; metadata: unknown }
+
+export interface RecordedEvent<D = unknown, M = unknown> {
+  streamName: string;
+  revision: bigint;
+  id: string;
+  type: string;
+  data: D;
+  metadata: M;
+  position: Position;
+  /** When the store recorded it (the second clock, beside the business date in the metadata). */
+  created: Date;
+}
+
+export interface AppendResult { nextExpectedRevision: bigint; position: Position }
+
+export interface ReadStreamOptions { direction?: 'forwards' | 'backwards'; fromRevision?: bigint | 'start' | 'end'; maxCount?: number }
+export interface ReadAllOptions { direction?: 'forwards' | 'backwards'; fromPosition?: Position | 'start' | 'end'; maxCount?: number }
+
+export interface SubscriptionFilter { streamNamePrefixes?: string[]; eventTypePrefixes?: string[] }
+export interface SubscribeToAllOptions {
+  /** Exclusive: the subscription delivers events after this position. */
+  fromPosition?: Position | 'start' | 'end';
+  filter?: SubscriptionFilter;
+}
+
+export type SubscriptionMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  | { kind: 'caughtUp' }
+  /** Progress through events the filter skipped, so a checkpoint can move on. */
+  | { kind: 'checkpoint'; position: Position };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> { unsubscribe(): Promise<void> }
+
+export interface EventStore {
+  appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /** Events of a stream, oldest first unless backwards; an empty list for a stream that does not exist. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events in global order; `fromPosition` is inclusive, as in EventStoreDB. System events are never returned. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(readonly streamName: string, readonly expected: ExpectedRevision, readonly actual: bigint | 'no_stream') {
+    super(`Append to ${streamName} expected revision ${String(expected)} but the stream is at ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+export const START: Position = { commit: 0n, prepare: 0n };
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
+}
+
+export const positionToString = (p: Position): string => `${p.commit}/${p.prepare}`;
+export function positionFromString(s: string): Position {
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m) throw new RangeError(`not a store position: ${s}`);
+  return { commit: BigInt(m[1]), prepare: BigInt(m[2]) };
+}
+
+export function matchesFilter(e: { streamName: string; type: string }, f?: SubscriptionFilter): boolean {
+  if (!f) return true;
+  if (f.streamNamePrefixes && !f.streamNamePrefixes.some((p) => e.streamName.startsWith(p))) return false;
+  if (f.eventTypePrefixes && !f.eventTypePrefixes.some((p) => e.type.startsWith(p))) return false;
+  return true;
+}
