@@ -16,6 +16,8 @@ module.exports = {
     '^@app/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^@app/event-store$': '<rootDir>/libs/event-store/src',
     '^@app/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@app/programme$': '<rootDir>/libs/programme/src',
+    '^@app/programme/(.*)$': '<rootDir>/libs/programme/src/$1',
   },
   testTimeout: 60000,
 };

@@ -13,6 +13,6 @@ export const EVENT_TYPES: readonly ProgrammeEventType[] = [
   'LoanApplied', 'LoanApplicationRejected', 'SecondSupportGranted', 'GuaranteeIssued', 'Disbursed', 'Repaid', 'Overdue',
   'LoanExtended', 'LoanSettled', 'CompensationPaid', 'RecoveryCollected', 'LoanWrittenOff',
   'BorrowerLoanOpened', 'BorrowerLoanClosed',
-  'GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged', 'FundRecoveryCredited',
+  'GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged', 'FundRecoveryCredited', 'FundCompensationReversed',
   'InterestSubsidyClaimed', 'InterestSubsidyPaid', 'AnnualTargetSet',
 ];

@@ -6,7 +6,8 @@ import { broken, unreachable } from '../shared/errors';
  * The borrower's consistency boundary for "one open guaranteed loan per person across the province".
  * Its stream is keyed by the hashed ID number, so every centre and bank meets the same stream.
  */
-export type LoanOutcome = 'rejected' | 'settled' | 'recovered' | 'written_off';
+/** `not_applied`: the application that opened it was never recorded (a half-done write undone). */
+export type LoanOutcome = 'rejected' | 'settled' | 'recovered' | 'written_off' | 'not_applied';
 
 export type BorrowerEvent =
   | DomainEvent<'BorrowerLoanOpened', { borrowerId: string; loanId: string; openedOn: BusinessDate }>

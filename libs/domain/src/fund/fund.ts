@@ -18,20 +18,28 @@ export type FundEvent =
   | DomainEvent<'FundExposureReserved', { fundId: string; loanId: string; amount: Fen; reservedOn: BusinessDate }>
   | DomainEvent<'FundExposureReleased', { fundId: string; loanId: string; amount: Fen; reason: ExposureReleaseReason; releasedOn: BusinessDate }>
   | DomainEvent<'FundCompensationCharged', { fundId: string; loanId: string; amount: Fen; exposureReleased: Fen; chargedOn: BusinessDate }>
-  | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>;
+  | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>
+  /** A compensation charged to the fund whose payment on the loan could not be recorded: put back. */
+  | DomainEvent<'FundCompensationReversed', { fundId: string; loanId: string; amount: Fen; exposureRestored: Fen; reversedOn: BusinessDate }>;
 
 export type FundCommand =
   | { type: 'ContributeToFund'; fundId: string; source: FundSource; amount: Fen; reference: string }
   | { type: 'ReserveExposure'; fundId: string; loanId: string; amount: Fen }
   | { type: 'ReleaseExposure'; fundId: string; loanId: string; reason: ExposureReleaseReason }
   | { type: 'ChargeCompensation'; fundId: string; loanId: string; amount: Fen }
-  | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen };
+  | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen }
+  | { type: 'ReverseCompensation'; fundId: string; loanId: string };
 
 /**
  * A busy fund has tens of thousands of guarantees, so evolve updates these maps in place instead of copying
  * them per event: the fold owns its state, and nothing keeps an earlier state of a fund.
  */
-export interface FundState { balance: Fen; exposure: Fen; reservations: Map<string, Fen>; compensated: Map<string, Fen> }
+export interface FundState {
+  balance: Fen;
+  exposure: Fen;
+  reservations: Map<string, Fen>;
+  compensated: Map<string, { amount: Fen; exposureReleased: Fen }>;
+}
 
 export const fundStream = (fundId: string) => `fund-${fundId}`;
 
@@ -65,6 +73,11 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
         return [{ type: 'FundCompensationCharged', data: { fundId, loanId: c.loanId, amount: c.amount, exposureReleased: s.reservations.get(c.loanId) ?? ZERO, chargedOn: on } }];
       case 'CreditRecovery':
         return [{ type: 'FundRecoveryCredited', data: { fundId, loanId: c.loanId, amount: c.amount, creditedOn: on } }];
+      case 'ReverseCompensation': {
+        const charged = s.compensated.get(c.loanId);
+        if (!charged) return [];
+        return [{ type: 'FundCompensationReversed', data: { fundId, loanId: c.loanId, amount: charged.amount, exposureRestored: charged.exposureReleased, reversedOn: on } }];
+      }
       default: return unreachable(c);
     }
   },
@@ -79,9 +92,13 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
         return { ...s, exposure: sub(s.exposure, e.data.amount) };
       case 'FundCompensationCharged':
         s.reservations.delete(e.data.loanId);
-        s.compensated.set(e.data.loanId, e.data.amount);
+        s.compensated.set(e.data.loanId, { amount: e.data.amount, exposureReleased: e.data.exposureReleased });
         return { ...s, balance: sub(s.balance, e.data.amount), exposure: sub(s.exposure, e.data.exposureReleased) };
       case 'FundRecoveryCredited': return { ...s, balance: add(s.balance, e.data.amount) };
+      case 'FundCompensationReversed':
+        s.compensated.delete(e.data.loanId);
+        if (e.data.exposureRestored > 0) s.reservations.set(e.data.loanId, e.data.exposureRestored);
+        return { ...s, balance: add(s.balance, e.data.amount), exposure: add(s.exposure, e.data.exposureRestored) };
       default: return unreachable(e);
     }
   },

@@ -72,8 +72,15 @@ function payOldestFirst(dues: Due[], amount: Fen): { dues: Due[]; left: Fen } {
   return { dues: out, left };
 }
 
-/** Interest owed on a day: everything crystallised and unpaid, with accrual up to that day settled now. */
+/**
+ * The account as a repayment on `on` finds it, with all interest accrued so far crystallised: on a
+ * quarterly settlement day before maturity that includes the day itself (the settlement covers the
+ * 20th); on any other day it runs to the day before, and what is not paid now falls due at the next
+ * settlement.
+ */
 export function settleAccrualOn(account: LoanAccount, on: BusinessDate): LoanAccount {
+  const quarterly = settlementDatesBetween(on, on).length === 1 && on < account.maturity;
+  if (quarterly) return advance(account, addDays(on, 1));
   return crystallise(advance(account, on), nextSettlement(account, on));
 }
 

@@ -22,6 +22,7 @@ export type LoanCommand =
   | { type: 'RecordRepayment'; data: { principal: Fen; interest: Fen; borrowerFees: Fen } }
   | { type: 'MarkOverdue' }
   | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }
-  | { type: 'PayCompensation' }
+  /** `amount`, when given, must be what the rules compute: the fund was charged exactly that. */
+  | { type: 'PayCompensation'; amount?: Fen }
   | { type: 'CollectRecovery'; data: { amount: Fen; source: RecoverySource } }
   | { type: 'WriteOffLoan'; data: { approvalRef: string } };

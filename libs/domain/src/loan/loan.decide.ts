@@ -27,7 +27,7 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
     case 'RejectLoanApplication':
       ensure(s.status === 'applied' || s.status === 'guaranteed', () =>
         broken('LOAN.CANNOT_REJECT', `The loan is ${s.status}; only an application not yet disbursed can be rejected.`));
-      return [{ type: 'LoanApplicationRejected', data: { loanId, ...c.data, rejectedOn: on, fundId: s.guarantee?.fundId } }];
+      return [{ type: 'LoanApplicationRejected', data: { loanId, borrowerId: a.borrowerId, ...c.data, rejectedOn: on, fundId: s.guarantee?.fundId } }];
 
     case 'GrantSecondSupport': {
       ensure(a.kind === 'second_support', () => broken('LOAN.NOT_SECOND_SUPPORT', 'This loan was not applied for as second support.'));
@@ -113,6 +113,8 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
       const loss = add(settled.outstanding, unpaid(settled.interestDues.filter((d) => d.dueDate < on)));
       const share = ctx.reference.centre(a.centreId)?.compensationShare ?? ctx.policy.defaultCompensationShare;
       const amount = applyRate(loss, share);
+      ensure(c.amount === undefined || c.amount === amount, () => broken('LOAN.COMPENSATION_CHANGED',
+        `The loan changed while compensation was being paid: it now comes to ${formatYuan(amount)}, not ${formatYuan(c.amount!)}.`));
       return [{ type: 'CompensationPaid', data: {
         loanId, fundId: s.guarantee!.fundId, loss, amount, bankShare: sub(loss, amount), fundShare: share, daysOverdue: days, paidOn: on,
       } }];

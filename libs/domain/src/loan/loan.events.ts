@@ -44,7 +44,7 @@ export interface LoanApplication {
 }
 
 export type LoanApplied = DomainEvent<'LoanApplied', LoanApplication>;
-export type LoanApplicationRejected = DomainEvent<'LoanApplicationRejected', { loanId: string; reasonCode: string; note?: string; rejectedOn: BusinessDate; fundId?: string }>;
+export type LoanApplicationRejected = DomainEvent<'LoanApplicationRejected', { loanId: string; borrowerId: string; reasonCode: string; note?: string; rejectedOn: BusinessDate; fundId?: string }>;
 export type SecondSupportGranted = DomainEvent<'SecondSupportGranted', { loanId: string; previousLoanId: string; jobsCreated: number; cap: Fen; grantedOn: BusinessDate }>;
 export type GuaranteeIssued = DomainEvent<'GuaranteeIssued', {
   loanId: string; fundId: string; guaranteedAmount: Fen; feeRate: BasisPoints; feePaidBy: 'finance'; issuedOn: BusinessDate; policyVersion: string;

@@ -1,0 +1,117 @@
+import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
+import { EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
+import { eventIdFor, fingerprint } from './derived-id';
+import { KeyedMutex } from './keyed-mutex';
+
+export interface CommandEnvelope {
+  commandId: string;
+  actor: Actor;
+  businessDate: BusinessDate;
+  correlationId?: string;
+  causationId?: string;
+  /** Extra metadata, e.g. how to finish a two-step write. */
+  extra?: Record<string, unknown>;
+}
+
+/** Recorded on every event: who, when in business terms, under which policy, and why. */
+export interface EventMetadata {
+  commandId: string;
+  commandFingerprint: string;
+  actor: Actor;
+  businessDate: BusinessDate;
+  policyVersion: string;
+  correlationId: string;
+  causationId: string;
+  [extra: string]: unknown;
+}
+
+export interface Loaded<S> { state: S; revision?: bigint; commands: Map<string, string> }
+export interface Handled<S> extends Loaded<S> { appended: RecordedEvent[]; duplicate: boolean; position?: Position }
+
+type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
+
+export interface Rules { policies: readonly Policy[]; reference: ReferenceData }
+
+/**
+ * read → fold → decide → append with the exact revision read. Streams are cached by revision and caught
+ * up by reading forwards; commands on one stream run one at a time in this process, and a conflict with
+ * another process is retried a bounded number of times.
+ */
+export class CommandHandler {
+  private readonly cache = new Map<string, Loaded<unknown>>();
+  private readonly mutex = new KeyedMutex();
+
+  constructor(readonly store: EventStore, readonly rules: Rules, private readonly options = { maxAttempts: 12, cacheSize: 20_000 }) {}
+
+  context(businessDate: BusinessDate): DecisionContext {
+    return { businessDate, policy: policyInForce(this.rules.policies, businessDate), reference: this.rules.reference };
+  }
+
+  load<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
+    return this.mutex.run(streamName, () => this.catchUp(streamName, decider));
+  }
+
+  handle<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, envelope: CommandEnvelope): Promise<Handled<S>> {
+    return this.mutex.run(streamName, () => this.attempt(streamName, decider, command, envelope, 1));
+  }
+
+  private async attempt<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, env: CommandEnvelope, attempt: number): Promise<Handled<S>> {
+    const loaded = await this.catchUp(streamName, decider);
+    const print = fingerprint(command);
+    const seen = loaded.commands.get(env.commandId);
+    if (seen !== undefined) {
+      if (seen !== print) throw new DomainError('COMMAND.ID_REUSED', 'This request id was already used for a different request; use a new id.', 'conflict');
+      return { ...loaded, appended: [], duplicate: true };
+    }
+    const ctx = this.context(env.businessDate);
+    const events = decider.decide(command, loaded.state, ctx);
+    if (events.length === 0) return { ...loaded, appended: [], duplicate: false };
+
+    const metadata: EventMetadata = {
+      commandId: env.commandId, commandFingerprint: print, actor: env.actor, businessDate: env.businessDate, policyVersion: ctx.policy.version,
+      correlationId: env.correlationId ?? env.commandId, causationId: env.causationId ?? env.commandId, ...env.extra,
+    };
+    const toAppend: NewEvent[] = events.map((e, i) => ({ id: eventIdFor(env.commandId, streamName, i), type: e.type, data: e.data, metadata }));
+    try {
+      const result = await this.store.appendToStream(streamName, toAppend, { expectedRevision: loaded.revision ?? 'no_stream' });
+      const fresh: RecordedEvent[] = [];
+      const after = await this.catchUp(streamName, decider, fresh);
+      const appended = fresh.filter((e) => (e.metadata as EventMetadata).commandId === env.commandId);
+      return { ...after, appended, duplicate: false, position: result.position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= this.options.maxAttempts) {
+        this.cache.delete(streamName);
+        if (error instanceof WrongExpectedVersionError) throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+      return this.attempt(streamName, decider, command, env, attempt + 1);
+    }
+  }
+
+  /** Brings the cached state up to the stream's head; the events read are pushed onto `fresh`. */
+  private async catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>, fresh: RecordedEvent[] = []): Promise<Loaded<S>> {
+    const cached = this.cache.get(streamName) as Loaded<S> | undefined;
+    let loaded: Loaded<S> = cached ?? { state: decider.initialState(), revision: undefined, commands: new Map() };
+    const from = loaded.revision === undefined ? 'start' : loaded.revision + 1n;
+    const events = await this.store.readStream(streamName, { fromRevision: from });
+    fresh.push(...events);
+    if (events.length) {
+      let state = loaded.state;
+      for (const e of events) {
+        state = decider.evolve(state, { type: e.type, data: e.data } as E);
+        const m = e.metadata as Partial<EventMetadata>;
+        if (m.commandId) loaded.commands.set(m.commandId, m.commandFingerprint ?? '');
+      }
+      loaded = { state, revision: events[events.length - 1].revision, commands: loaded.commands };
+    }
+    this.remember(streamName, loaded);
+    return loaded;
+  }
+
+  private remember(streamName: string, loaded: Loaded<unknown>) {
+    this.cache.delete(streamName);
+    this.cache.set(streamName, loaded);
+    if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './store.port';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export * from './command/command-handler';
+export { eventIdFor, nameBasedUuid } from './command/derived-id';
+export * from './checkpoint-store';

@@ -1,0 +1,17 @@
+import { borrowerDecider, fundDecider, loanDecider, subsidyDecider, targetDecider } from '@app/domain';
+
+/** The decider for each stream category (`loan-…`, `fund-…`): how any stream is folded. */
+export const DECIDERS = {
+  loan: loanDecider,
+  fund: fundDecider,
+  borrower: borrowerDecider,
+  subsidy: subsidyDecider,
+  target: targetDecider,
+} as const;
+
+export type Category = keyof typeof DECIDERS;
+
+export function categoryOf(streamName: string): Category | undefined {
+  const category = streamName.slice(0, streamName.indexOf('-'));
+  return category in DECIDERS ? (category as Category) : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './programme';
+export * from './deciders';
+export * from './reconciler';
+export * from './open-loans';
+export * from './day-end';

@@ -1,0 +1,188 @@
+import {
+  BorrowerEvent, BorrowerState, DomainError, FundState, Fen, FundEvent, FundSource, LoanCommand, LoanEvent, LoanState, PreviousLoanFacts,
+  Quarter, StepCommand, SubsidyItem, borrowerStream, followUpsOf, fundStream, loanDecider, loanStream, subsidyStream, targetStream, undoReservation,
+} from '@app/domain';
+import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent } from '@app/event-store';
+import { DECIDERS } from './deciders';
+
+type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
+type LoanCommandOf<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
+
+/** Metadata on a reservation saying which loan command finishes it. */
+export interface Completion { streamName: string; command: LoanCommand }
+
+/**
+ * The programme's use cases. Single-stream commands go straight to the handler; the rules that span
+ * streams reserve on the boundary stream first, record on the loan, then apply the loan event's follow-ups.
+ * Every step is idempotent, so a retried request, or the reconciler after a crash, finishes a half-done one.
+ */
+export class Programme {
+  constructor(readonly handler: CommandHandler) {}
+
+  async applyForLoan(data: ApplyData, env: CommandEnvelope): Promise<Handled<LoanState>> {
+    const previousLoan = data.previousLoanId ? await this.previousLoanFacts(data.previousLoanId) : undefined;
+    const command: LoanCommand = { type: 'ApplyForLoan', data, previousLoan };
+    return this.reserveThenRecord(data.loanId, command, env, () => ({
+      aggregate: 'borrower', streamName: borrowerStream(data.borrowerId), command: { type: 'OpenLoan', borrowerId: data.borrowerId, loanId: data.loanId },
+    }));
+  }
+
+  async issueGuarantee(loanId: string, data: LoanCommandOf<'IssueGuarantee'>['data'], env: CommandEnvelope) {
+    return this.reserveThenRecord(loanId, { type: 'IssueGuarantee', data }, env, (decided) => {
+      const g = decided.find((e) => e.type === 'GuaranteeIssued')!.data as { fundId: string; guaranteedAmount: Fen };
+      return { aggregate: 'fund', streamName: fundStream(g.fundId), command: { type: 'ReserveExposure', fundId: g.fundId, loanId, amount: g.guaranteedAmount } };
+    });
+  }
+
+  /** The fund is charged the amount the rules give today; the loan step insists on that same amount. */
+  async payCompensation(loanId: string, env: CommandEnvelope) {
+    let charge: { fundId: string; amount: Fen } | undefined;
+    const command = (): LoanCommand => ({ type: 'PayCompensation', amount: charge?.amount });
+    return this.reserveThenRecord(loanId, command, env, (decided) => {
+      charge = decided.find((e) => e.type === 'CompensationPaid')!.data as { fundId: string; amount: Fen };
+      return { aggregate: 'fund', streamName: fundStream(charge.fundId), command: { type: 'ChargeCompensation', fundId: charge.fundId, loanId, amount: charge.amount } };
+    });
+  }
+
+  async grantSecondSupport(loanId: string, jobsCreated: number, env: CommandEnvelope) {
+    const loan = await this.handler.load(loanStream(loanId), loanDecider);
+    const previousId = loan.state.application?.previousLoanId;
+    const previousLoan = previousId ? await this.previousLoanFacts(previousId) : { loanId: '', exists: false };
+    return this.recordOnLoan(loanId, { type: 'GrantSecondSupport', data: { jobsCreated }, previousLoan }, env);
+  }
+
+  reject = (loanId: string, data: LoanCommandOf<'RejectLoanApplication'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'RejectLoanApplication', data }, env);
+  disburse = (loanId: string, data: LoanCommandOf<'DisburseLoan'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'DisburseLoan', data }, env);
+  repay = (loanId: string, data: LoanCommandOf<'RecordRepayment'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'RecordRepayment', data }, env);
+  extend = (loanId: string, data: LoanCommandOf<'ExtendLoan'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'ExtendLoan', data }, env);
+  collectRecovery = (loanId: string, data: LoanCommandOf<'CollectRecovery'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'CollectRecovery', data }, env);
+  writeOff = (loanId: string, data: LoanCommandOf<'WriteOffLoan'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'WriteOffLoan', data }, env);
+  /** Idempotent per loan and business date: the command id is derived from both. */
+  markOverdue = (loanId: string, env: Omit<CommandEnvelope, 'commandId'>) =>
+    this.recordOnLoan(loanId, { type: 'MarkOverdue' }, { ...env, commandId: `day-end:${env.businessDate}:${loanId}` });
+
+  contribute(fundId: string, data: { source: FundSource; amount: Fen; reference: string }, env: CommandEnvelope) {
+    this.handler.rules.reference.requireCentre(fundId);
+    return this.handler.handle(fundStream(fundId), DECIDERS.fund, { type: 'ContributeToFund', fundId, ...data }, env);
+  }
+
+  setAnnualTarget(regionCode: string, year: number, data: { loans: number; amount: Fen }, env: CommandEnvelope) {
+    return this.handler.handle(targetStream(regionCode, year), DECIDERS.target, { type: 'SetAnnualTarget', regionCode, year, ...data }, env);
+  }
+
+  async claimSubsidy(data: { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[] }, env: CommandEnvelope) {
+    const dueByLoan: Record<string, { bankCode?: string; central: Fen; local: Fen }> = {};
+    for (const item of data.items) {
+      const { state } = await this.handler.load(loanStream(item.loanId), loanDecider);
+      const due = state.subsidyDue[data.quarter];
+      dueByLoan[item.loanId] = { bankCode: state.application?.bankCode, central: due?.central ?? (0 as Fen), local: due?.local ?? (0 as Fen) };
+    }
+    return this.handler.handle(subsidyStream(data.bankCode, data.quarter), DECIDERS.subsidy, { type: 'ClaimSubsidy', ...data, dueByLoan }, env);
+  }
+
+  paySubsidy(bankCode: string, quarter: Quarter, data: { claimId: string; central: Fen; local: Fen }, env: CommandEnvelope) {
+    return this.handler.handle(subsidyStream(bankCode, quarter), DECIDERS.subsidy, { type: 'PaySubsidy', ...data }, env);
+  }
+
+  /** Records a command on the loan stream, then the loan events' effects on the fund and the borrower. */
+  async recordOnLoan(loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<Handled<LoanState>> {
+    const result = await this.handler.handle(loanStream(loanId), loanDecider, command, env);
+    const events = result.duplicate ? await this.eventsOfCommand(loanStream(loanId), env.commandId) : result.appended;
+    await this.applyFollowUps(events);
+    return result;
+  }
+
+  /** Runs the follow-ups of loan events (idempotent: their command ids derive from the event ids). */
+  async applyFollowUps(events: RecordedEvent[]): Promise<void> {
+    for (const e of events) {
+      const meta = e.metadata as EventMetadata;
+      const steps = followUpsOf({ type: e.type, data: e.data } as LoanEvent);
+      for (const [i, step] of steps.entries()) {
+        await this.runStep(step, { commandId: `${e.id}:${i}`, actor: meta.actor, businessDate: meta.businessDate, correlationId: meta.correlationId, causationId: e.id });
+      }
+    }
+  }
+
+  /**
+   * Reserve on the boundary stream, then record on the loan. The loan command is decided once on the
+   * current state before anything is written, so a refusal leaves no reservation behind.
+   */
+  private async reserveThenRecord(
+    loanId: string, commandOrFactory: LoanCommand | (() => LoanCommand), env: CommandEnvelope,
+    reservationFor: (decided: LoanEvent[]) => StepCommand,
+  ): Promise<Handled<LoanState>> {
+    const command = () => (typeof commandOrFactory === 'function' ? commandOrFactory() : commandOrFactory);
+    const loan = await this.handler.load(loanStream(loanId), loanDecider);
+    if (loan.commands.has(env.commandId)) return this.recordOnLoan(loanId, command(), env);
+    const decided = loanDecider.decide(command(), loan.state, this.handler.context(env.businessDate));
+    const reservation = reservationFor(decided);
+    const completes: Completion = { streamName: loanStream(loanId), command: command() };
+    const reserved = await this.runStep(reservation, { ...env, extra: { completes } });
+    if (reserved.duplicate && !stands(reservationEventOf(reservation), reserved.state, loanId)) {
+      throw new DomainError('COMMAND.CANCELLED', 'This request was cancelled after an earlier failure; submit it again as a new request.', 'conflict');
+    }
+    const step1 = reserved.duplicate ? await this.eventsOfCommand(reservation.streamName, env.commandId) : reserved.appended;
+    return this.finish(step1, completes, env);
+  }
+
+  /** Records the loan step of a reservation; if the loan now refuses it, takes the reservation back. */
+  async finish(reservation: RecordedEvent[], completes: Completion, env: CommandEnvelope): Promise<Handled<LoanState>> {
+    const loanId = completes.streamName.slice('loan-'.length);
+    try {
+      return await this.recordOnLoan(loanId, completes.command, env);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      for (const e of reservation) {
+        const undo = undoReservation({ type: e.type, data: e.data } as BorrowerEvent | FundEvent);
+        if (undo) await this.runStep(undo, { ...env, commandId: `${env.commandId}:undo`, causationId: e.id, extra: undefined });
+      }
+      throw error;
+    }
+  }
+
+  /** Whether a reservation is still standing, so finishing it cannot resurrect one that was undone. */
+  async reservationStands(e: RecordedEvent): Promise<boolean> {
+    const { loanId } = e.data as { loanId: string };
+    const state = e.type === 'BorrowerLoanOpened'
+      ? (await this.handler.load(e.streamName, DECIDERS.borrower)).state
+      : (await this.handler.load(e.streamName, DECIDERS.fund)).state;
+    return stands(e.type as Reservation, state, loanId);
+  }
+
+  private runStep(step: StepCommand, env: CommandEnvelope): Promise<Handled<unknown>> {
+    return step.aggregate === 'fund'
+      ? this.handler.handle(step.streamName, DECIDERS.fund, step.command, env)
+      : this.handler.handle(step.streamName, DECIDERS.borrower, step.command, env);
+  }
+
+  private async eventsOfCommand(streamName: string, commandId: string): Promise<RecordedEvent[]> {
+    const events = await this.handler.store.readStream(streamName);
+    return events.filter((e) => (e.metadata as EventMetadata).commandId === commandId);
+  }
+
+  private async previousLoanFacts(loanId: string): Promise<PreviousLoanFacts> {
+    const { state } = await this.handler.load(loanStream(loanId), loanDecider);
+    if (state.status === 'none') return { loanId, exists: false };
+    return { loanId, exists: true, borrowerId: state.application!.borrowerId, status: state.status, everOverdue: state.everOverdue, projectName: state.application!.project.name };
+  }
+}
+
+export type Reservation = 'BorrowerLoanOpened' | 'FundExposureReserved' | 'FundCompensationCharged';
+export const RESERVATIONS: readonly string[] = ['BorrowerLoanOpened', 'FundExposureReserved', 'FundCompensationCharged'];
+
+function reservationEventOf(step: StepCommand): Reservation {
+  if (step.aggregate === 'borrower') return 'BorrowerLoanOpened';
+  return step.command.type === 'ChargeCompensation' ? 'FundCompensationCharged' : 'FundExposureReserved';
+}
+
+function stands(kind: Reservation, state: unknown, loanId: string): boolean {
+  if (kind === 'BorrowerLoanOpened') return (state as BorrowerState).openLoanId === loanId;
+  const fund = state as FundState;
+  return kind === 'FundCompensationCharged' ? fund.compensated.has(loanId) : fund.reservations.has(loanId);
+}

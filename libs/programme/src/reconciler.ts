@@ -1,0 +1,53 @@
+import { DomainError } from '@app/domain';
+import { CheckpointStore, EventMetadata, EventStore, Position, RecordedEvent, comparePositions } from '@app/event-store';
+import { Completion, Programme, RESERVATIONS } from './programme';
+
+export interface ReconcileReport { scanned: number; finished: number; undone: number }
+
+const CHECKPOINT = 'reconciler';
+const PAGE = 1000;
+
+/**
+ * Finishes two-step writes that a crash cut in half. It follows $all from its checkpoint and, for each
+ * reservation, records the loan step if it is missing (or takes the reservation back if the loan now
+ * refuses it), and for each loan event re-applies its follow-ups. Every step is idempotent, so running
+ * over work that was completed is harmless. Events younger than the grace period are left for the
+ * request still finishing them.
+ */
+export class Reconciler {
+  constructor(private readonly programme: Programme, private readonly store: EventStore, private readonly checkpoints: CheckpointStore) {}
+
+  async run(options: { graceMs: number; now?: number } = { graceMs: 0 }): Promise<ReconcileReport> {
+    const report: ReconcileReport = { scanned: 0, finished: 0, undone: 0 };
+    const horizon = (options.now ?? Date.now()) - options.graceMs;
+    let checkpoint: Position | undefined = await this.checkpoints.get(CHECKPOINT);
+    for (;;) {
+      const page = (await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: PAGE + 1 }))
+        .filter((e) => !checkpoint || comparePositions(e.position, checkpoint) > 0);
+      const young = page.findIndex((e) => e.created.getTime() > horizon);
+      const due = young < 0 ? page : page.slice(0, young);
+      for (const e of due) {
+        await this.reconcile(e, report);
+        report.scanned++;
+        checkpoint = e.position;
+      }
+      if (checkpoint) await this.checkpoints.set(CHECKPOINT, checkpoint);
+      if (due.length < page.length || page.length === 0) return report;
+    }
+  }
+
+  private async reconcile(e: RecordedEvent, report: ReconcileReport): Promise<void> {
+    const meta = e.metadata as EventMetadata & { completes?: Completion };
+    if (RESERVATIONS.includes(e.type) && meta.completes && (await this.programme.reservationStands(e))) {
+      const env = { commandId: meta.commandId, actor: meta.actor, businessDate: meta.businessDate, correlationId: meta.correlationId, causationId: meta.causationId };
+      try {
+        const done = await this.programme.finish([e], meta.completes, env);
+        if (!done.duplicate) report.finished++;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        report.undone++;
+      }
+    }
+    if (e.streamName.startsWith('loan-')) await this.programme.applyFollowUps([e]);
+  }
+}
