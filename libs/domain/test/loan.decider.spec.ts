@@ -1,5 +1,5 @@
 import { bp, yuan } from '../src';
-import { apply, application, disburse, given, guarantee, history, repay, runningLoan } from './fixtures';
+import { apply, disburse, given, guarantee, history, repay, runningLoan } from './fixtures';
 
 describe('applying for a loan', () => {
   it('accepts a complete application and records its city, bank and date', () => {
