@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApiConfig } from './config';
+import { ProgrammeModule } from './programme/programme.module';
+import { LoansController } from './loans/loans.controller';
+import { FundsController } from './funds/funds.controller';
+import { OperationsController } from './operations/operations.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return { module: AppModule, imports: [ProgrammeModule.forRoot(config)], controllers: [LoansController, FundsController, OperationsController] };
+  }
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { ApiConfig } from './config';
+import { ProblemFilter } from './http/problem.filter';
+import { validationPipe } from './http/validation';
+
+/** Builds the API (used by main.ts and by the end-to-end tests). */
+export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn', 'log'] });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Guaranteed start-up loans (小额担保贷款)')
+    .setDescription('Commands of the programme and the event streams they produce. Amounts are integer fen; rates are basis points.')
+    .setVersion('1').build());
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

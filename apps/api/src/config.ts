@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+
+/** The API's settings, read from the environment once and checked at boot; nothing else reads process.env. */
+export interface ApiConfig {
+  port: number;
+  host: string;
+  /** The SQLite file of the embedded store, or ':memory:'. */
+  eventStorePath: string;
+  /** Secret for the keyed hash of ID numbers; changing it splits every borrower from their history. */
+  borrowerKeySecret: string;
+  /** Day-end run each day at this time (HH:MM, programme time zone) for the day before; 'off' to disable. */
+  dayEndAt: string;
+  timeZone: string;
+  reconcileEveryMs: number;
+}
+
+const DEV_SECRET = 'embedded-development-secret-change-me';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const problems: string[] = [];
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}"`);
+  const dayEndAt = env.DAY_END_AT ?? '00:30';
+  if (dayEndAt !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(dayEndAt)) problems.push(`DAY_END_AT must be HH:MM or off, not "${dayEndAt}"`);
+  const secret = env.BORROWER_KEY_SECRET ?? DEV_SECRET;
+  if (env.NODE_ENV === 'production' && secret === DEV_SECRET) problems.push('BORROWER_KEY_SECRET must be set in production');
+  if (secret.length < 16) problems.push('BORROWER_KEY_SECRET must be at least 16 characters');
+  const timeZone = env.PROGRAMME_TIME_ZONE ?? 'Asia/Shanghai';
+  try { new Intl.DateTimeFormat('en', { timeZone }); } catch { problems.push(`PROGRAMME_TIME_ZONE "${timeZone}" is not a time zone`); }
+  if (problems.length) throw new Error(`Configuration is not valid:\n- ${problems.join('\n- ')}`);
+  return {
+    port, host: env.HOST ?? '127.0.0.1',
+    eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
+    borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
+  };
+}
+
+/** Today's date in the programme's time zone. */
+export function today(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

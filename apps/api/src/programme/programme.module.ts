@@ -1,0 +1,35 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
+import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteEventStore } from '@app/event-store';
+import { OpenLoans, Programme, Reconciler } from '@app/programme';
+import { API_CONFIG, CHECKPOINTS, EVENT_STORE } from '../tokens';
+import { ApiConfig } from '../config';
+import { BorrowerIdentity } from './borrower-identity';
+import { ProgrammeRuntime } from './runtime';
+import { Envelopes } from '../http/request-context';
+
+/** Wires the store, the command handler and the use cases; the embedded SQLite store by default. */
+@Global()
+@Module({})
+export class ProgrammeModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    if (config.eventStorePath !== ':memory:') mkdirSync(dirname(config.eventStorePath), { recursive: true });
+    const providers = [
+      { provide: API_CONFIG, useValue: config },
+      { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ path: config.eventStorePath }) },
+      { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
+      { provide: ReferenceData, useValue: new ReferenceData(JIANGXI_REFERENCE) },
+      {
+        provide: CommandHandler, inject: [EVENT_STORE, ReferenceData],
+        useFactory: (store: EventStore, reference: ReferenceData) => new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }),
+      },
+      { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
+      { provide: Reconciler, inject: [Programme, EVENT_STORE, CHECKPOINTS], useFactory: (p: Programme, s: EventStore, c: CheckpointStore) => new Reconciler(p, s, c) },
+      { provide: OpenLoans, inject: [EVENT_STORE], useFactory: (s: EventStore) => new OpenLoans(s) },
+      BorrowerIdentity, ProgrammeRuntime, Envelopes,
+    ];
+    return { module: ProgrammeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}

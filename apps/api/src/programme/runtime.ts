@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BusinessDate, addDays } from '@app/domain';
+import { EventStore } from '@app/event-store';
+import { OpenLoans, Programme, Reconciler, runDayEnd } from '@app/programme';
+import { API_CONFIG, EVENT_STORE } from '../tokens';
+import { ApiConfig, today } from '../config';
+
+/**
+ * What runs beside the requests: at boot, the reconciler finishes any two-step write a crash cut short
+ * (before the first request); then it sweeps periodically, and the day-end run marks overdue loans daily.
+ */
+@Injectable()
+export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Programme');
+  private timers: NodeJS.Timeout[] = [];
+  private lastDayEnd?: string;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly programme: Programme,
+    private readonly reconciler: Reconciler,
+    private readonly openLoans: OpenLoans,
+  ) {}
+
+  async onApplicationBootstrap() {
+    const report = await this.reconciler.run({ graceMs: 0 });
+    if (report.finished || report.undone) this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes left by a crash`);
+    await this.openLoans.start();
+    this.timers.push(setInterval(() => void this.sweep(), this.config.reconcileEveryMs));
+    if (this.config.dayEndAt !== 'off') this.timers.push(setInterval(() => void this.maybeRunDayEnd(), 60_000));
+  }
+
+  dayEnd(businessDate: BusinessDate) {
+    return runDayEnd(this.programme, this.openLoans, businessDate);
+  }
+
+  private async sweep() {
+    try {
+      await this.reconciler.run({ graceMs: 30_000 });
+    } catch (error) {
+      this.logger.error(`Reconciler sweep failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Once a day, after DAY_END_AT in the programme's time zone, for the day that has just ended. */
+  private async maybeRunDayEnd() {
+    const now = new Date();
+    const date = today(this.config.timeZone, now);
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: this.config.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+    if (time < this.config.dayEndAt || this.lastDayEnd === date) return;
+    this.lastDayEnd = date;
+    const report = await this.dayEnd(addDays(date as BusinessDate, -1));
+    this.logger.log(`Day-end ${report.businessDate}: ${report.loansChecked} loans checked, ${report.markedOverdue} marked overdue`);
+  }
+
+  async onApplicationShutdown() {
+    for (const t of this.timers) clearInterval(t);
+    await this.openLoans.stop();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,4 @@
+/** Dependency-injection tokens. */
+export const API_CONFIG = Symbol('API_CONFIG');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const CHECKPOINTS = Symbol('CHECKPOINTS');
