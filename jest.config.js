@@ -10,7 +10,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
+  // content-disposition (under @fastify/static, for /docs) ships only ES modules, which Jest 30 on Node 20 cannot require.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleNameMapper: {
     '^@app/domain$': '<rootDir>/libs/domain/src',
     '^@app/domain/(.*)$': '<rootDir>/libs/domain/src/$1',

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,8 +9,8 @@ import { ProblemFilter } from './http/problem.filter';
 import { validationPipe } from './http/validation';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
-export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn', 'log'] });
+export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error', 'warn', 'log']): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger });
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
