@@ -60,8 +60,6 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
-export const START: Position = { commit: 0n, prepare: 0n };
-
 export function comparePositions(a: Position, b: Position): number {
   return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
 }

@@ -9,9 +9,3 @@ export const DECIDERS = {
   target: targetDecider,
 } as const;
 
-export type Category = keyof typeof DECIDERS;
-
-export function categoryOf(streamName: string): Category | undefined {
-  const category = streamName.slice(0, streamName.indexOf('-'));
-  return category in DECIDERS ? (category as Category) : undefined;
-}

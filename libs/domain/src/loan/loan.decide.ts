@@ -10,8 +10,6 @@ import { LoanState, isOverdueMarked, remainingClaim } from './loan.state';
 import { checkFirstLoan, decideApplication } from './loan.apply';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
-const OPEN_FOR_REPAYMENT = new Set(['disbursed']);
-
 export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): LoanEvent[] {
   if (c.type === 'ApplyForLoan') {
     ensure(s.status === 'none', () => broken('LOAN.ALREADY_APPLIED', `Loan ${c.data.loanId} already exists.`));
@@ -80,7 +78,7 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
     case 'RecordRepayment': return decideRepayment(c.data, s, ctx);
 
     case 'MarkOverdue': {
-      if (!OPEN_FOR_REPAYMENT.has(s.status)) return [];
+      if (s.status !== 'disbursed') return [];
       const o = overdueOn(s.account!, on);
       if (o.principal <= s.marked.principal && o.interest <= s.marked.interest) return [];
       return [{ type: 'Overdue', data: {
@@ -144,7 +142,7 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
 
 function decideRepayment(d: { principal: Fen; interest: Fen; borrowerFees: Fen }, s: LoanState, ctx: DecisionContext): LoanEvent[] {
   const on = ctx.businessDate;
-  ensure(OPEN_FOR_REPAYMENT.has(s.status), () => broken('LOAN.NOT_REPAYABLE', `The loan is ${s.status}; repayments are recorded only on a disbursed loan.`));
+  ensure(s.status === 'disbursed', () => broken('LOAN.NOT_REPAYABLE', `The loan is ${s.status}; repayments are recorded only on a disbursed loan.`));
   ensure(d.borrowerFees === 0, () => broken('LOAN.FEES_FORBIDDEN', 'Neither the bank nor the centre may charge the borrower any fee.'));
   ensure(on >= s.disbursement!.disbursedOn, () => invalid('LOAN.REPAID_BEFORE_DISBURSEMENT', 'The repayment date is before the disbursement.'));
   ensure(d.principal >= 0 && d.interest >= 0 && d.principal + d.interest > 0, () =>

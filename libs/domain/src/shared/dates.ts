@@ -34,16 +34,10 @@ export function addMonths(d: BusinessDate, months: number): BusinessDate {
   return fromUtc(Date.UTC(y, m, Math.min(day, lastDay)));
 }
 
-export const monthsBetween = (a: BusinessDate, b: BusinessDate): number =>
-  (+b.slice(0, 4) - +a.slice(0, 4)) * 12 + (+b.slice(5, 7) - +a.slice(5, 7)) - (+b.slice(8, 10) < +a.slice(8, 10) ? 1 : 0);
-
-export const earliest = (a: BusinessDate, b: BusinessDate): BusinessDate => (a <= b ? a : b);
-export const latest = (a: BusinessDate, b: BusinessDate): BusinessDate => (a >= b ? a : b);
 
 /** Quarter as 'YYYY-Qn'. */
 export type Quarter = string & { readonly __brand: 'Quarter' };
 export const quarterOf = (d: BusinessDate): Quarter => `${d.slice(0, 4)}-Q${Math.floor((+d.slice(5, 7) - 1) / 3) + 1}` as Quarter;
-export const isQuarter = (v: unknown): v is Quarter => typeof v === 'string' && /^\d{4}-Q[1-4]$/.test(v);
 export function quarterEnd(q: Quarter): BusinessDate {
   const lastMonth = String(+q.slice(6) * 3).padStart(2, '0');
   return addDays(addMonths(businessDate(`${q.slice(0, 4)}-${lastMonth}-01`), 1), -1);

@@ -18,5 +18,3 @@ export interface Decider<C, E extends DomainEvent, S> {
   evolve: (state: S, event: E) => S;
 }
 
-export const fold = <E extends DomainEvent, S>(d: Pick<Decider<never, E, S>, 'initialState' | 'evolve'>, events: E[]): S =>
-  events.reduce(d.evolve, d.initialState());
