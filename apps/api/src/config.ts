@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JIANGXI_POLICIES, JIANGXI_REFERENCE, Policy, ReferenceData, ReferenceSet, policyProblems } from '@app/domain';
 
 /** The API's settings, read from the environment once and checked at boot; nothing else reads process.env. */
 export interface ApiConfig {
@@ -12,6 +14,9 @@ export interface ApiConfig {
   dayEndAt: string;
   timeZone: string;
   reconcileEveryMs: number;
+  /** JSON files replacing the Jiangxi defaults (same shape as `JIANGXI_REFERENCE` and `JIANGXI_POLICIES`). */
+  referenceDataFile?: string;
+  policyFile?: string;
 }
 
 const DEV_SECRET = 'embedded-development-secret-change-me';
@@ -32,7 +37,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port, host: env.HOST ?? '127.0.0.1',
     eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
     borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
+    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE,
   };
+}
+
+/** The reference data and policies in force: the Jiangxi defaults unless files replace them. */
+export function loadRules(config: ApiConfig): { reference: ReferenceData; policies: readonly Policy[] } {
+  const read = <T>(file: string): T => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch (error) {
+      throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
+    }
+  };
+  const reference = new ReferenceData(config.referenceDataFile ? read<ReferenceSet>(config.referenceDataFile) : JIANGXI_REFERENCE);
+  const policies = config.policyFile ? read<Policy[]>(config.policyFile) : JIANGXI_POLICIES;
+  const problems = policyProblems(policies);
+  if (problems.length) throw new Error(`The policy table is not valid:\n- ${problems.join('\n- ')}`);
+  return { reference, policies };
 }
 
 /** Today's date in the programme's time zone. */

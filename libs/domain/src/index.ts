@@ -15,3 +15,4 @@ export * from './subsidy/subsidy';
 export * from './target/target';
 export * from './events';
 export * from './process/cross-stream';
+export { policyProblems } from './policy/policy-check';

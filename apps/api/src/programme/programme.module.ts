@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
+import { ReferenceData } from '@app/domain';
 import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
 import { API_CONFIG, CHECKPOINTS, EVENT_STORE } from '../tokens';
-import { ApiConfig } from '../config';
+import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
 import { ProgrammeRuntime } from './runtime';
 import { Envelopes } from '../http/request-context';
@@ -16,15 +16,13 @@ import { Envelopes } from '../http/request-context';
 export class ProgrammeModule {
   static forRoot(config: ApiConfig): DynamicModule {
     if (config.eventStorePath !== ':memory:') mkdirSync(dirname(config.eventStorePath), { recursive: true });
+    const rules = loadRules(config);
     const providers = [
       { provide: API_CONFIG, useValue: config },
       { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ path: config.eventStorePath }) },
       { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
-      { provide: ReferenceData, useValue: new ReferenceData(JIANGXI_REFERENCE) },
-      {
-        provide: CommandHandler, inject: [EVENT_STORE, ReferenceData],
-        useFactory: (store: EventStore, reference: ReferenceData) => new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }),
-      },
+      { provide: ReferenceData, useValue: rules.reference },
+      { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
       { provide: Reconciler, inject: [Programme, EVENT_STORE, CHECKPOINTS], useFactory: (p: Programme, s: EventStore, c: CheckpointStore) => new Reconciler(p, s, c) },
       { provide: OpenLoans, inject: [EVENT_STORE], useFactory: (s: EventStore) => new OpenLoans(s) },
