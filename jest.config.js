@@ -20,6 +20,8 @@ module.exports = {
     '^@app/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@app/programme$': '<rootDir>/libs/programme/src',
     '^@app/programme/(.*)$': '<rootDir>/libs/programme/src/$1',
+    '^@app/projections$': '<rootDir>/libs/projections/src',
+    '^@app/projections/(.*)$': '<rootDir>/libs/projections/src/$1',
   },
   testTimeout: 60000,
 };

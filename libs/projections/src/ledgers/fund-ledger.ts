@@ -1,0 +1,91 @@
+import { FundEvent, LoanWrittenOff, unreachable } from '@app/domain';
+import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
+
+/**
+ * 担保基金管理台账: every movement of every fund with its running cash balance, and per fund the
+ * guarantees outstanding and the leverage against the cap. A write-off moves no cash: it records the
+ * loss against the fund's capital.
+ */
+export const FUND_MOVEMENTS = 'fund_movements';
+export const FUNDS = 'funds';
+
+type Fund = Row & {
+  fund_id: string; balance: number; exposure: number; guarantees_open: number; movements: number; contributed: number;
+  contributed_by_source: Record<string, number>; compensation_paid: number; recovered: number; written_off: number;
+};
+
+export const fundLedger: Projection = {
+  name: 'fund-ledger',
+  version: 1,
+  tables: [
+    {
+      name: FUND_MOVEMENTS, primaryKey: ['fund_id', 'seq'], indexes: [['business_date'], ['loan_id']],
+      columns: {
+        fund_id: 'text', seq: 'integer', event_id: 'text', business_date: 'text', recorded_at: 'text', kind: 'text', source: 'text',
+        reference: 'text', loan_id: 'text', cash_in: 'integer', cash_out: 'integer', written_off: 'integer', balance_after: 'integer',
+      },
+    },
+    {
+      name: FUNDS, primaryKey: ['fund_id'],
+      columns: {
+        fund_id: 'text', balance: 'integer', exposure: 'integer', guarantees_open: 'integer', leverage_bp: 'integer', movements: 'integer',
+        contributed: 'integer', contributed_by_source: 'json', compensation_paid: 'integer', recovered: 'integer', written_off: 'integer',
+      },
+    },
+  ],
+  eventTypes: ['GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged',
+    'FundCompensationReversed', 'FundRecoveryCredited', 'LoanWrittenOff'],
+
+  async apply(e: ProjectedEvent, tx: ProjectionTx) {
+    const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff;
+    const fundId = event.data.fundId;
+    const fund = (await tx.get<Fund>(FUNDS, { fund_id: fundId })) ?? emptyFund(fundId);
+    const move = (kind: string, cashIn: number, cashOut: number, extra: Row = {}) => {
+      fund.balance += cashIn - cashOut;
+      fund.movements += 1;
+      return tx.put(FUND_MOVEMENTS, {
+        fund_id: fundId, seq: fund.movements, event_id: e.id, business_date: e.businessDate, recorded_at: e.recordedAt.toISOString(), kind,
+        source: null, reference: null, loan_id: null, cash_in: cashIn, cash_out: cashOut, written_off: 0, balance_after: fund.balance, ...extra,
+      });
+    };
+    switch (event.type) {
+      case 'GuaranteeFundContributed': {
+        const { amount, source, reference } = event.data;
+        fund.contributed += amount;
+        fund.contributed_by_source = { ...fund.contributed_by_source, [source]: (fund.contributed_by_source[source] ?? 0) + amount };
+        await move('contribution', amount, 0, { source, reference });
+        break;
+      }
+      case 'FundExposureReserved': fund.exposure += event.data.amount; fund.guarantees_open += 1; break;
+      case 'FundExposureReleased': fund.exposure -= event.data.amount; fund.guarantees_open -= 1; break;
+      case 'FundCompensationCharged':
+        fund.exposure -= event.data.exposureReleased;
+        if (event.data.exposureReleased > 0) fund.guarantees_open -= 1;
+        fund.compensation_paid += event.data.amount;
+        await move('compensation', 0, event.data.amount, { loan_id: event.data.loanId });
+        break;
+      case 'FundCompensationReversed':
+        fund.exposure += event.data.exposureRestored;
+        if (event.data.exposureRestored > 0) fund.guarantees_open += 1;
+        fund.compensation_paid -= event.data.amount;
+        await move('compensation_reversed', event.data.amount, 0, { loan_id: event.data.loanId });
+        break;
+      case 'FundRecoveryCredited':
+        fund.recovered += event.data.amount;
+        await move('recovery', event.data.amount, 0, { loan_id: event.data.loanId });
+        break;
+      case 'LoanWrittenOff':
+        fund.written_off += event.data.amount;
+        await move('write_off', 0, 0, { loan_id: event.data.loanId, written_off: event.data.amount });
+        break;
+      default: unreachable(event);
+    }
+    fund.leverage_bp = fund.balance > 0 ? Math.round((fund.exposure * 10_000) / fund.balance) : null;
+    await tx.put(FUNDS, fund);
+  },
+};
+
+const emptyFund = (fundId: string): Fund => ({
+  fund_id: fundId, balance: 0, exposure: 0, guarantees_open: 0, leverage_bp: null, movements: 0, contributed: 0,
+  contributed_by_source: {}, compensation_paid: 0, recovered: 0, written_off: 0,
+});

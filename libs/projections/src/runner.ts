@@ -1,0 +1,141 @@
+import { EventMetadata, EventStore, RecordedEvent, Subscription, positionFromString, positionToString } from '@app/event-store';
+import { BatchTx } from './batch';
+import { Projection, ProjectedEvent } from './projection';
+import { Generation, ReadStore } from './read-store';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  state: 'starting' | 'rebuilding' | 'catching_up' | 'live' | 'stopped' | 'failed';
+  generation?: number;
+  position: string | null;
+  processed: number;
+  /** Events recorded after the projection's position, when last measured. */
+  lag?: number;
+  error?: string;
+}
+
+export const toProjected = (e: RecordedEvent): ProjectedEvent => {
+  const m = e.metadata as Partial<EventMetadata>;
+  return { id: e.id, type: e.type, streamName: e.streamName, data: e.data as Record<string, unknown>, businessDate: m.businessDate ?? '', recordedAt: e.created, actor: m.actor, policyVersion: m.policyVersion };
+};
+
+/**
+ * Runs each projection from its own checkpoint: catches up in batches (rows and checkpoint committed
+ * together), then follows live events. A projection whose version changed, or that has no tables yet,
+ * is rebuilt into a new generation that replaces the old one once it has caught up.
+ */
+export class ProjectionRunner {
+  private readonly statuses = new Map<string, ProjectionStatus>();
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly caughtUp = new Map<string, () => void>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readStore: ReadStore,
+    readonly projections: Projection[],
+    private readonly options = { batchSize: 1000 },
+  ) {
+    for (const p of projections) this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
+  }
+
+  /** Starts every projection; resolves once each has caught up with the events recorded so far. */
+  async start(): Promise<void> {
+    await Promise.all(this.projections.map((p) => this.startOne(p, false)));
+  }
+
+  /** Rebuilds one projection, or all, from the first event; queries keep reading the old tables meanwhile. */
+  async rebuild(name?: string): Promise<void> {
+    const chosen = this.projections.filter((p) => !name || p.name === name);
+    if (name && chosen.length === 0) throw new Error(`There is no projection called ${name}.`);
+    await Promise.all(chosen.map(async (p) => {
+      await this.stopOne(p.name);
+      await this.startOne(p, true);
+    }));
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.statuses.values()].map((s) => ({ ...s }));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.projections.map((p) => this.stopOne(p.name)));
+  }
+
+  private async stopOne(name: string) {
+    await this.subscriptions.get(name)?.unsubscribe();
+    await this.running.get(name);
+    this.subscriptions.delete(name);
+    this.running.delete(name);
+  }
+
+  private startOne(p: Projection, forceRebuild: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.caughtUp.set(p.name, resolve);
+      const run = this.follow(p, forceRebuild).catch((error: Error) => {
+        this.update(p.name, { state: 'failed', error: error.message });
+        reject(error);
+      });
+      this.running.set(p.name, run);
+    });
+  }
+
+  private async follow(p: Projection, forceRebuild: boolean): Promise<void> {
+    const generations = await this.readStore.generations(p.name);
+    let gen = generations.find((g) => g.status === 'active' && g.version === p.version && !forceRebuild);
+    if (!gen) {
+      const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
+      await this.readStore.begin(p, next);
+      gen = { projection: p.name, generation: next, version: p.version, status: 'building', checkpoint: null, processed: 0 };
+    }
+    let { checkpoint, processed } = gen;
+    const generation = gen.generation;
+    let building = gen.status === 'building';
+    this.update(p.name, { state: building ? 'rebuilding' : 'catching_up', generation, position: checkpoint, processed, error: undefined });
+
+    const subscription = this.store.subscribeToAll({
+      fromPosition: checkpoint ? positionFromString(checkpoint) : 'start',
+      filter: { eventTypePrefixes: [...p.eventTypes] },
+    });
+    this.subscriptions.set(p.name, subscription);
+    let batch = new BatchTx(this.readStore, p, generation);
+    let inBatch = 0;
+    let live = false;
+    const commit = async () => {
+      await this.readStore.commit(p, generation, batch.changes, checkpoint, processed);
+      batch = new BatchTx(this.readStore, p, generation);
+      inBatch = 0;
+      this.update(p.name, { position: checkpoint, processed });
+    };
+
+    for await (const message of subscription) {
+      if (message.kind === 'event') {
+        if (p.eventTypes.includes(message.event.type)) await p.apply(toProjected(message.event), batch);
+        checkpoint = positionToString(message.event.position);
+        processed++;
+        inBatch++;
+      } else if (message.kind === 'checkpoint') {
+        checkpoint = positionToString(message.position);
+      }
+      if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit();
+      if (message.kind === 'caughtUp') {
+        if (building) {
+          await this.readStore.activate(p, generation);
+          building = false;
+        }
+        live = true;
+        this.update(p.name, { state: 'live' });
+        this.caughtUp.get(p.name)?.();
+      }
+    }
+    if (inBatch) await commit();
+    this.update(p.name, { state: 'stopped' });
+  }
+
+  private update(name: string, change: Partial<ProjectionStatus>) {
+    Object.assign(this.statuses.get(name)!, change);
+  }
+}
+
+export type { Generation };

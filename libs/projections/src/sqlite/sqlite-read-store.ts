@@ -1,0 +1,97 @@
+import Database from 'better-sqlite3';
+import { Projection, Row, TableSpec, Value } from '../projection';
+import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
+
+const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
+
+/** The read store on SQLite: the embedded default, in the same file as the events or its own. */
+export class SqliteReadStore implements ReadStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL'); // projections can always be rebuilt from the events
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS projection_generations (
+      projection TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
+      checkpoint TEXT, processed INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (projection, generation))`);
+  }
+
+  async generations(projection: string): Promise<Generation[]> {
+    const rows = this.db.prepare('SELECT * FROM projection_generations WHERE projection = ? ORDER BY generation').all(projection) as Generation[];
+    return rows.map((r) => ({ ...r }));
+  }
+
+  async begin(p: Projection, generation: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const t of p.tables) {
+        const name = physical(t.name, generation);
+        this.db.exec(`DROP TABLE IF EXISTS "${name}"`);
+        const cols = Object.entries(t.columns).map(([c, type]) => `"${c}" ${SQL_TYPE[type]}`).join(', ');
+        this.db.exec(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
+        for (const [i, idx] of (t.indexes ?? []).entries()) this.db.exec(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((c) => `"${c}"`).join(', ')})`);
+      }
+      this.db.prepare(`INSERT OR REPLACE INTO projection_generations VALUES (?, ?, ?, 'building', NULL, 0, ?)`).run(p.name, generation, p.version, Date.now());
+    })();
+  }
+
+  async get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined> {
+    const spec = tableSpec(p, table);
+    const where = spec.primaryKey.map((k) => `"${k}" = ?`).join(' AND ');
+    const row = this.db.prepare(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(...spec.primaryKey.map((k) => toSql(key[k]))) as Row | undefined;
+    return row && fromSql(spec, row);
+  }
+
+  async commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const [table, rows] of changes) {
+        const spec = tableSpec(p, table);
+        const cols = Object.keys(spec.columns);
+        const updates = cols.filter((c) => !spec.primaryKey.includes(c)).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+        const upsert = this.db.prepare(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+          ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`);
+        for (const row of rows.values()) upsert.run(...cols.map((c) => toSql(row[c])));
+      }
+      this.db.prepare('UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?')
+        .run(checkpoint, processed, Date.now(), p.name, generation);
+    })();
+  }
+
+  async activate(p: Projection, generation: number): Promise<void> {
+    this.db.transaction(() => {
+      for (const t of p.tables) {
+        this.db.exec(`DROP VIEW IF EXISTS "${t.name}"`);
+        this.db.exec(`CREATE VIEW "${t.name}" AS SELECT * FROM "${physical(t.name, generation)}"`);
+      }
+      const old = this.db.prepare('SELECT generation FROM projection_generations WHERE projection = ? AND generation <> ?').all(p.name, generation) as Array<{ generation: number }>;
+      for (const { generation: g } of old) for (const t of p.tables) this.db.exec(`DROP TABLE IF EXISTS "${physical(t.name, g)}"`);
+      this.db.prepare('DELETE FROM projection_generations WHERE projection = ? AND generation <> ?').run(p.name, generation);
+      this.db.prepare(`UPDATE projection_generations SET status = 'active', updated = ? WHERE projection = ? AND generation = ?`).run(Date.now(), p.name, generation);
+    })();
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.db.prepare(sql).all(...params.map((v) => toSql(v as Value))) as Row[];
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toSql(v: Value | undefined): string | number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+function fromSql(spec: TableSpec, row: Row): Row {
+  const out: Row = {};
+  for (const [c, type] of Object.entries(spec.columns)) {
+    const v = row[c];
+    out[c] = v === null ? null : type === 'boolean' ? v === 1 : type === 'json' ? JSON.parse(v as string) : v;
+  }
+  return out;
+}

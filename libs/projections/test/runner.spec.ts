@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@app/event-store';
+import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, Projection, ProjectionRunner, Row, SqliteReadStore, businessLedger, fundLedger, toProjected } from '../src';
+import { smallProgramme } from './history';
+
+describe('the projection runner on SQLite', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let readStore: SqliteReadStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'loans-projections-'));
+    store = new SqliteEventStore({ path: join(dir, 'events.db'), pollIntervalMs: 10 });
+    readStore = new SqliteReadStore(join(dir, 'events.db'));
+    await smallProgramme(store);
+  });
+  afterEach(async () => {
+    await readStore.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
+  async function expected(p: Projection, table: string) {
+    return sorted((await MemoryTx.fold(p, (await store.readAll()).map(toProjected))).rows(table));
+  }
+  async function actual(p: Projection, table: string) {
+    const [gen] = (await readStore.generations(p.name)).filter((g) => g.status === 'active');
+    const keys = (await readStore.query(`SELECT ${p.tables.find((t) => t.name === table)!.primaryKey.join(', ')} FROM ${table}`));
+    const rows = await Promise.all(keys.map((k) => readStore.get(p, gen.generation, table, k)));
+    return sorted(rows as Row[]);
+  }
+
+  it('catches up to exactly the rows of a fold over the same events, then follows live events', async () => {
+    const runner = new ProjectionRunner(store, readStore, [businessLedger, fundLedger], { batchSize: 3 });
+    await runner.start();
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    expect(await actual(fundLedger, FUND_MOVEMENTS)).toEqual(await expected(fundLedger, FUND_MOVEMENTS));
+    expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
+
+    const [fund] = await store.readStream('fund-GC-360721');
+    await store.appendToStream('fund-GC-360721', [{ id: '5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10', type: 'GuaranteeFundContributed', data: { ...(fund.data as object), amount: 500, reference: 'late' }, metadata: fund.metadata }], { expectedRevision: 'any' });
+    await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_953_834);
+    await runner.stop();
+  });
+
+  it('rebuilds from the first event into new tables with exactly the same rows', async () => {
+    const runner = new ProjectionRunner(store, readStore, [businessLedger]);
+    await runner.start();
+    const before = await actual(businessLedger, BUSINESS_LEDGER);
+    const [g1] = await readStore.generations(businessLedger.name);
+    await runner.rebuild('business-ledger');
+    const [g2] = await readStore.generations(businessLedger.name);
+    expect(g2.generation).toBe(g1.generation + 1);
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(before);
+    await runner.stop();
+  });
+
+  it('a projector that dies mid-batch and restarts ends with the rows of one that never stopped', async () => {
+    let seen = 0;
+    const dying: Projection = { ...businessLedger, apply: async (e, tx) => {
+      if (++seen === 12) throw new Error('killed');
+      return businessLedger.apply(e, tx);
+    } };
+    await expect(new ProjectionRunner(store, readStore, [dying], { batchSize: 5 }).start()).rejects.toThrow('killed');
+    const [partial] = await readStore.generations(businessLedger.name);
+    expect(partial).toMatchObject({ status: 'building', processed: 10 });
+    const restarted = new ProjectionRunner(store, readStore, [businessLedger], { batchSize: 5 });
+    await restarted.start();
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    await restarted.stop();
+  });
+
+  it('a projection whose version changed rebuilds itself', async () => {
+    const first = new ProjectionRunner(store, readStore, [businessLedger]);
+    await first.start();
+    await first.stop();
+    const second = new ProjectionRunner(store, readStore, [{ ...businessLedger, version: businessLedger.version + 1 }]);
+    await second.start();
+    const gens = await readStore.generations(businessLedger.name);
+    expect(gens).toEqual([expect.objectContaining({ generation: 2, version: businessLedger.version + 1, status: 'active' })]);
+    await second.stop();
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
