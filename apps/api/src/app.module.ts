@@ -4,10 +4,11 @@ import { ProgrammeModule } from './programme/programme.module';
 import { LoansController } from './loans/loans.controller';
 import { FundsController } from './funds/funds.controller';
 import { OperationsController } from './operations/operations.controller';
+import { LedgersController } from './ledgers/ledgers.controller';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
-    return { module: AppModule, imports: [ProgrammeModule.forRoot(config)], controllers: [LoansController, FundsController, OperationsController] };
+    return { module: AppModule, imports: [ProgrammeModule.forRoot(config)], controllers: [LoansController, FundsController, OperationsController, LedgersController] };
   }
 }

@@ -14,6 +14,8 @@ export interface ApiConfig {
   dayEndAt: string;
   timeZone: string;
   reconcileEveryMs: number;
+  /** 'in-process' runs the ledgers' projections inside the API (embedded setup); 'off' leaves them to apps/projector. */
+  projections: 'in-process' | 'off';
   /** JSON files replacing the Jiangxi defaults (same shape as `JIANGXI_REFERENCE` and `JIANGXI_POLICIES`). */
   referenceDataFile?: string;
   policyFile?: string;
@@ -30,6 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const secret = env.BORROWER_KEY_SECRET ?? DEV_SECRET;
   if (env.NODE_ENV === 'production' && secret === DEV_SECRET) problems.push('BORROWER_KEY_SECRET must be set in production');
   if (secret.length < 16) problems.push('BORROWER_KEY_SECRET must be at least 16 characters');
+  const projections = env.PROJECTIONS ?? 'in-process';
+  if (projections !== 'in-process' && projections !== 'off') problems.push(`PROJECTIONS must be in-process or off, not "${projections}"`);
   const timeZone = env.PROGRAMME_TIME_ZONE ?? 'Asia/Shanghai';
   try { new Intl.DateTimeFormat('en', { timeZone }); } catch { problems.push(`PROGRAMME_TIME_ZONE "${timeZone}" is not a time zone`); }
   if (problems.length) throw new Error(`Configuration is not valid:\n- ${problems.join('\n- ')}`);
@@ -37,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port, host: env.HOST ?? '127.0.0.1',
     eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
     borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
-    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE,
+    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE, projections: projections as ApiConfig['projections'],
   };
 }
 

@@ -10,3 +10,4 @@ import { businessLedger } from './ledgers/business-ledger';
 import { fundLedger } from './ledgers/fund-ledger';
 /** Every projection the system runs. */
 export const PROJECTIONS = [businessLedger, fundLedger];
+export * from './query';

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { BusinessDate, addDays } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler, runDayEnd } from '@app/programme';
-import { API_CONFIG, EVENT_STORE } from '../tokens';
+import { API_CONFIG, EVENT_STORE, READ_STORE } from '../tokens';
+import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
 
 /**
  * What runs beside the requests: at boot, the reconciler finishes any two-step write a crash cut short
- * (before the first request); then it sweeps periodically, and the day-end run marks overdue loans daily.
+ * (before the first request); then it sweeps periodically, the day-end run marks overdue loans daily, and
+ * in the embedded setup the projections run here too.
  */
 @Injectable()
 export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,12 +23,18 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     private readonly programme: Programme,
     private readonly reconciler: Reconciler,
     private readonly openLoans: OpenLoans,
+    private readonly projections: ProjectionRunner,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   async onApplicationBootstrap() {
     const report = await this.reconciler.run({ graceMs: 0 });
     if (report.finished || report.undone) this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes left by a crash`);
     await this.openLoans.start();
+    if (this.config.projections === 'in-process') {
+      // Catching up can take a while on a long history; the API answers meanwhile and shows the progress.
+      this.projections.start().catch((error: Error) => this.logger.error(`Projections stopped: ${error.message}`));
+    }
     this.timers.push(setInterval(() => void this.sweep(), this.config.reconcileEveryMs));
     if (this.config.dayEndAt !== 'off') this.timers.push(setInterval(() => void this.maybeRunDayEnd(), 60_000));
   }
@@ -57,6 +65,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown() {
     for (const t of this.timers) clearInterval(t);
     await this.openLoans.stop();
+    await this.projections.stop();
+    await this.readStore.close();
     await this.store.close();
   }
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { Projection, Row, TableSpec, Value } from '../projection';
+import { Projection, Row, Value } from '../projection';
+import { decode } from '../query';
 import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
 
 const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
@@ -40,7 +41,7 @@ export class SqliteReadStore implements ReadStore {
     const spec = tableSpec(p, table);
     const where = spec.primaryKey.map((k) => `"${k}" = ?`).join(' AND ');
     const row = this.db.prepare(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(...spec.primaryKey.map((k) => toSql(key[k]))) as Row | undefined;
-    return row && fromSql(spec, row);
+    return row && decode(spec, row);
   }
 
   async commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void> {
@@ -85,13 +86,4 @@ function toSql(v: Value | undefined): string | number | null {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'object') return JSON.stringify(v);
   return v;
-}
-
-function fromSql(spec: TableSpec, row: Row): Row {
-  const out: Row = {};
-  for (const [c, type] of Object.entries(spec.columns)) {
-    const v = row[c];
-    out[c] = v === null ? null : type === 'boolean' ? v === 1 : type === 'json' ? JSON.parse(v as string) : v;
-  }
-  return out;
 }

@@ -1,0 +1,92 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, businessLedger, fundLedger, queryLedger } from '@app/projections';
+import { READ_STORE } from '../tokens';
+import { dateMessage, DATE } from '../http/dto-common';
+
+class PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() sort?: string;
+  @ApiPropertyOptional({ enum: ['asc', 'desc'] }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) from?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) to?: string;
+}
+
+class BusinessQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() city_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() centre_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() branch_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
+  @ApiPropertyOptional({ description: 'Borrower category tag' }) @IsOptional() @IsString() category?: string;
+}
+
+class MovementQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() fund_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+}
+
+class RebuildDto {
+  @ApiProperty({ required: false, description: 'One projection, or every one when left out' }) @IsOptional() @IsString() projection?: string;
+}
+
+/** Analysts' queries of the ledgers, with filters, sorting and paging; the projections' status and rebuild. */
+@ApiTags('ledgers')
+@Controller()
+export class LedgersController {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, private readonly runner: ProjectionRunner) {}
+
+  @Get('ledgers/business') @ApiOperation({ summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date' })
+  business(@Query() q: BusinessQuery) {
+    const { sort, order, page, pageSize, from, to, category, ...filters } = q;
+    return this.query(businessLedger, BUSINESS_LEDGER, { filters, sort, order, page, pageSize, range: ['disbursed_on', from, to], tag: ['categories', category] });
+  }
+
+  @Get('ledgers/funds') @ApiOperation({ summary: '担保基金管理台账: each fund\'s balance, guarantees outstanding and leverage' })
+  funds(@Query() q: PageQuery) {
+    return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize });
+  }
+
+  @Get('ledgers/fund-movements') @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
+  movements(@Query() q: MovementQuery) {
+    const { sort, order, page, pageSize, from, to, ...filters } = q;
+    return this.query(fundLedger, FUND_MOVEMENTS, { filters, sort, order, page, pageSize, range: ['business_date', from, to] });
+  }
+
+  @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed' })
+  status() {
+    return this.runner.status();
+  }
+
+  @Post('projections/rebuild') @HttpCode(202) @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
+  rebuild(@Body() dto: RebuildDto) {
+    if (dto.projection && !this.runner.projections.some((p) => p.name === dto.projection)) {
+      throw new BadRequestException({ code: 'PROJECTION.UNKNOWN', message: `There is no projection ${dto.projection}; there are ${this.runner.projections.map((p) => p.name).join(', ')}.` });
+    }
+    void this.runner.rebuild(dto.projection).catch(() => undefined);
+    return { rebuilding: dto.projection ?? this.runner.projections.map((p) => p.name) };
+  }
+
+  @Get('ledgers/business/:loanId') async loan(@Param('loanId') loanId: string) {
+    return (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0] ?? null;
+  }
+
+  private async query(p: Projection, table: string, q: LedgerQuery) {
+    const status = this.runner.status().find((s) => s.name === p.name);
+    try {
+      return { ...(await queryLedger(this.readStore, p, table, q)), projection: status };
+    } catch (error) {
+      if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
+      if (/no such table/.test((error as Error).message)) {
+        throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: `The ${table} ledger is being built for the first time; try again shortly.` });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Projection, Row, TableSpec } from './projection';
+import { ReadStore, tableSpec } from './read-store';
+
+/** A ledger query an analyst sends: equality filters, date ranges, a tag, sorting and paging. */
+export interface LedgerQuery {
+  filters?: Record<string, string | undefined>;
+  /** Inclusive range on a date column: [column, from, to]. */
+  range?: [string, string | undefined, string | undefined];
+  /** A tag that must be in a JSON list column: [column, tag]. */
+  tag?: [string, string | undefined];
+  sort?: string;
+  order?: 'asc' | 'desc';
+  page?: number;
+  pageSize?: number;
+}
+
+export interface Page { rows: Row[]; total: number; page: number; pageSize: number }
+
+export class QueryError extends Error {}
+
+/** Builds parameterised SQL from a query, naming only columns the table has. */
+export async function queryLedger(store: ReadStore, p: Projection, table: string, q: LedgerQuery): Promise<Page> {
+  const spec = tableSpec(p, table);
+  const column = (c: string) => {
+    if (!(c in spec.columns)) throw new QueryError(`${table} has no column ${c}; it has ${Object.keys(spec.columns).join(', ')}.`);
+    return `"${c}"`;
+  };
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [c, v] of Object.entries(q.filters ?? {})) {
+    if (v === undefined || v === '') continue;
+    where.push(`${column(c)} = ?`);
+    params.push(spec.columns[c] === 'integer' ? Number(v) : spec.columns[c] === 'boolean' ? v === 'true' : v);
+  }
+  if (q.range) {
+    const [c, from, to] = q.range;
+    if (from) { where.push(`${column(c)} >= ?`); params.push(from); }
+    if (to) { where.push(`${column(c)} <= ?`); params.push(to); }
+  }
+  if (q.tag?.[1]) {
+    where.push(`${column(q.tag[0])} LIKE ?`);
+    params.push(`%${JSON.stringify(q.tag[1])}%`);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
+  const page = Math.max(q.page ?? 1, 1);
+  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${q.order === 'desc' ? 'DESC' : 'ASC'}, ${spec.primaryKey.map(column).join(', ')}`;
+  const [{ total }] = (await store.query(`SELECT count(*) AS total FROM "${table}" ${clause}`, params)) as Array<{ total: number }>;
+  const rows = await store.query(`SELECT * FROM "${table}" ${clause} ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+  return { rows: rows.map((r) => decode(spec, r)), total: Number(total), page, pageSize };
+}
+
+/** Rows as stored back to their column types (booleans and JSON). */
+export function decode(spec: TableSpec, row: Row): Row {
+  const out: Row = {};
+  for (const [c, type] of Object.entries(spec.columns)) {
+    const v = row[c];
+    out[c] = v === null || v === undefined ? null : type === 'boolean' ? v === 1 || v === true : type === 'json' && typeof v === 'string' ? JSON.parse(v) : v;
+  }
+  return out;
+}

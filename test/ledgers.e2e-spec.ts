@@ -1,0 +1,64 @@
+import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+
+/** Analysts query the ledgers the API keeps up to date in the embedded setup. */
+describe('ledger queries over HTTP', () => {
+  let api: Api;
+  beforeAll(async () => {
+    api = await startApi();
+    await api.post('/funds/GC-360721/contributions', contribution(100_000_000));
+    await api.post('/funds/GC-360781/contributions', contribution(100_000_000));
+    for (let i = 1; i <= 6; i++) {
+      const county = i <= 4 ? '360721' : '360781';
+      const body = application(i, { countyCode: county, centreId: `GC-${county}`, branchId: `${i % 2 ? 'ABC' : 'CCB'}-${county}`, categories: i % 3 ? ['woman'] : ['college_graduate'], amountFen: 500_000 * i });
+      const { loanId } = (await api.post('/loans', body)).body;
+      if (i === 6) continue;
+      await api.post(`/loans/${loanId}/guarantee`, guarantee(500_000 * i));
+      await api.post(`/loans/${loanId}/disbursement`, disbursement(`2011-01-${10 + i}`, 500_000 * i));
+    }
+    await until(async () => (await api.get('/ledgers/business')).body?.total === 6);
+  });
+  afterAll(async () => api.stop());
+
+  it('filters by county, bank, status and category, sorts and pages', async () => {
+    const gan = (await api.get('/ledgers/business?county_code=360721&sort=disbursed_amount&order=desc')).body;
+    expect(gan.rows.map((r: any) => r.disbursed_amount)).toEqual([2_000_000, 1_500_000, 1_000_000, 500_000]);
+    expect((await api.get('/ledgers/business?bank_code=CCB')).body.total).toBe(3);
+    expect((await api.get('/ledgers/business?status=applied')).body.rows.map((r: any) => r.amount_applied)).toEqual([3_000_000]);
+    expect((await api.get('/ledgers/business?category=college_graduate')).body.total).toBe(2);
+    expect((await api.get('/ledgers/business?from=2011-01-12&to=2011-01-13')).body.total).toBe(2);
+    const page2 = (await api.get('/ledgers/business?sort=amount_applied&pageSize=4&page=2')).body;
+    expect(page2).toMatchObject({ total: 6, page: 2, pageSize: 4 });
+    expect(page2.rows.map((r: any) => r.amount_applied)).toEqual([2_500_000, 3_000_000]);
+    expect(page2.rows[0].categories).toEqual(['woman']);
+  });
+
+  it('shows each fund with its guarantees outstanding and leverage, and its movements', async () => {
+    const funds = (await api.get('/ledgers/funds?sort=fund_id')).body.rows;
+    expect(funds.map((f: any) => [f.fund_id, f.balance, f.exposure, f.guarantees_open])).toEqual([
+      ['GC-360721', 100_000_000, 5_000_000, 4], ['GC-360781', 100_000_000, 2_500_000, 1],
+    ]);
+    expect((await api.get('/ledgers/fund-movements?fund_id=GC-360721')).body.rows).toHaveLength(1);
+  });
+
+  it('refuses a sort on a column the ledger does not have', async () => {
+    const reply = await api.get('/ledgers/business?sort=password');
+    expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });
+  });
+
+  it('reports each projection\'s state and rebuilds on request to the same rows', async () => {
+    const before = (await api.get('/ledgers/business?sort=loan_id')).body.rows;
+    expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([['business-ledger', 'live'], ['fund-ledger', 'live']]);
+    expect((await api.post('/projections/rebuild', { projection: 'business-ledger' })).status).toBe(202);
+    await until(async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2);
+    expect((await api.get('/ledgers/business?sort=loan_id')).body.rows).toEqual(before);
+    expect((await api.post('/projections/rebuild', { projection: 'nonsense' })).body.code).toBe('PROJECTION.UNKNOWN');
+  });
+});
+
+async function until(check: () => Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
