@@ -40,6 +40,15 @@ describe('ledger queries over HTTP', () => {
     expect((await api.get('/ledgers/fund-movements?fund_id=GC-360721')).body.rows).toHaveLength(1);
   });
 
+  it('keeps the fund\'s books in double entry: the trial balance sums to zero', async () => {
+    await until(async () => (await api.get('/ledgers/journal?book=GC-360721&account=9001')).body?.total === 4);
+    const tb = (await api.get('/ledgers/trial-balance?book=GC-360721&month=2011-01')).body;
+    expect(tb.total).toBe(0);
+    const balances = Object.fromEntries(tb.accounts.map((a: any) => [a.account, a.balance]));
+    expect(balances).toEqual({ '1001': 100_000_000, '3001.county_finance': -100_000_000, '9001': 5_000_000, '9002': -5_000_000 });
+    expect((await api.get('/ledgers/trial-balance?book=GC-360721&month=June')).status).toBe(400);
+  });
+
   it('refuses a sort on a column the ledger does not have', async () => {
     const reply = await api.get('/ledgers/business?sort=password');
     expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });
@@ -47,7 +56,9 @@ describe('ledger queries over HTTP', () => {
 
   it('reports each projection\'s state and rebuilds on request to the same rows', async () => {
     const before = (await api.get('/ledgers/business?sort=loan_id')).body.rows;
-    expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([['business-ledger', 'live'], ['fund-ledger', 'live']]);
+    expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([
+      ['business-ledger', 'live'], ['fund-ledger', 'live'], ['subsidy-ledger', 'live'], ['financial-ledger', 'live'],
+    ]);
     expect((await api.post('/projections/rebuild', { projection: 'business-ledger' })).status).toBe(202);
     await until(async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2);
     expect((await api.get('/ledgers/business?sort=loan_id')).body.rows).toEqual(before);

@@ -32,5 +32,8 @@ export async function smallProgramme(store: EventStore) {
   await p.payCompensation('B', env('comp-B', '2011-06-19'));
   await p.collectRecovery('B', { amount: yuan(10_000), source: 'borrower' }, env('rec-B', '2011-07-01'));
   await p.writeOff('B', { approvalRef: 'W-1' }, env('wo-B', '2011-12-01'));
+  const items = [{ loanId: 'A', central: 18_333 as never, local: 0 as never }, { loanId: 'C', central: 58_333 as never, local: 0 as never }];
+  await p.claimSubsidy({ claimId: 'ABC-Q1', bankCode: 'ABC', quarter: '2011-Q1' as never, items }, env('claim', '2011-04-05'));
+  await p.paySubsidy('ABC', '2011-Q1' as never, { claimId: 'ABC-Q1', central: 50_000 as never, local: 0 as never }, env('pay', '2011-05-10'));
   return p;
 }

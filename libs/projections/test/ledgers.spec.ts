@@ -1,5 +1,6 @@
 import { SqliteEventStore } from '@app/event-store';
-import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, businessLedger, fundLedger, toProjected } from '../src';
+import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, JOURNAL, MemoryTx, SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, businessLedger, financialLedger, fundLedger, subsidyLedger, toProjected } from '../src';
+import { disagreements } from './agreement';
 import { smallProgramme } from './history';
 
 describe('the ledgers as folds of a small programme', () => {
@@ -32,5 +33,29 @@ describe('the ledgers as folds of a small programme', () => {
     const funds = new Map(tx.rows(FUNDS).map((f) => [f.fund_id, f]));
     expect(funds.get('GC-360721')).toMatchObject({ balance: 6_953_334, exposure: 0, guarantees_open: 0, compensation_paid: 4_046_666, recovered: 1_000_000, written_off: 3_046_666 });
     expect(funds.get('GC-360722')).toMatchObject({ balance: 4_000_000, exposure: 5_000_000, guarantees_open: 1, leverage_bp: 12_500, contributed_by_source: { city_finance: 4_000_000 } });
+  });
+
+  it('subsidy ledger: per loan and per bank per quarter, what is due, claimed and paid', async () => {
+    const tx = await MemoryTx.fold(subsidyLedger, events);
+    const loans = new Map(tx.rows(SUBSIDY_LOAN_QUARTERS).map((r) => [r.loan_id, r]));
+    expect(loans.get('A')).toMatchObject({ quarter: '2011-Q1', interest_paid: 18_333, central_due: 18_333, central_claimed: 18_333, bank_code: 'ABC' });
+    expect(loans.get('C')).toMatchObject({ quarter: '2011-Q1', interest_paid: 58_333, central_due: 58_333, county_code: '360722' });
+    expect(tx.rows(SUBSIDY_BANK_QUARTERS)).toEqual([expect.objectContaining({
+      bank_code: 'ABC', quarter: '2011-Q1', central_due: 76_666, local_due: 0, central_claimed: 76_666, central_paid: 50_000, claims: 1,
+    })]);
+  });
+
+  it('financial ledger: balanced postings by book, with guarantees outstanding as memorandum accounts', async () => {
+    const tx = await MemoryTx.fold(financialLedger, events);
+    const compensation = tx.rows(JOURNAL).filter((l) => l.memo === 'FundCompensationCharged');
+    expect(compensation.map((l) => [l.account, l.debit, l.credit])).toEqual([
+      ['1131', 4_046_666, 0], ['1001', 0, 4_046_666], ['9002', 5_000_000, 0], ['9001', 0, 5_000_000],
+    ]);
+    const january = tx.rows(TRIAL_BALANCE).filter((t) => t.book === 'GC-360721' && t.month === '2011-01');
+    expect(january.reduce((s, t) => s + (t.debit as number) - (t.credit as number), 0)).toBe(0);
+  });
+
+  it('the four ledgers agree with each other', async () => {
+    expect(await disagreements(events)).toEqual([]);
   });
 });

@@ -2,7 +2,10 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Po
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, businessLedger, fundLedger, queryLedger } from '@app/projections';
+import {
+  ACCOUNTS, BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, JOURNAL, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, SUBSIDY_BANK_QUARTERS,
+  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, businessLedger, financialLedger, fundLedger, queryLedger, subsidyLedger,
+} from '@app/projections';
 import { READ_STORE } from '../tokens';
 import { dateMessage, DATE } from '../http/dto-common';
 
@@ -32,6 +35,24 @@ class MovementQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
 }
 
+class SubsidyQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
+  @ApiPropertyOptional({ example: '2011-Q1' }) @IsOptional() @IsString() quarter?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+}
+
+class JournalQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'A fund id, or SUBSIDY' }) @IsOptional() @IsString() book?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() account?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+}
+
+class TrialBalanceQuery {
+  @ApiProperty({ description: 'A fund id, or SUBSIDY' }) @IsString() book!: string;
+  @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-\d{2}$/, { message: 'month must look like 2011-06' }) month!: string;
+}
+
 class RebuildDto {
   @ApiProperty({ required: false, description: 'One projection, or every one when left out' }) @IsOptional() @IsString() projection?: string;
 }
@@ -57,6 +78,35 @@ export class LedgersController {
   movements(@Query() q: MovementQuery) {
     const { sort, order, page, pageSize, from, to, ...filters } = q;
     return this.query(fundLedger, FUND_MOVEMENTS, { filters, sort, order, page, pageSize, range: ['business_date', from, to] });
+  }
+
+  @Get('ledgers/subsidy/loans') @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
+  subsidyLoans(@Query() q: SubsidyQuery) {
+    const { sort, order, page, pageSize, from: _f, to: _t, ...filters } = q;
+    return this.query(subsidyLedger, SUBSIDY_LOAN_QUARTERS, { filters, sort, order, page, pageSize });
+  }
+
+  @Get('ledgers/subsidy/banks') @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
+  subsidyBanks(@Query() q: SubsidyQuery) {
+    const { sort, order, page, pageSize, bank_code, quarter } = q;
+    return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bank_code, quarter }, sort, order, page, pageSize });
+  }
+
+  @Get('ledgers/journal') @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
+  journal(@Query() q: JournalQuery) {
+    const { sort, order, page, pageSize, from, to, ...filters } = q;
+    return this.query(financialLedger, JOURNAL, { filters, sort, order, page, pageSize, range: ['business_date', from, to] });
+  }
+
+  @Get('ledgers/trial-balance') @ApiOperation({ summary: 'A book\'s trial balance at the end of a month: movements in the month and balances to date' })
+  async trialBalance(@Query() q: TrialBalanceQuery) {
+    const rows = await this.readStore.query(
+      `SELECT account, sum(CASE WHEN month = ? THEN debit ELSE 0 END) AS month_debit, sum(CASE WHEN month = ? THEN credit ELSE 0 END) AS month_credit,
+         sum(debit) AS debit_to_date, sum(credit) AS credit_to_date FROM ${TRIAL_BALANCE} WHERE book = ? AND month <= ? GROUP BY account ORDER BY account`,
+      [q.month, q.month, q.book, q.month],
+    ).catch(() => []);
+    const accounts = rows.map((r) => ({ ...r, name: ACCOUNTS[String(r.account).split('.')[0]], balance: Number(r.debit_to_date) - Number(r.credit_to_date) }));
+    return { book: q.book, month: q.month, accounts, total: accounts.reduce((s, a) => s + a.balance, 0) };
   }
 
   @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed' })

@@ -114,3 +114,9 @@ export function extendTo(account: LoanAccount, newMaturity: BusinessDate): LoanA
   const paid = fen(moved.reduce((s, d) => s + d.paid, 0));
   return { ...account, maturity: newMaturity, principalDues: [...kept, { dueDate: newMaturity, amount, paid }] };
 }
+
+/** What it takes to pay the loan off on a day: the outstanding principal and all interest owed to then. */
+export function payoffOn(account: LoanAccount, on: BusinessDate): { principal: Fen; interest: Fen } {
+  const settled = settleAccrualOn(account, on);
+  return { principal: settled.outstanding, interest: unpaid(settled.interestDues) };
+}

@@ -11,9 +11,9 @@ import { broken, ensure, invalid, unreachable } from '../shared/errors';
 export interface SubsidyItem { loanId: string; central: Fen; local: Fen }
 export interface LoanSubsidyFacts { bankCode?: string; central: Fen; local: Fen }
 
-export type SubsidyEvent =
-  | DomainEvent<'InterestSubsidyClaimed', { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[]; central: Fen; local: Fen; claimedOn: BusinessDate }>
-  | DomainEvent<'InterestSubsidyPaid', { claimId: string; bankCode: string; quarter: Quarter; central: Fen; local: Fen; paidOn: BusinessDate }>;
+export type InterestSubsidyClaimed = DomainEvent<'InterestSubsidyClaimed', { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[]; central: Fen; local: Fen; claimedOn: BusinessDate }>;
+export type InterestSubsidyPaid = DomainEvent<'InterestSubsidyPaid', { claimId: string; bankCode: string; quarter: Quarter; central: Fen; local: Fen; paidOn: BusinessDate }>;
+export type SubsidyEvent = InterestSubsidyClaimed | InterestSubsidyPaid;
 
 export type SubsidyCommand =
   | { type: 'ClaimSubsidy'; claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[]; dueByLoan: Record<string, LoanSubsidyFacts> }
