@@ -7,11 +7,15 @@ export { fundLedger, FUNDS, FUND_MOVEMENTS } from './ledgers/fund-ledger';
 export { subsidyLedger, SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS } from './ledgers/subsidy-ledger';
 export { financialLedger, postings, ACCOUNTS, JOURNAL, TRIAL_BALANCE, SUBSIDY_BOOK } from './ledgers/financial-ledger';
 export { MemoryTx } from './memory-tx';
+export { bulletin, BULLETIN_FLOWS, BULLETIN_FUND_FLOWS, BULLETIN_MATURITY, BULLETIN_TARGETS } from './ledgers/bulletin';
+export * from './bulletin/build-bulletin';
+export * from './bulletin/facts';
 
 import { businessLedger } from './ledgers/business-ledger';
 import { fundLedger } from './ledgers/fund-ledger';
 import { subsidyLedger } from './ledgers/subsidy-ledger';
 import { financialLedger } from './ledgers/financial-ledger';
+import { bulletin } from './ledgers/bulletin';
 /** Every projection the system runs. */
-export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger];
+export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger, bulletin];
 export * from './query';

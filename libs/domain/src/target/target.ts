@@ -4,7 +4,8 @@ import { Decider, DomainEvent } from '../shared/decider';
 import { ensure, invalid, unreachable } from '../shared/errors';
 
 /** The year's target for a region (目标责任状); setting it again revises it, the latest counts. */
-export type TargetEvent = DomainEvent<'AnnualTargetSet', { regionCode: string; year: number; loans: number; amount: Fen; setOn: BusinessDate }>;
+export type AnnualTargetSet = DomainEvent<'AnnualTargetSet', { regionCode: string; year: number; loans: number; amount: Fen; setOn: BusinessDate }>;
+export type TargetEvent = AnnualTargetSet;
 export type TargetCommand = { type: 'SetAnnualTarget'; regionCode: string; year: number; loans: number; amount: Fen };
 export interface TargetState { loans?: number; amount?: Fen }
 

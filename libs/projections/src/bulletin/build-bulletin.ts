@@ -1,0 +1,140 @@
+import { ReferenceData, Region, divideHalfUp } from '@app/domain';
+import { Row } from '../projection';
+
+/** The bulletin projection's rows up to a month, from SQL or from memory. */
+export interface BulletinFacts { flows: Row[]; maturity: Row[]; targets: Row[]; fundFlows: Row[] }
+
+export interface Figures { loans: number; amount: number; persons: number; jobs: number }
+export interface Periods<T> { month: T; yearToDate: T; cumulative: T }
+
+export interface BulletinRow {
+  month: string;
+  regionCode: string;
+  regionName: string;
+  level: Region['level'];
+  parentCode: string | null;
+  disbursed: Periods<Figures>;
+  byKind: Record<string, Periods<Figures>>;
+  byCategory: Record<string, Periods<Figures>>;
+  target: { loans: number; amount: number; completionLoansBp: number; completionAmountBp: number; timePaceBp: number; rank: number | null; rankChange: number | null } | null;
+  outstanding: number;
+  overduePrincipal: number;
+  overdueRateBp: number | null;
+  matured: { disbursed: number; repaid: number; recoveryRateBp: number | null };
+  compensation: { paid: Periods<number>; recovered: Periods<number> };
+  fund: { balance: number; guaranteesOutstanding: number; leverageBp: number | null };
+  subsidy: { central: Periods<number>; local: Periods<number> };
+}
+
+type Sums = { month: number; yearToDate: number; cumulative: number };
+const zero = (): Sums => ({ month: 0, yearToDate: 0, cumulative: 0 });
+const ratioBp = (a: number, b: number) => (b === 0 ? null : Number(divideHalfUp(BigInt(a) * 10_000n, BigInt(b))));
+
+/**
+ * Builds the bulletin for a month: every region, with the month, year-to-date and cumulative figures,
+ * month-end stocks, targets with completion and rank among the region's siblings, and the change of rank
+ * since the month before (within the same year).
+ */
+export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
+  const current = figuresFor(facts, reference, month);
+  const previousMonth = Number(month.slice(5)) > 1 ? `${month.slice(0, 5)}${String(Number(month.slice(5)) - 1).padStart(2, '0')}` : undefined;
+  const previous = previousMonth ? figuresFor(facts, reference, previousMonth) : undefined;
+  const rows = current.map((r) => {
+    const before = previous?.find((p) => p.regionCode === r.regionCode);
+    return { ...r, target: r.target && { ...r.target, rankChange: before?.target?.rank && r.target.rank ? before.target.rank - r.target.rank : null } };
+  });
+  return rows;
+}
+
+function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
+  const yearStart = `${month.slice(0, 4)}-01`;
+  const sums = new Map<string, Sums>(); // `${region}|${metric}|${dim}`
+  const add = (region: string, metric: string, dim: string, rowMonth: string, value: number) => {
+    const key = `${region}|${metric}|${dim}`;
+    const s = sums.get(key) ?? zero();
+    s.cumulative += value;
+    if (rowMonth >= yearStart) s.yearToDate += value;
+    if (rowMonth === month) s.month += value;
+    sums.set(key, s);
+  };
+  const upward = (code: string) => reference.lineage(code).map((r) => r.code);
+
+  for (const f of facts.flows) {
+    if ((f.month as string) > month) continue;
+    for (const region of upward(f.county_code as string)) add(region, f.metric as string, f.dim as string, f.month as string, f.value as number);
+  }
+  for (const m of facts.maturity) {
+    if ((m.maturity_month as string) > month) continue;
+    const paid = m.paid_month as string;
+    if (paid !== '' && paid > month) continue;
+    for (const region of upward(m.county_code as string)) add(region, paid === '' ? 'matured_disbursed' : 'matured_repaid', 'all', '0000-00', m.amount as number);
+  }
+  for (const f of facts.fundFlows) {
+    if ((f.month as string) > month) continue;
+    const centre = reference.centre(f.fund_id as string);
+    if (!centre) continue;
+    for (const region of upward(centre.regionCode)) {
+      add(region, 'fund_balance', 'all', f.month as string, f.balance as number);
+      add(region, 'fund_exposure', 'all', f.month as string, f.exposure as number);
+    }
+  }
+
+  const get = (region: string, metric: string, dim = 'all') => sums.get(`${region}|${metric}|${dim}`) ?? zero();
+  const periods = (region: string, dim: string): Periods<Figures> => {
+    const [loans, amount, persons, jobs] = ['loans', 'amount', 'persons', 'jobs'].map((m) => get(region, m, dim));
+    const at = (p: keyof Sums): Figures => ({ loans: loans[p], amount: amount[p], persons: persons[p], jobs: jobs[p] });
+    return { month: at('month'), yearToDate: at('yearToDate'), cumulative: at('cumulative') };
+  };
+  const dims = (prefix: string) => {
+    const found = new Set<string>();
+    for (const key of sums.keys()) {
+      const dim = key.split('|')[2];
+      if (dim.startsWith(prefix)) found.add(dim.slice(prefix.length));
+    }
+    return [...found].sort();
+  };
+  const kinds = dims('kind:');
+  const categories = dims('category:');
+  const year = Number(month.slice(0, 4));
+  const timePaceBp = Number(divideHalfUp(BigInt(Number(month.slice(5))) * 10_000n, 12n));
+
+  const rows: BulletinRow[] = reference.allRegions().map((r) => {
+    const disbursed = periods(r.code, 'all');
+    const target = facts.targets.find((t) => t.region_code === r.code && t.year === year);
+    const outstanding = get(r.code, 'outstanding').cumulative;
+    const overdue = get(r.code, 'overdue_principal').cumulative;
+    const maturedDisbursed = get(r.code, 'matured_disbursed').cumulative;
+    const maturedRepaid = get(r.code, 'matured_repaid').cumulative;
+    const balance = get(r.code, 'fund_balance').cumulative;
+    const exposure = get(r.code, 'fund_exposure').cumulative;
+    return {
+      month, regionCode: r.code, regionName: r.name, level: r.level, parentCode: r.parent ?? null,
+      disbursed,
+      byKind: Object.fromEntries(kinds.map((k) => [k, periods(r.code, `kind:${k}`)])),
+      byCategory: Object.fromEntries(categories.map((c) => [c, periods(r.code, `category:${c}`)])),
+      target: target ? {
+        loans: target.loans as number, amount: target.amount as number,
+        completionLoansBp: ratioBp(disbursed.yearToDate.loans, target.loans as number) ?? 0,
+        completionAmountBp: ratioBp(disbursed.yearToDate.amount, target.amount as number) ?? 0,
+        timePaceBp, rank: null, rankChange: null,
+      } : null,
+      outstanding, overduePrincipal: overdue, overdueRateBp: ratioBp(overdue, outstanding),
+      matured: { disbursed: maturedDisbursed, repaid: maturedRepaid, recoveryRateBp: ratioBp(maturedRepaid, maturedDisbursed) },
+      compensation: { paid: get(r.code, 'compensation_paid'), recovered: get(r.code, 'compensation_recovered') },
+      fund: { balance, guaranteesOutstanding: exposure, leverageBp: ratioBp(exposure, balance) },
+      subsidy: { central: get(r.code, 'subsidy_central'), local: get(r.code, 'subsidy_local') },
+    };
+  });
+  rankAmongSiblings(rows);
+  return rows;
+}
+
+/** Ranks regions with a target among those with the same parent, by completion of the amount target. */
+function rankAmongSiblings(rows: BulletinRow[]) {
+  const byParent = new Map<string, BulletinRow[]>();
+  for (const r of rows) if (r.target && r.parentCode) byParent.set(r.parentCode, [...(byParent.get(r.parentCode) ?? []), r]);
+  for (const siblings of byParent.values()) {
+    siblings.sort((a, b) => b.target!.completionAmountBp - a.target!.completionAmountBp || a.regionCode.localeCompare(b.regionCode));
+    siblings.forEach((r, i) => { r.target!.rank = i + 1; });
+  }
+}
