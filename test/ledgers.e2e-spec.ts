@@ -49,6 +49,17 @@ describe('ledger queries over HTTP', () => {
     expect((await api.get('/ledgers/trial-balance?book=GC-360721&month=June')).status).toBe(400);
   });
 
+  it('publishes the monthly bulletin for a city and its counties', async () => {
+    await until(async () => (await api.get('/bulletin?month=2011-01&region=360700')).body.rows[0].disbursed.month.loans === 5);
+    const reply = (await api.get('/bulletin?month=2011-01&region=360700')).body;
+    const byCode = Object.fromEntries(reply.rows.map((r: any) => [r.regionCode, r]));
+    expect(byCode['360700'].disbursed.month).toEqual({ loans: 5, amount: 7_500_000, persons: 5, jobs: 15 });
+    expect(byCode['360721'].disbursed.month.loans).toBe(4);
+    expect(byCode['360781'].disbursed.month.loans).toBe(1);
+    expect(reply.rows.every((r: any) => r.regionCode === '360700' || r.parentCode === '360700')).toBe(true);
+    expect((await api.get('/bulletin?month=2011-13')).status).toBe(400);
+  });
+
   it('refuses a sort on a column the ledger does not have', async () => {
     const reply = await api.get('/ledgers/business?sort=password');
     expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });
@@ -57,7 +68,7 @@ describe('ledger queries over HTTP', () => {
   it('reports each projection\'s state and rebuilds on request to the same rows', async () => {
     const before = (await api.get('/ledgers/business?sort=loan_id')).body.rows;
     expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([
-      ['business-ledger', 'live'], ['fund-ledger', 'live'], ['subsidy-ledger', 'live'], ['financial-ledger', 'live'],
+      ['business-ledger', 'live'], ['fund-ledger', 'live'], ['subsidy-ledger', 'live'], ['financial-ledger', 'live'], ['bulletin', 'live'],
     ]);
     expect((await api.post('/projections/rebuild', { projection: 'business-ledger' })).status).toBe(202);
     await until(async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2);

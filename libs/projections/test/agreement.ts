@@ -1,4 +1,10 @@
-import { BUSINESS_LEDGER, FUNDS, JOURNAL, MemoryTx, ProjectedEvent, Row, SUBSIDY_BANK_QUARTERS, SUBSIDY_BOOK, TRIAL_BALANCE, businessLedger, financialLedger, fundLedger, subsidyLedger } from '../src';
+import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
+import {
+  BUSINESS_LEDGER, FUNDS, JOURNAL, MemoryTx, ProjectedEvent, Row, SUBSIDY_BANK_QUARTERS, SUBSIDY_BOOK, TRIAL_BALANCE, buildBulletin, bulletin, bulletinFactsFrom,
+  businessLedger, financialLedger, fundLedger, subsidyLedger,
+} from '../src';
+
+const reference = new ReferenceData(JIANGXI_REFERENCE);
 
 const OPEN = new Set(['guaranteed', 'disbursed']);
 const sum = (rows: Row[], f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0);
@@ -41,5 +47,22 @@ export async function disagreements(events: ProjectedEvent[]): Promise<string[]>
   if (paid !== paidInBooks) out.push(`subsidy paid ${paid} ≠ 2141 debits ${paidInBooks}`);
   const dueInBusiness = sum(loans, (l) => (l.subsidy_central as number) + (l.subsidy_local as number));
   if (due !== dueInBusiness) out.push(`subsidy due ${due} ≠ business ledger ${dueInBusiness}`);
+
+  // The bulletin's province row at the last month agrees with the ledgers.
+  if (events.length === 0) return out;
+  const lastMonth = events.map((e) => e.businessDate.slice(0, 7)).sort().at(-1)!;
+  const province = buildBulletin(bulletinFactsFrom(await MemoryTx.fold(bulletin, events)), reference, lastMonth).find((r) => r.level === 'province')!;
+  const running = loans.filter((l) => l.lifecycle === 'disbursed');
+  const fundRows = funds.rows(FUNDS);
+  const bulletinChecks: Array<[string, number, number]> = [
+    ['disbursed', province.disbursed.cumulative.amount, sum(loans, (l) => l.disbursed_amount as number)],
+    ['outstanding', province.outstanding, sum(running, (l) => l.outstanding_principal as number)],
+    ['overdue principal', province.overduePrincipal, sum(running, (l) => l.overdue_principal as number)],
+    ['compensation', province.compensation.paid.cumulative, sum(fundRows, (f) => f.compensation_paid as number)],
+    ['fund balance', province.fund.balance, sum(fundRows, (f) => f.balance as number)],
+    ['guarantees outstanding', province.fund.guaranteesOutstanding, sum(fundRows, (f) => f.exposure as number)],
+    ['subsidy', province.subsidy.central.cumulative + province.subsidy.local.cumulative, due],
+  ];
+  for (const [what, a, b] of bulletinChecks) if (a !== b) out.push(`bulletin ${what} ${a} ≠ ledgers ${b}`);
   return out;
 }

@@ -4,8 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-vali
 import { Type } from 'class-transformer';
 import {
   ACCOUNTS, BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, JOURNAL, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, SUBSIDY_BANK_QUARTERS,
-  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, businessLedger, financialLedger, fundLedger, queryLedger, subsidyLedger,
+  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, buildBulletin, businessLedger, financialLedger, fundLedger, loadBulletinFacts, queryLedger, subsidyLedger,
 } from '@app/projections';
+import { ReferenceData } from '@app/domain';
 import { READ_STORE } from '../tokens';
 import { dateMessage, DATE } from '../http/dto-common';
 
@@ -53,6 +54,12 @@ class TrialBalanceQuery {
   @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-\d{2}$/, { message: 'month must look like 2011-06' }) month!: string;
 }
 
+class BulletinQuery {
+  @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2011-06' }) month!: string;
+  @ApiPropertyOptional({ example: '360700', description: 'A region: it and the regions directly under it; the whole province when left out' })
+  @IsOptional() @Matches(/^\d{6}$/, { message: 'region must be a six-digit region code' }) region?: string;
+}
+
 class RebuildDto {
   @ApiProperty({ required: false, description: 'One projection, or every one when left out' }) @IsOptional() @IsString() projection?: string;
 }
@@ -61,7 +68,20 @@ class RebuildDto {
 @ApiTags('ledgers')
 @Controller()
 export class LedgersController {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, private readonly runner: ProjectionRunner) {}
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, private readonly runner: ProjectionRunner, private readonly reference: ReferenceData) {}
+
+  @Get('bulletin') @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
+  async bulletin(@Query() q: BulletinQuery) {
+    const region = q.region ?? '360000';
+    if (!this.reference.region(region)) throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
+    const status = this.runner.status().find((s) => s.name === 'bulletin');
+    const facts = await loadBulletinFacts(this.readStore, q.month).catch((error: Error) => {
+      if (/no such table/.test(error.message)) throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
+      throw error;
+    });
+    const rows = buildBulletin(facts, this.reference, q.month).filter((r) => r.regionCode === region || r.parentCode === region);
+    return { month: q.month, region, projection: status, rows };
+  }
 
   @Get('ledgers/business') @ApiOperation({ summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date' })
   business(@Query() q: BusinessQuery) {
