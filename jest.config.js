@@ -24,4 +24,6 @@ module.exports = {
     '^@app/projections/(.*)$': '<rootDir>/libs/projections/src/$1',
   },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/postgres.global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/postgres.global-teardown.mjs',
 };

@@ -14,6 +14,8 @@ export interface ApiConfig {
   dayEndAt: string;
   timeZone: string;
   reconcileEveryMs: number;
+  /** PostgreSQL URL of the read store (production); the event store's SQLite file when unset. */
+  readStoreUrl?: string;
   /** 'in-process' runs the ledgers' projections inside the API (embedded setup); 'off' leaves them to apps/projector. */
   projections: 'in-process' | 'off';
   /** JSON files replacing the Jiangxi defaults (same shape as `JIANGXI_REFERENCE` and `JIANGXI_POLICIES`). */
@@ -41,7 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port, host: env.HOST ?? '127.0.0.1',
     eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
     borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
-    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE, projections: projections as ApiConfig['projections'],
+    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE, projections: projections as ApiConfig['projections'], readStoreUrl: env.READ_STORE_URL,
   };
 }
 

@@ -19,3 +19,4 @@ import { bulletin } from './ledgers/bulletin';
 /** Every projection the system runs. */
 export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger, bulletin];
 export * from './query';
+export { PostgresReadStore } from './postgres/postgres-read-store';

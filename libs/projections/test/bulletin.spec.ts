@@ -116,7 +116,7 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
   });
 
   it('reads the same bulletin from the SQL read store as from the fold', async () => {
-    const readStore = new SqliteReadStore(':memory:');
+    const readStore = new SqliteReadStore(':memory:'); // and on PostgreSQL in runner.spec.ts
     const runner = new ProjectionRunner(store, readStore, [bulletin]);
     await runner.start();
     await runner.stop();

@@ -2,17 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
-import { BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, Projection, ProjectionRunner, Row, SqliteReadStore, businessLedger, fundLedger, toProjected } from '../src';
+import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
+import {
+  BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, PROJECTIONS, Projection, ProjectionRunner, ReadStore, Row, buildBulletin, bulletin, bulletinFactsFrom,
+  businessLedger, fundLedger, loadBulletinFacts, queryLedger, toProjected,
+} from '../src';
+import { READ_STORES } from './read-stores';
 import { smallProgramme } from './history';
 
-describe('the projection runner on SQLite', () => {
+describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => {
   let dir: string;
   let store: SqliteEventStore;
-  let readStore: SqliteReadStore;
+  let readStore: ReadStore;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loans-projections-'));
     store = new SqliteEventStore({ path: join(dir, 'events.db'), pollIntervalMs: 10 });
-    readStore = new SqliteReadStore(join(dir, 'events.db'));
+    readStore = await openReadStore(dir);
     await smallProgramme(store);
   });
   afterEach(async () => {
@@ -42,6 +47,7 @@ describe('the projection runner on SQLite', () => {
     const [fund] = await store.readStream('fund-GC-360721');
     await store.appendToStream('fund-GC-360721', [{ id: '5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10', type: 'GuaranteeFundContributed', data: { ...(fund.data as object), amount: 500, reference: 'late' }, metadata: fund.metadata }], { expectedRevision: 'any' });
     await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_953_834);
+    expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
     await runner.stop();
   });
 
@@ -70,6 +76,21 @@ describe('the projection runner on SQLite', () => {
     await restarted.start();
     expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
     await restarted.stop();
+  });
+
+  it('answers ledger queries with filters, a tag, a date range, sorting and paging', async () => {
+    const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
+    await runner.start();
+    await runner.stop();
+    const page = await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { filters: { county_code: '360721' }, sort: 'loan_id', order: 'desc' });
+    expect(page.rows.map((r) => r.loan_id)).toEqual(['B', 'A']);
+    expect(page.rows[0]).toMatchObject({ ever_overdue: true, categories: ['woman'] });
+    expect((await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { tag: ['categories', 'woman'], range: ['disbursed_on', '2011-01-10', '2011-01-10'] })).total).toBe(3);
+    expect((await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { pageSize: 3, page: 2, sort: 'loan_id' })).rows.map((r) => r.loan_id)).toEqual(['D']);
+    const reference = new ReferenceData(JIANGXI_REFERENCE);
+    const fromSql = buildBulletin(await loadBulletinFacts(readStore, '2011-12'), reference, '2011-12');
+    const fromFold = buildBulletin(bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected))), reference, '2011-12');
+    expect(fromSql).toEqual(fromFold);
   });
 
   it('a projection whose version changed rebuilds itself', async () => {

@@ -76,7 +76,7 @@ export class LedgersController {
     if (!this.reference.region(region)) throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
     const status = this.runner.status().find((s) => s.name === 'bulletin');
     const facts = await loadBulletinFacts(this.readStore, q.month).catch((error: Error) => {
-      if (/no such table/.test(error.message)) throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
+      if (/no such table|does not exist/.test(error.message)) throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
       throw error;
     });
     const rows = buildBulletin(facts, this.reference, q.month).filter((r) => r.regionCode === region || r.parentCode === region);
@@ -153,7 +153,7 @@ export class LedgersController {
       return { ...(await queryLedger(this.readStore, p, table, q)), projection: status };
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
-      if (/no such table/.test((error as Error).message)) {
+      if (/no such table|does not exist/.test((error as Error).message)) {
         throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: `The ${table} ledger is being built for the first time; try again shortly.` });
       }
       throw error;

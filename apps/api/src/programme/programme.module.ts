@@ -5,7 +5,7 @@ import { ReferenceData } from '@app/domain';
 import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
 import { API_CONFIG, CHECKPOINTS, EVENT_STORE, READ_STORE } from '../tokens';
-import { PROJECTIONS, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
+import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
 import { ProgrammeRuntime } from './runtime';
@@ -27,7 +27,7 @@ export class ProgrammeModule {
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
       { provide: Reconciler, inject: [Programme, EVENT_STORE, CHECKPOINTS], useFactory: (p: Programme, s: EventStore, c: CheckpointStore) => new Reconciler(p, s, c) },
       { provide: OpenLoans, inject: [EVENT_STORE], useFactory: (s: EventStore) => new OpenLoans(s) },
-      { provide: READ_STORE, useFactory: () => new SqliteReadStore(config.eventStorePath) },
+      { provide: READ_STORE, useFactory: () => (config.readStoreUrl ? new PostgresReadStore(config.readStoreUrl) : new SqliteReadStore(config.eventStorePath)) },
       { provide: ProjectionRunner, inject: [EVENT_STORE, READ_STORE], useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS) },
       BorrowerIdentity, ProgrammeRuntime, Envelopes,
     ];
