@@ -60,6 +60,25 @@ describe('ledger queries over HTTP', () => {
     expect((await api.get('/bulletin?month=2011-13')).status).toBe(400);
   });
 
+  it('shows a ledger as of a past business date, folded from the events', async () => {
+    const asOf = (await api.get('/ledgers/business?asOf=2011-01-11&sort=amount_applied')).body;
+    expect(asOf.rows.map((r: any) => r.status)).toEqual(['disbursed', 'guaranteed', 'guaranteed', 'guaranteed', 'guaranteed', 'applied']);
+    expect(asOf.asOf).toBe('2011-01-11');
+  });
+
+  it('exports a ledger as CSV with Chinese headers and as an XLSX workbook', async () => {
+    const res = await fetch(`${await api.app.getUrl()}/exports/business?county_code=360781&format=csv`);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toContain('business.csv');
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toContain('贷款编号');
+    expect(lines).toHaveLength(3); // the header and 瑞金's two loans
+    const xlsx = await fetch(`${await api.app.getUrl()}/exports/bulletin?month=2011-01&region=360700&format=xlsx`);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect((await api.get('/exports/nonsense')).body.code).toBe('LEDGER.UNKNOWN');
+  });
+
   it('refuses a sort on a column the ledger does not have', async () => {
     const reply = await api.get('/ledgers/business?sort=password');
     expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });

@@ -20,3 +20,7 @@ import { bulletin } from './ledgers/bulletin';
 export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger, bulletin];
 export * from './query';
 export { PostgresReadStore } from './postgres/postgres-read-store';
+export * from './time-travel';
+export * from './export/columns';
+export * from './export/tabular';
+export * from './export/bulletin-layout';

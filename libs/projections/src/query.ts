@@ -1,4 +1,4 @@
-import { Projection, Row, TableSpec } from './projection';
+import { Projection, Row, TableSpec, Value } from './projection';
 import { ReadStore, tableSpec } from './read-store';
 
 /** A ledger query an analyst sends: equality filters, date ranges, a tag, sorting and paging. */
@@ -12,6 +12,8 @@ export interface LedgerQuery {
   order?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;
+  /** Every matching row (exports), instead of one page. */
+  unpaged?: boolean;
 }
 
 export interface Page { rows: Row[]; total: number; page: number; pageSize: number }
@@ -44,9 +46,11 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
   const page = Math.max(q.page ?? 1, 1);
-  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${q.order === 'desc' ? 'DESC' : 'ASC'}, ${spec.primaryKey.map(column).join(', ')}`;
+  const direction = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'; // the same on SQLite and PostgreSQL
+  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${direction}, ${spec.primaryKey.map(column).join(', ')}`;
   const [{ total }] = (await store.query(`SELECT count(*) AS total FROM "${table}" ${clause}`, params)) as Array<{ total: number }>;
-  const rows = await store.query(`SELECT * FROM "${table}" ${clause} ${order} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`, params);
+  const limit = q.unpaged ? '' : `LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  const rows = await store.query(`SELECT * FROM "${table}" ${clause} ${order} ${limit}`, params);
   return { rows: rows.map((r) => decode(spec, r)), total: Number(total), page, pageSize };
 }
 
@@ -58,4 +62,31 @@ export function decode(spec: TableSpec, row: Row): Row {
     out[c] = v === null || v === undefined ? null : type === 'boolean' ? v === 1 || v === true : type === 'json' && typeof v === 'string' ? JSON.parse(v) : v;
   }
   return out;
+}
+
+/** The same query over rows in memory (a ledger as of a date), with the SQL version's meaning. */
+export function queryRows(p: Projection, table: string, rows: Row[], q: LedgerQuery): Page {
+  const spec = tableSpec(p, table);
+  const known = (c: string) => {
+    if (!(c in spec.columns)) throw new QueryError(`${table} has no column ${c}; it has ${Object.keys(spec.columns).join(', ')}.`);
+    return c;
+  };
+  let out = rows;
+  for (const [c, v] of Object.entries(q.filters ?? {})) {
+    if (v === undefined || v === '') continue;
+    out = out.filter((r) => String(r[known(c)]) === v);
+  }
+  if (q.range && (q.range[1] || q.range[2])) {
+    const [c, from, to] = q.range;
+    known(c);
+    out = out.filter((r) => r[c] !== null && (!from || (r[c] as string) >= from) && (!to || (r[c] as string) <= to));
+  }
+  if (q.tag?.[1]) out = out.filter((r) => ((r[known(q.tag![0])] as string[] | null) ?? []).includes(q.tag![1]!));
+  const sort = known(q.sort ?? spec.primaryKey[0]);
+  const sign = q.order === 'desc' ? -1 : 1;
+  const compare = (a: Value, b: Value) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  out = [...out].sort((a, b) => sign * compare(a[sort], b[sort]) || spec.primaryKey.reduce((acc, k) => acc || compare(a[k], b[k]), 0));
+  const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
+  const page = Math.max(q.page ?? 1, 1);
+  return { rows: q.unpaged ? out : out.slice((page - 1) * pageSize, page * pageSize), total: out.length, page, pageSize };
 }

@@ -1,121 +1,74 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { Type } from 'class-transformer';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ACCOUNTS, BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, JOURNAL, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, SUBSIDY_BANK_QUARTERS,
-  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, buildBulletin, businessLedger, financialLedger, fundLedger, loadBulletinFacts, queryLedger, subsidyLedger,
+  ACCOUNTS, BULLETIN_COLUMNS, BUSINESS_LEDGER, Column, LEDGER_LAYOUTS, PROJECTIONS, Row, bulletinTable, toCsv, toMarkdown, toXlsx, FUNDS, FUND_MOVEMENTS, JOURNAL, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, SUBSIDY_BANK_QUARTERS,
+  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, buildBulletin, bulletin as bulletinProjection, bulletinFactsFrom, businessLedger, financialLedger, fundLedger,
+  loadBulletinFacts, projectAsOf, queryLedger, queryRows, subsidyLedger,
 } from '@app/projections';
 import { ReferenceData } from '@app/domain';
-import { READ_STORE } from '../tokens';
-import { dateMessage, DATE } from '../http/dto-common';
-
-class PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() sort?: string;
-  @ApiPropertyOptional({ enum: ['asc', 'desc'] }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) from?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) to?: string;
-}
-
-class BusinessQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() city_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() centre_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() branch_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
-  @ApiPropertyOptional({ description: 'Borrower category tag' }) @IsOptional() @IsString() category?: string;
-}
-
-class MovementQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() fund_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
-}
-
-class SubsidyQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
-  @ApiPropertyOptional({ example: '2011-Q1' }) @IsOptional() @IsString() quarter?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
-}
-
-class JournalQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'A fund id, or SUBSIDY' }) @IsOptional() @IsString() book?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() account?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
-}
-
-class TrialBalanceQuery {
-  @ApiProperty({ description: 'A fund id, or SUBSIDY' }) @IsString() book!: string;
-  @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-\d{2}$/, { message: 'month must look like 2011-06' }) month!: string;
-}
-
-class BulletinQuery {
-  @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2011-06' }) month!: string;
-  @ApiPropertyOptional({ example: '360700', description: 'A region: it and the regions directly under it; the whole province when left out' })
-  @IsOptional() @Matches(/^\d{6}$/, { message: 'region must be a six-digit region code' }) region?: string;
-}
-
-class RebuildDto {
-  @ApiProperty({ required: false, description: 'One projection, or every one when left out' }) @IsOptional() @IsString() projection?: string;
-}
+import { EVENT_STORE, READ_STORE } from '../tokens';
+import { EventStore } from '@app/event-store';
+import {
+  BulletinExportQuery, BulletinQuery, BusinessQuery, JournalQuery, LedgerExportQuery, MovementQuery, PageQuery, RebuildDto, SubsidyQuery, TrialBalanceQuery,
+} from './ledger.dto';
 
 /** Analysts' queries of the ledgers, with filters, sorting and paging; the projections' status and rebuild. */
 @ApiTags('ledgers')
 @Controller()
 export class LedgersController {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore, private readonly runner: ProjectionRunner, private readonly reference: ReferenceData) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+    private readonly reference: ReferenceData,
+  ) {}
 
   @Get('bulletin') @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
   async bulletin(@Query() q: BulletinQuery) {
     const region = q.region ?? '360000';
     if (!this.reference.region(region)) throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
     const status = this.runner.status().find((s) => s.name === 'bulletin');
-    const facts = await loadBulletinFacts(this.readStore, q.month).catch((error: Error) => {
-      if (/no such table|does not exist/.test(error.message)) throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
-      throw error;
-    });
+    const facts = q.knownAt
+      ? bulletinFactsFrom(await projectAsOf(this.store, bulletinProjection, { knownAt: new Date(q.knownAt) }))
+      : await this.liveBulletinFacts(q.month);
     const rows = buildBulletin(facts, this.reference, q.month).filter((r) => r.regionCode === region || r.parentCode === region);
-    return { month: q.month, region, projection: status, rows };
+    return { month: q.month, region, knownAt: q.knownAt ?? null, projection: status, rows };
   }
 
   @Get('ledgers/business') @ApiOperation({ summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date' })
   business(@Query() q: BusinessQuery) {
-    const { sort, order, page, pageSize, from, to, category, ...filters } = q;
-    return this.query(businessLedger, BUSINESS_LEDGER, { filters, sort, order, page, pageSize, range: ['disbursed_on', from, to], tag: ['categories', category] });
+    const { sort, order, page, pageSize, from, to, category, asOf, knownAt, ...filters } = q;
+    return this.query(businessLedger, BUSINESS_LEDGER, { filters, sort, order, page, pageSize, range: ['disbursed_on', from, to], tag: ['categories', category] }, { asOf, knownAt });
   }
 
   @Get('ledgers/funds') @ApiOperation({ summary: '担保基金管理台账: each fund\'s balance, guarantees outstanding and leverage' })
   funds(@Query() q: PageQuery) {
-    return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize });
+    return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize }, q);
   }
 
   @Get('ledgers/fund-movements') @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
   movements(@Query() q: MovementQuery) {
-    const { sort, order, page, pageSize, from, to, ...filters } = q;
-    return this.query(fundLedger, FUND_MOVEMENTS, { filters, sort, order, page, pageSize, range: ['business_date', from, to] });
+    const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
+    return this.query(fundLedger, FUND_MOVEMENTS, { filters, sort, order, page, pageSize, range: ['business_date', from, to] }, { asOf, knownAt });
   }
 
   @Get('ledgers/subsidy/loans') @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
   subsidyLoans(@Query() q: SubsidyQuery) {
-    const { sort, order, page, pageSize, from: _f, to: _t, ...filters } = q;
-    return this.query(subsidyLedger, SUBSIDY_LOAN_QUARTERS, { filters, sort, order, page, pageSize });
+    const { sort, order, page, pageSize, from: _f, to: _t, asOf, knownAt, ...filters } = q;
+    return this.query(subsidyLedger, SUBSIDY_LOAN_QUARTERS, { filters, sort, order, page, pageSize }, { asOf, knownAt });
   }
 
   @Get('ledgers/subsidy/banks') @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
   subsidyBanks(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, bank_code, quarter } = q;
-    return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bank_code, quarter }, sort, order, page, pageSize });
+    return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bank_code, quarter }, sort, order, page, pageSize }, q);
   }
 
   @Get('ledgers/journal') @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
   journal(@Query() q: JournalQuery) {
-    const { sort, order, page, pageSize, from, to, ...filters } = q;
-    return this.query(financialLedger, JOURNAL, { filters, sort, order, page, pageSize, range: ['business_date', from, to] });
+    const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
+    return this.query(financialLedger, JOURNAL, { filters, sort, order, page, pageSize, range: ['business_date', from, to] }, { asOf, knownAt });
   }
 
   @Get('ledgers/trial-balance') @ApiOperation({ summary: 'A book\'s trial balance at the end of a month: movements in the month and balances to date' })
@@ -127,6 +80,43 @@ export class LedgersController {
     ).catch(() => []);
     const accounts = rows.map((r) => ({ ...r, name: ACCOUNTS[String(r.account).split('.')[0]], balance: Number(r.debit_to_date) - Number(r.credit_to_date) }));
     return { book: q.book, month: q.month, accounts, total: accounts.reduce((s, a) => s + a.balance, 0) };
+  }
+
+  @Get('exports/bulletin') @ApiOperation({ summary: 'The bulletin as CSV, XLSX (laid out like the printed bulletin), Markdown or JSON' })
+  async exportBulletin(@Query() q: BulletinExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { format, ...query } = q;
+    const { rows } = await this.bulletin(query);
+    const title = `${q.month} 小额担保贷款工作通报`;
+    return this.send(reply, format ?? 'csv', `bulletin-${q.month}-${q.region ?? '360000'}`, title, q.region ?? '360000', BULLETIN_COLUMNS, bulletinTable(rows), rows);
+  }
+
+  @Get('exports/:ledger') @ApiOperation({ summary: 'A ledger (business, funds, fund-movements, subsidy-loans, subsidy-banks, journal) as CSV, XLSX, Markdown or JSON, with the listing\'s filters' })
+  async exportLedger(@Param('ledger') ledger: string, @Query() q: LedgerExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const layout = LEDGER_LAYOUTS[ledger];
+    if (!layout) throw new BadRequestException({ code: 'LEDGER.UNKNOWN', message: `There is no ledger ${ledger}; there are ${Object.keys(LEDGER_LAYOUTS).join(', ')}.` });
+    const { format, sort, order, from, to, category, asOf, knownAt, page: _p, pageSize: _s, ...filters } = q;
+    const p = PROJECTIONS.find((x) => x.tables.some((t) => t.name === layout.table))!;
+    const dateColumn = ({ business: 'disbursed_on', journal: 'business_date', 'fund-movements': 'business_date' } as Record<string, string>)[ledger];
+    const result = await this.query(p, layout.table, {
+      filters, sort, order, unpaged: true, range: dateColumn ? [dateColumn, from, to] : undefined, tag: ledger === 'business' ? ['categories', category] : undefined,
+    }, { asOf, knownAt });
+    const subtitle = [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
+    return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, result.rows, result.rows);
+  }
+
+  private async send(reply: FastifyReply, format: string, name: string, title: string, subtitle: string, columns: Column[], rows: Row[], json: unknown) {
+    const file = (ext: string, type: string) => reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}.${ext}"`);
+    if (format === 'xlsx') {
+      file('xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      return toXlsx(title, subtitle, columns, rows);
+    }
+    if (format === 'md') {
+      file('md', 'text/markdown; charset=utf-8');
+      return toMarkdown(`${title} ${subtitle}`, columns, rows);
+    }
+    if (format === 'json') return json;
+    file('csv', 'text/csv; charset=utf-8');
+    return toCsv(columns, rows);
   }
 
   @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed' })
@@ -147,9 +137,21 @@ export class LedgersController {
     return (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0] ?? null;
   }
 
-  private async query(p: Projection, table: string, q: LedgerQuery) {
+  private liveBulletinFacts(month: string) {
+    return loadBulletinFacts(this.readStore, month).catch((error: Error) => {
+      if (!/no such table|does not exist/.test(error.message)) throw error;
+      throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
+    });
+  }
+
+  /** Live tables answer by SQL; a ledger as of a date or as known at a time is folded from the events first. */
+  private async query(p: Projection, table: string, q: LedgerQuery, at: { asOf?: string; knownAt?: string } = {}) {
     const status = this.runner.status().find((s) => s.name === p.name);
     try {
+      if (at.asOf || at.knownAt) {
+        const tx = await projectAsOf(this.store, p, { businessDate: at.asOf, knownAt: at.knownAt ? new Date(at.knownAt) : undefined });
+        return { ...queryRows(p, table, tx.rows(table), q), asOf: at.asOf ?? null, knownAt: at.knownAt ?? null };
+      }
       return { ...(await queryLedger(this.readStore, p, table, q)), projection: status };
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });

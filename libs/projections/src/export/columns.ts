@@ -1,0 +1,84 @@
+import { BUSINESS_LEDGER } from '../ledgers/business-ledger';
+import { FUNDS, FUND_MOVEMENTS } from '../ledgers/fund-ledger';
+import { SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS } from '../ledgers/subsidy-ledger';
+import { JOURNAL } from '../ledgers/financial-ledger';
+
+/** How a column is shown: money in fen becomes yuan with two decimals, basis points become percentages. */
+export type Format = 'text' | 'count' | 'money' | 'bp';
+export interface Column { key: string; label: string; format: Format }
+
+const c = (key: string, label: string, format: Format = 'text'): Column => ({ key, label, format });
+
+/** The columns of each ledger as laid out on the paper 台账, with their Chinese headers. */
+export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; columns: Column[] }> = {
+  business: {
+    title: '担保业务管理台账', table: BUSINESS_LEDGER,
+    columns: [
+      c('loan_id', '贷款编号'), c('masked_id_number', '身份证号'), c('categories', '人员类别'), c('kind', '贷款类型'), c('project_name', '项目名称'),
+      c('industry', '行业'), c('county_code', '县(区)'), c('centre_id', '担保中心'), c('bank_code', '经办银行'), c('branch_id', '经办网点'),
+      c('counter_guarantee', '反担保方式'), c('amount_applied', '申请金额(元)', 'money'), c('applied_on', '申请日期'),
+      c('guaranteed_amount', '担保金额(元)', 'money'), c('guaranteed_on', '担保日期'), c('disbursed_amount', '发放金额(元)', 'money'),
+      c('disbursed_on', '发放日期'), c('maturity_date', '到期日期'), c('contract_rate_bp', '合同利率', 'bp'), c('principal_repaid', '已还本金(元)', 'money'),
+      c('interest_paid', '已付利息(元)', 'money'), c('outstanding_principal', '贷款余额(元)', 'money'), c('overdue_principal', '逾期本金(元)', 'money'),
+      c('overdue_interest', '逾期利息(元)', 'money'), c('overdue_since', '逾期起始日'), c('status', '状态'), c('persons_supported', '扶持人数', 'count'),
+      c('jobs_planned', '带动就业', 'count'), c('compensation', '代偿金额(元)', 'money'), c('recovered', '追偿金额(元)', 'money'),
+      c('written_off', '核销金额(元)', 'money'), c('subsidy_central', '中央贴息(元)', 'money'), c('subsidy_local', '地方贴息(元)', 'money'),
+    ],
+  },
+  funds: {
+    title: '担保基金管理台账(汇总)', table: FUNDS,
+    columns: [
+      c('fund_id', '担保基金'), c('contributed', '累计筹集(元)', 'money'), c('compensation_paid', '累计代偿(元)', 'money'), c('recovered', '累计追偿(元)', 'money'),
+      c('written_off', '累计核销(元)', 'money'), c('balance', '基金余额(元)', 'money'), c('exposure', '在保余额(元)', 'money'),
+      c('guarantees_open', '在保笔数', 'count'), c('leverage_bp', '放大倍数(%)', 'bp'),
+    ],
+  },
+  'fund-movements': {
+    title: '担保基金管理台账(明细)', table: FUND_MOVEMENTS,
+    columns: [
+      c('fund_id', '担保基金'), c('seq', '序号', 'count'), c('business_date', '日期'), c('kind', '摘要'), c('source', '资金来源'), c('loan_id', '贷款编号'),
+      c('cash_in', '收入(元)', 'money'), c('cash_out', '支出(元)', 'money'), c('written_off', '核销(元)', 'money'), c('balance_after', '余额(元)', 'money'),
+    ],
+  },
+  'subsidy-loans': {
+    title: '贴息资金管理台账(分笔)', table: SUBSIDY_LOAN_QUARTERS,
+    columns: [
+      c('loan_id', '贷款编号'), c('quarter', '季度'), c('bank_code', '经办银行'), c('county_code', '县(区)'), c('interest_paid', '已付利息(元)', 'money'),
+      c('subsidisable_interest', '可贴息利息(元)', 'money'), c('central_due', '中央应贴(元)', 'money'), c('local_due', '地方应贴(元)', 'money'),
+      c('central_claimed', '中央已申请(元)', 'money'), c('local_claimed', '地方已申请(元)', 'money'),
+    ],
+  },
+  'subsidy-banks': {
+    title: '贴息资金管理台账(分行)', table: SUBSIDY_BANK_QUARTERS,
+    columns: [
+      c('bank_code', '经办银行'), c('quarter', '季度'), c('interest_paid', '已付利息(元)', 'money'), c('central_due', '中央应贴(元)', 'money'),
+      c('local_due', '地方应贴(元)', 'money'), c('central_claimed', '中央已申请(元)', 'money'), c('local_claimed', '地方已申请(元)', 'money'),
+      c('central_paid', '中央已拨付(元)', 'money'), c('local_paid', '地方已拨付(元)', 'money'), c('claims', '申请次数', 'count'),
+    ],
+  },
+  journal: {
+    title: '基本财务管理台账(日记账)', table: JOURNAL,
+    columns: [
+      c('book', '账簿'), c('business_date', '日期'), c('event_id', '凭证'), c('line', '行', 'count'), c('account', '科目'), c('memo', '摘要'),
+      c('loan_id', '贷款编号'), c('debit', '借方(元)', 'money'), c('credit', '贷方(元)', 'money'),
+    ],
+  },
+};
+
+/** 123456 fen → "1234.56", exactly. */
+export function yuanText(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** 9959 bp → "99.59%". */
+export const percentText = (bp: number) => `${(bp / 100).toFixed(2)}%`;
+
+export function cellText(column: Column, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (column.format === 'money') return yuanText(value as number);
+  if (column.format === 'bp') return percentText(value as number);
+  if (Array.isArray(value)) return value.join('、');
+  return String(value);
+}

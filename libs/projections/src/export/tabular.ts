@@ -1,0 +1,58 @@
+import ExcelJS from 'exceljs';
+import { Row } from '../projection';
+import { Column, cellText } from './columns';
+
+/** CSV (RFC 4180) with a byte-order mark, so that Excel opens the Chinese headers as UTF-8. */
+export function toCsv(columns: Column[], rows: Row[]): string {
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [columns.map((c) => quote(c.label)).join(','), ...rows.map((r) => columns.map((c) => quote(cellText(c, r[c.key]))).join(','))];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** A Markdown table, for the terminal and for pasting into a report. */
+export function toMarkdown(title: string, columns: Column[], rows: Row[]): string {
+  const cells = (values: string[]) => `| ${values.map((v) => v.replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [`## ${title}`, '', cells(columns.map((c) => c.label)), cells(columns.map((c) => (c.format === 'text' ? '---' : '---:'))),
+    ...rows.map((r) => cells(columns.map((c) => cellText(c, r[c.key])))), ''].join('\n');
+}
+
+/**
+ * An XLSX sheet laid out like the paper ledger: a title across the columns, a subtitle (the period, the
+ * region), bold bordered headers, the rows, and a totals row for the money columns.
+ */
+export async function toXlsx(title: string, subtitle: string, columns: Column[], rows: Row[]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet(title.slice(0, 31));
+  sheet.mergeCells(1, 1, 1, columns.length);
+  Object.assign(sheet.getCell(1, 1), { value: title, font: { bold: true, size: 16 }, alignment: { horizontal: 'center' } });
+  sheet.mergeCells(2, 1, 2, columns.length);
+  Object.assign(sheet.getCell(2, 1), { value: subtitle, alignment: { horizontal: 'center' } });
+  const header = sheet.getRow(3);
+  columns.forEach((c, i) => {
+    Object.assign(header.getCell(i + 1), { value: c.label, font: { bold: true }, alignment: { horizontal: 'center', wrapText: true }, border: thin });
+    sheet.getColumn(i + 1).width = Math.max(10, c.label.length * 2 + 2);
+  });
+  rows.forEach((r, n) => {
+    const row = sheet.getRow(4 + n);
+    columns.forEach((c, i) => Object.assign(row.getCell(i + 1), cell(c, r[c.key])));
+  });
+  const totals = sheet.getRow(4 + rows.length);
+  totals.getCell(1).value = '合计';
+  totals.getCell(1).font = { bold: true };
+  columns.forEach((c, i) => {
+    if (c.format !== 'money' || i === 0) return;
+    const fen = rows.reduce((s, r) => s + ((r[c.key] as number) ?? 0), 0);
+    Object.assign(totals.getCell(i + 1), { value: fen / 100, numFmt: '#,##0.00', font: { bold: true }, border: thin });
+  });
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+const thin = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } as const;
+
+function cell(c: Column, v: unknown) {
+  if (v === null || v === undefined) return { value: null, border: thin };
+  if (c.format === 'money') return { value: (v as number) / 100, numFmt: '#,##0.00', border: thin };
+  if (c.format === 'bp') return { value: (v as number) / 10_000, numFmt: '0.00%', border: thin };
+  if (c.format === 'count') return { value: v as number, border: thin };
+  return { value: cellText(c, v), border: thin };
+}
