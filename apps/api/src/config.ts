@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JIANGXI_POLICIES, JIANGXI_REFERENCE, Policy, ReferenceData, ReferenceSet, policyProblems } from '@app/domain';
+import { Rules, loadRules as loadRulesFrom } from '@app/programme';
 
 /** The API's settings, read from the environment once and checked at boot; nothing else reads process.env. */
 export interface ApiConfig {
@@ -48,20 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
 }
 
 /** The reference data and policies in force: the Jiangxi defaults unless files replace them. */
-export function loadRules(config: ApiConfig): { reference: ReferenceData; policies: readonly Policy[] } {
-  const read = <T>(file: string): T => {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as T;
-    } catch (error) {
-      throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
-    }
-  };
-  const reference = new ReferenceData(config.referenceDataFile ? read<ReferenceSet>(config.referenceDataFile) : JIANGXI_REFERENCE);
-  const policies = config.policyFile ? read<Policy[]>(config.policyFile) : JIANGXI_POLICIES;
-  const problems = policyProblems(policies);
-  if (problems.length) throw new Error(`The policy table is not valid:\n- ${problems.join('\n- ')}`);
-  return { reference, policies };
-}
+export const loadRules = (config: ApiConfig): Rules => loadRulesFrom({ referenceDataFile: config.referenceDataFile, policyFile: config.policyFile });
 
 /** Today's date in the programme's time zone. */
 export function today(timeZone: string, now = new Date()): string {

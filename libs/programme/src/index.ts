@@ -3,3 +3,4 @@ export * from './deciders';
 export * from './reconciler';
 export * from './open-loans';
 export * from './day-end';
+export * from './rules';

@@ -1,0 +1,86 @@
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  BULLETIN_COLUMNS, Column, LEDGER_LAYOUTS, PROJECTIONS, Row, buildBulletin, bulletin, bulletinFactsFrom, bulletinTable, loadBulletinFacts, projectAsOf,
+  queryLedger, queryRows, toCsv, toMarkdown, toXlsx,
+} from '@app/projections';
+import { CliContext, openContext, withProgress } from './context';
+
+const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
+type Format = (typeof FORMATS)[number];
+
+const month = (v: string) => { if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month looks like 2011-06'); return v; };
+const date = (v: string) => { if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('a date looks like 2011-06-30'); return v; };
+const instant = (v: string) => { if (Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('a time looks like 2011-07-01T08:00:00Z'); return v; };
+
+async function output(format: Format, out: string | undefined, title: string, subtitle: string, columns: Column[], rows: Row[], json: unknown) {
+  const content = format === 'json' ? `${JSON.stringify(json, null, 2)}\n`
+    : format === 'csv' ? toCsv(columns, rows)
+    : format === 'md' ? toMarkdown(`${title} ${subtitle}`, columns, rows)
+    : await toXlsx(title, subtitle, columns, rows);
+  if (out) writeFileSync(out, content);
+  else if (format === 'xlsx') throw new Error('An XLSX workbook needs a file: add --out FILE.xlsx');
+  else process.stdout.write(content);
+}
+
+/** Runs a command with the stores open, and closes them whatever happens. */
+function using(work: (ctx: CliContext, ...args: any[]) => Promise<void>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return async (...args: unknown[]) => {
+    const ctx = openContext();
+    try {
+      await work(ctx, ...args);
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
+const program = new Command('loans').description('Guaranteed start-up loans: ledgers, bulletin and projections from the command line.');
+const formatOption = () => new Option('--format <format>', 'output format').choices(FORMATS).default('md');
+
+program.command('rebuild').argument('[projection]', `one of ${PROJECTIONS.map((p) => p.name).join(', ')}; all when left out`)
+  .option('--quiet', 'no progress bar')
+  .description('Rebuild projections from the first event into new tables, swapped in when done.')
+  .action(using(async (ctx, projection: string | undefined, opts: { quiet?: boolean }) => {
+    await withProgress(ctx, 'Rebuilding', () => ctx.runner.rebuild(projection), !!opts.quiet);
+    for (const s of ctx.runner.status()) if (!projection || s.name === projection) console.error(`${s.name}: ${s.processed} events, generation ${s.generation}`);
+  }));
+
+program.command('bulletin').description('The monthly provincial bulletin (每月通报).')
+  .requiredOption('--month <YYYY-MM>', 'the month', month).option('--region <code>', 'a region and the regions under it', '360000')
+  .option('--known-at <time>', 'as the system knew it at this time', instant).addOption(formatOption()).option('--out <file>', 'write to a file').option('--quiet', 'no progress bar')
+  .action(using(async (ctx, opts: { month: string; region: string; knownAt?: string; format: Format; out?: string; quiet?: boolean }) => {
+    if (!ctx.rules.reference.region(opts.region)) throw new Error(`There is no region with code ${opts.region}.`);
+    let facts;
+    if (opts.knownAt) facts = bulletinFactsFrom(await projectAsOf(ctx.store, bulletin, { knownAt: new Date(opts.knownAt) }));
+    else {
+      await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+      facts = await loadBulletinFacts(ctx.readStore, opts.month);
+    }
+    const rows = buildBulletin(facts, ctx.rules.reference, opts.month).filter((r) => r.regionCode === opts.region || r.parentCode === opts.region);
+    await output(opts.format, opts.out, `${opts.month} 小额担保贷款工作通报`, opts.region, BULLETIN_COLUMNS, bulletinTable(rows), rows);
+  }));
+
+program.command('ledger').description('A ledger: business, funds, fund-movements, subsidy-loans, subsidy-banks, journal.')
+  .argument('<name>', 'the ledger').option('--as-of <date>', 'as it stood at the end of this business date', date)
+  .option('--known-at <time>', 'as the system knew it at this time', instant).addOption(formatOption()).option('--out <file>', 'write to a file').option('--quiet', 'no progress bar')
+  .action(using(async (ctx, name: string, opts: { asOf?: string; knownAt?: string; format: Format; out?: string; quiet?: boolean }) => {
+    const layout = LEDGER_LAYOUTS[name];
+    if (!layout) throw new Error(`There is no ledger ${name}; there are ${Object.keys(LEDGER_LAYOUTS).join(', ')}.`);
+    const p = PROJECTIONS.find((x) => x.tables.some((t) => t.name === layout.table))!;
+    let rows: Row[];
+    if (opts.asOf || opts.knownAt) {
+      const tx = await projectAsOf(ctx.store, p, { businessDate: opts.asOf, knownAt: opts.knownAt ? new Date(opts.knownAt) : undefined });
+      rows = queryRows(p, layout.table, tx.rows(layout.table), { unpaged: true }).rows;
+    } else {
+      await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+      rows = (await queryLedger(ctx.readStore, p, layout.table, { unpaged: true })).rows;
+    }
+    const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
+    await output(opts.format, opts.out, layout.title, subtitle, layout.columns, rows, rows);
+  }));
+
+program.parseAsync().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
