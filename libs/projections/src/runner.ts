@@ -83,7 +83,9 @@ export class ProjectionRunner {
 
   private async follow(p: Projection, forceRebuild: boolean): Promise<void> {
     const generations = await this.readStore.generations(p.name);
-    let gen = generations.find((g) => g.status === 'active' && g.version === p.version && !forceRebuild);
+    // Resume the live generation, or a build of this version that was interrupted; otherwise start a new one.
+    const current = (status: Generation['status']) => generations.find((g) => g.status === status && g.version === p.version);
+    let gen = forceRebuild ? undefined : current('active') ?? current('building');
     if (!gen) {
       const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
       await this.readStore.begin(p, next);
@@ -138,4 +140,3 @@ export class ProjectionRunner {
   }
 }
 
-export type { Generation };

@@ -71,9 +71,10 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     } };
     await expect(new ProjectionRunner(store, readStore, [dying], { batchSize: 5 }).start()).rejects.toThrow('killed');
     const [partial] = await readStore.generations(businessLedger.name);
-    expect(partial).toMatchObject({ status: 'building', processed: 10 });
+    expect(partial).toMatchObject({ status: 'building', processed: 10, generation: 1 });
     const restarted = new ProjectionRunner(store, readStore, [businessLedger], { batchSize: 5 });
     await restarted.start();
+    expect(await readStore.generations(businessLedger.name)).toEqual([expect.objectContaining({ generation: 1, status: 'active' })]);
     expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
     await restarted.stop();
   });
