@@ -57,6 +57,15 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
     expect(await types(borrowerStream('B1'))).toEqual(['BorrowerLoanOpened']);
   });
 
+  it('another request for the half-done loan is refused, and the interrupted one still finishes', async () => {
+    await killedAfter({ action: 'apply', loanIds: ['L1'], borrowerId: 'B1', dieAfter: 'BorrowerLoanOpened' });
+    const { programme } = programmeOn(store);
+    await expect(programme.applyForLoan(applicationData('L1', 'B1'), envelope('another-key', '2011-01-06'))).rejects.toMatchObject({ code: 'COMMAND.IN_PROGRESS' });
+    await restart();
+    const applied = await store.readStream(loanStream('L1'));
+    expect(applied.map((e) => [e.type, (e.metadata as { commandId: string }).commandId])).toEqual([['LoanApplied', 'apply-L1']]);
+  });
+
   it('a guarantee whose exposure was reserved is issued on restart, and the fund agrees', async () => {
     const { programme } = programmeOn(store);
     await programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'r' }, envelope('fund', '2011-01-02'));

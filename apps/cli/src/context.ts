@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
+import { SqliteEventStore, positionFromString } from '@app/event-store';
 import { loadRules } from '@app/programme';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { SingleBar } from 'cli-progress';
@@ -24,18 +24,21 @@ export function openContext(env: NodeJS.ProcessEnv = process.env) {
 export type CliContext = ReturnType<typeof openContext>;
 
 /**
- * Runs work on the projections with a progress bar on stderr (events folded of all recorded), so that
- * the output on stdout stays clean for pipes.
+ * Runs work on the projections with a progress bar on stderr, so that stdout stays clean for pipes.
+ * Progress is how far through the embedded store's log the projections are: its positions are row
+ * numbers, which this display (and only this) reads as such.
  */
 export async function withProgress(ctx: CliContext, label: string, work: () => Promise<void>, quiet: boolean): Promise<void> {
   if (quiet || !process.stderr.isTTY) return work();
-  const total = Number(ctx.store.headPosition().commit) * ctx.runner.projections.length;
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} events`, stream: process.stderr, hideCursor: true });
-  bar.start(Math.max(total, 1), 0);
-  const timer = setInterval(() => bar.update(ctx.runner.status().reduce((s, p) => s + p.processed, 0)), 100);
+  const head = Number(ctx.store.headPosition().commit);
+  const total = Math.max(head * ctx.runner.projections.length, 1);
+  const done = () => ctx.runner.status().reduce((s, p) => s + (p.position ? Number(positionFromString(p.position).commit) : 0), 0);
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {eta_formatted} left`, stream: process.stderr, hideCursor: true });
+  bar.start(total, 0);
+  const timer = setInterval(() => bar.update(done()), 100);
   try {
     await work();
-    bar.update(Math.max(total, 1));
+    bar.update(total);
   } finally {
     clearInterval(timer);
     bar.stop();

@@ -127,6 +127,10 @@ export class Programme {
     if (reserved.duplicate && !stands(reservationEventOf(reservation), reserved.state, loanId)) {
       throw new DomainError('COMMAND.CANCELLED', 'This request was cancelled after an earlier failure; submit it again as a new request.', 'conflict');
     }
+    if (!reserved.duplicate && reserved.appended.length === 0) {
+      // The reservation is already held by another request for this loan, which will finish it.
+      throw new DomainError('COMMAND.IN_PROGRESS', 'Another request for this loan is being completed; look at the loan before trying again.', 'conflict');
+    }
     const step1 = reserved.duplicate ? await this.eventsOfCommand(reservation.streamName, env.commandId) : reserved.appended;
     return this.finish(step1, completes, env);
   }

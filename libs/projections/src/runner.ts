@@ -133,6 +133,7 @@ export class ProjectionRunner {
     }
     if (inBatch) await commit();
     this.update(p.name, { state: 'stopped' });
+    this.caughtUp.get(p.name)?.(); // stopped before catching up: nobody waits for ever
   }
 
   private update(name: string, change: Partial<ProjectionStatus>) {
