@@ -89,6 +89,8 @@ describe('ledger queries over HTTP', () => {
     expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([
       ['business-ledger', 'live'], ['fund-ledger', 'live'], ['subsidy-ledger', 'live'], ['financial-ledger', 'live'], ['bulletin', 'live'],
     ]);
+    const live = (await api.get('/projections')).body;
+    expect(live.every((s: any) => s.lag === 0 && s.progress === 100)).toBe(true);
     expect((await api.post('/projections/rebuild', { projection: 'business-ledger' })).status).toBe(202);
     await until(async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2);
     expect((await api.get('/ledgers/business?sort=loan_id')).body.rows).toEqual(before);

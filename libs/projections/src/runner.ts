@@ -10,8 +10,6 @@ export interface ProjectionStatus {
   generation?: number;
   position: string | null;
   processed: number;
-  /** Events recorded after the projection's position, when last measured. */
-  lag?: number;
   error?: string;
 }
 
@@ -57,6 +55,20 @@ export class ProjectionRunner {
 
   status(): ProjectionStatus[] {
     return [...this.statuses.values()].map((s) => ({ ...s }));
+  }
+
+  /**
+   * The status with each projection's lag: events recorded after its position, counted up to `cap` (a
+   * projection further behind shows `cap`), and its progress through what is recorded now.
+   */
+  async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { progress: number | null }>> {
+    return Promise.all(this.status().map(async (s) => {
+      const from = s.position ? positionFromString(s.position) : 'start';
+      const ahead = await this.store.readAll({ fromPosition: from, maxCount: cap + 1 });
+      const lag = Math.min(cap, s.position ? Math.max(0, ahead.length - 1) : ahead.length);
+      const progress = lag < cap && s.processed + lag > 0 ? Math.floor((s.processed * 1000) / (s.processed + lag)) / 10 : null;
+      return { ...s, lag, progress };
+    }));
   }
 
   async stop(): Promise<void> {

@@ -119,9 +119,9 @@ export class LedgersController {
     return toCsv(columns, rows);
   }
 
-  @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed' })
+  @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed, lag and progress' })
   status() {
-    return this.runner.status();
+    return this.runner.statusWithLag();
   }
 
   @Post('projections/rebuild') @HttpCode(202) @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
