@@ -1,0 +1,161 @@
+import {
+  BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError, WrongExpectedVersionError as EsdbWrongExpectedVersion,
+  eventTypeFilter, excludeSystemEvents, jsonEvent, streamNameFilter,
+} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, Filter, Position as EsdbPosition, ResolvedEvent } from '@eventstore/db-client';
+import {
+  AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeToAllOptions, Subscription,
+  SubscriptionMessage, WrongExpectedVersionError, matchesFilter,
+} from '../store.port';
+
+/**
+ * The store port on EventStoreDB, through the official client (the only file that imports it, pinned to
+ * an exact version). System events (`$`-prefixed types or streams) never reach the rest of the system.
+ */
+export class EsdbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    try {
+      const result = await this.client.appendToStream(
+        streamName,
+        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata as never })),
+        { expectedRevision: options.expectedRevision }, // the port's names are the client's: 'any', 'no_stream', 'stream_exists'
+      );
+      return { nextExpectedRevision: result.nextExpectedRevision, position: result.position! };
+    } catch (error) {
+      if (error instanceof EsdbWrongExpectedVersion) throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
+      throw error;
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? 'end' : 'start');
+    const read = this.client.readStream(streamName, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: from === 'start' ? START : from === 'end' ? END : from,
+      maxCount: options.maxCount,
+    });
+    const out: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) out.push(toRecorded(resolved));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return out;
+  }
+
+  /** Reads pages until it has `maxCount` events that are not the server's own. */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const want = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
+    let from: EsdbPosition | typeof START | typeof END = toFrom(options.fromPosition ?? (direction === BACKWARDS ? 'end' : 'start'));
+    const out: RecordedEvent[] = [];
+    for (let first = true; ; first = false) {
+      const page: AllStreamResolvedEvent[] = [];
+      for await (const e of this.client.readAll({ direction, fromPosition: from, maxCount: Math.min(want + 1, 4096) })) page.push(e);
+      const fresh = first ? page : page.slice(1); // a read includes its starting position
+      for (const e of fresh) if (!isSystem(e)) out.push(toRecorded(e));
+      if (out.length >= want || fresh.length === 0 || page.length < Math.min(want + 1, 4096)) return out.slice(0, want);
+      from = page[page.length - 1].event!.position!;
+    }
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    const f = options.filter;
+    const filter: Filter = f?.streamNamePrefixes ? streamNameFilter({ prefixes: f.streamNamePrefixes })
+      : f?.eventTypePrefixes ? eventTypeFilter({ prefixes: f.eventTypePrefixes }) : excludeSystemEvents();
+    const queue = new MessageQueue();
+    const sub = this.client.subscribeToAll({
+      fromPosition: toFrom(options.fromPosition ?? 'start'),
+      filter: { ...filter, checkpointReached: (_s: unknown, position: EsdbPosition) => queue.push({ kind: 'checkpoint', position }) } as Filter,
+    });
+    sub.on('data', (e: AllStreamResolvedEvent) => {
+      if (isSystem(e)) return;
+      const event = toRecorded(e);
+      // The server filters on one of stream or type; a filter on both is finished here.
+      if (matchesFilter(event, f)) queue.push({ kind: 'event', event });
+      else queue.push({ kind: 'checkpoint', position: event.position });
+    });
+    sub.on('caughtUp', () => queue.push({ kind: 'caughtUp' }));
+    sub.on('error', (error: Error) => queue.fail(error));
+    sub.on('end', () => queue.end());
+    return {
+      [Symbol.asyncIterator]: () => queue.iterator(),
+      unsubscribe: async () => {
+        queue.end();
+        await sub.unsubscribe();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+}
+
+const isSystem = (e: ResolvedEvent) => !e.event || e.event.type.startsWith('$') || e.event.streamId.startsWith('$');
+const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p === 'end' ? END : p);
+
+function toRecorded(resolved: ResolvedEvent): RecordedEvent {
+  const e = resolved.event!;
+  return {
+    streamName: e.streamId, revision: e.revision, id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {},
+    position: e.position!, created: e.created instanceof Date ? e.created : new Date(e.created as unknown as number),
+  };
+}
+
+/** Push-to-pull: the client's subscription emits; the port's subscription is iterated one message at a time. */
+class MessageQueue {
+  private readonly items: SubscriptionMessage[] = [];
+  private waiting?: (r: IteratorResult<SubscriptionMessage>) => void;
+  private failing?: (e: Error) => void;
+  private ended = false;
+  private error?: Error;
+
+  push(m: SubscriptionMessage) {
+    if (this.ended) return;
+    if (this.waiting) this.settle({ value: m, done: false });
+    else this.items.push(m);
+  }
+
+  end() {
+    this.ended = true;
+    this.settle({ value: undefined, done: true });
+  }
+
+  fail(error: Error) {
+    this.error = error;
+    this.ended = true;
+    const reject = this.failing;
+    this.waiting = this.failing = undefined;
+    reject?.(error);
+  }
+
+  private settle(r: IteratorResult<SubscriptionMessage>) {
+    const resolve = this.waiting;
+    this.waiting = this.failing = undefined;
+    resolve?.(r);
+  }
+
+  iterator(): AsyncIterator<SubscriptionMessage> {
+    return {
+      next: () => {
+        if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
+        if (this.error) return Promise.reject(this.error);
+        if (this.ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => { this.waiting = resolve; this.failing = reject; });
+      },
+      return: async () => {
+        this.end();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}
