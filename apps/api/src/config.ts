@@ -5,8 +5,10 @@ import { Rules, loadRules as loadRulesFrom } from '@app/programme';
 export interface ApiConfig {
   port: number;
   host: string;
-  /** The SQLite file of the embedded store, or ':memory:'. */
+  /** The SQLite file of the embedded store, or ':memory:'; with EventStoreDB it keeps only local checkpoints (and the read store, unless READ_STORE_URL). */
   eventStorePath: string;
+  /** EventStoreDB connection string (esdb://…): production. The embedded store when unset. */
+  eventStoreConnectionString?: string;
   /** Secret for the keyed hash of ID numbers; changing it splits every borrower from their history. */
   borrowerKeySecret: string;
   /** Day-end run each day at this time (HH:MM, programme time zone) for the day before; 'off' to disable. */
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port, host: env.HOST ?? '127.0.0.1',
     eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
     borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
     referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE, projections: projections as ApiConfig['projections'], readStoreUrl: env.READ_STORE_URL,
   };
 }

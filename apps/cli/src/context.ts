@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SqliteEventStore, positionFromString } from '@app/event-store';
+import { SqliteEventStore, openEventStore, positionFromString } from '@app/event-store';
 import { loadRules } from '@app/programme';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { SingleBar } from 'cli-progress';
@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 /** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, reference files). */
 export function openContext(env: NodeJS.ProcessEnv = process.env) {
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
-  const store = new SqliteEventStore({ path: eventStorePath });
+  const store = openEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore: ReadStore = env.READ_STORE_URL ? new PostgresReadStore(env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
   const rules = loadRules({ referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE });
@@ -29,7 +29,7 @@ export type CliContext = ReturnType<typeof openContext>;
  * numbers, which this display (and only this) reads as such.
  */
 export async function withProgress(ctx: CliContext, label: string, work: () => Promise<void>, quiet: boolean): Promise<void> {
-  if (quiet || !process.stderr.isTTY) return work();
+  if (quiet || !process.stderr.isTTY || !(ctx.store instanceof SqliteEventStore)) return work();
   const head = Number(ctx.store.headPosition().commit);
   const total = Math.max(head * ctx.runner.projections.length, 1);
   const done = () => ctx.runner.status().reduce((s, p) => s + (p.position ? Number(positionFromString(p.position).commit) : 0), 0);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
+import { openEventStore } from '@app/event-store';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore } from '@app/projections';
 
 /**
@@ -8,7 +8,7 @@ import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore } fro
  */
 async function main() {
   const eventStorePath = process.env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
-  const store = new SqliteEventStore({ path: eventStorePath });
+  const store = openEventStore({ connectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore = process.env.READ_STORE_URL ? new PostgresReadStore(process.env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 1000) });
   const report = () => console.log(runner.status().map((s) => `${s.name}: ${s.state}, ${s.processed} events, at ${s.position ?? 'start'}`).join('\n'));

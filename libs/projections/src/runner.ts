@@ -6,11 +6,18 @@ import { Generation, ReadStore } from './read-store';
 export interface ProjectionStatus {
   name: string;
   version: number;
-  state: 'starting' | 'rebuilding' | 'catching_up' | 'live' | 'stopped' | 'failed';
+  state: 'starting' | 'rebuilding' | 'catching_up' | 'live' | 'reconnecting' | 'stopped' | 'failed';
   generation?: number;
   position: string | null;
   processed: number;
   error?: string;
+}
+
+/** A projection threw on an event: a bug to fix, not a fault to retry. */
+export class ProjectionFailed extends Error {
+  constructor(projection: string, eventId: string, cause: Error) {
+    super(`${projection} failed on event ${eventId}: ${cause.message}`);
+  }
 }
 
 export const toProjected = (e: RecordedEvent): ProjectedEvent => {
@@ -28,6 +35,7 @@ export class ProjectionRunner {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly caughtUp = new Map<string, () => void>();
+  private readonly stopping = new Set<string>();
 
   constructor(
     private readonly store: EventStore,
@@ -61,7 +69,7 @@ export class ProjectionRunner {
    * The status with each projection's lag: events recorded after its position, counted up to `cap` (a
    * projection further behind shows `cap`), and its progress through what is recorded now.
    */
-  async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { progress: number | null }>> {
+  async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { lag: number; progress: number | null }>> {
     return Promise.all(this.status().map(async (s) => {
       const from = s.position ? positionFromString(s.position) : 'start';
       const ahead = await this.store.readAll({ fromPosition: from, maxCount: cap + 1 });
@@ -76,16 +84,33 @@ export class ProjectionRunner {
   }
 
   private async stopOne(name: string) {
+    this.stopping.add(name);
     await this.subscriptions.get(name)?.unsubscribe();
     await this.running.get(name);
     this.subscriptions.delete(name);
     this.running.delete(name);
   }
 
+  /**
+   * Follows until stopped. A dropped subscription or an unreachable store is retried with back-off from
+   * the last committed checkpoint; a projection that throws is a bug, and stops that projection.
+   */
   private startOne(p: Projection, forceRebuild: boolean): Promise<void> {
+    this.stopping.delete(p.name);
     return new Promise((resolve, reject) => {
       this.caughtUp.set(p.name, resolve);
-      const run = this.follow(p, forceRebuild).catch((error: Error) => {
+      const run = (async () => {
+        for (let attempt = 0, rebuild = forceRebuild; ; attempt++, rebuild = false) {
+          try {
+            return await this.follow(p, rebuild);
+          } catch (error) {
+            if (error instanceof ProjectionFailed || this.stopping.has(p.name)) throw error;
+            this.update(p.name, { state: 'reconnecting', error: (error as Error).message });
+            await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(attempt, 7))));
+            if (this.stopping.has(p.name)) return;
+          }
+        }
+      })().catch((error: Error) => {
         this.update(p.name, { state: 'failed', error: error.message });
         reject(error);
       });
@@ -125,7 +150,9 @@ export class ProjectionRunner {
 
     for await (const message of subscription) {
       if (message.kind === 'event') {
-        if (p.eventTypes.includes(message.event.type)) await p.apply(toProjected(message.event), batch);
+        if (p.eventTypes.includes(message.event.type)) {
+          await p.apply(toProjected(message.event), batch).catch((error: Error) => { throw new ProjectionFailed(p.name, message.event.id, error); });
+        }
         checkpoint = positionToString(message.event.position);
         processed++;
         inBatch++;

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ReferenceData } from '@app/domain';
-import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteEventStore } from '@app/event-store';
+import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, openEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
 import { API_CONFIG, CHECKPOINTS, EVENT_STORE, READ_STORE } from '../tokens';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
@@ -20,7 +20,7 @@ export class ProgrammeModule {
     const rules = loadRules(config);
     const providers = [
       { provide: API_CONFIG, useValue: config },
-      { provide: EVENT_STORE, useFactory: () => new SqliteEventStore({ path: config.eventStorePath }) },
+      { provide: EVENT_STORE, useFactory: () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }) },
       { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },

@@ -23,15 +23,16 @@ const { Empty } = load('google-protobuf/google/protobuf/empty_pb.js');
  */
 export class EsdbTestServer {
   readonly log = new MemoryLog();
-  private server = new grpc.Server();
+  private server: any;
   private readonly live = new Set<any>();
-  /** While set, every call fails with UNAVAILABLE, as a server that is down. */
+  /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
 
   get connectionString() { return `esdb://127.0.0.1:${this.port}?tls=false`; }
 
   async start(port = 0): Promise<void> {
+    this.server = new grpc.Server();
     this.server.addService(StreamsService, {
       read: (call: any) => this.guard(call, () => this.read(call)),
       batchAppend: (call: any) => this.guard(call, () => this.batchAppend(call)),
@@ -62,8 +63,16 @@ export class EsdbTestServer {
 
   /** Ends every live subscription with an error, as a server dropping its subscribers. */
   dropSubscriptions() {
-    for (const call of this.live) call.destroy({ code: grpc.status.UNAVAILABLE, details: 'subscription dropped by the test server' });
+    for (const call of this.live) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'subscription dropped by the test server' });
     this.live.clear();
+  }
+
+  /** The server goes away for a while (connections refused), then comes back on the same port with its log. */
+  async outage(ms: number): Promise<void> {
+    this.dropSubscriptions();
+    this.server.forceShutdown();
+    await new Promise((r) => setTimeout(r, ms));
+    await this.start(this.port);
   }
 
   async stop(): Promise<void> {
@@ -73,7 +82,7 @@ export class EsdbTestServer {
 
   private guard(call: any, work: () => void) {
     if (!this.unavailable) return work();
-    if (call.destroy) call.destroy({ code: grpc.status.UNAVAILABLE, details: 'the test server is unavailable' });
+    call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'the test server is unavailable' });
   }
 
   private batchAppend(call: any) {

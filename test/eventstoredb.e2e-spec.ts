@@ -1,0 +1,120 @@
+import { EsdbEventStore } from '@app/event-store';
+import { MemoryTx, PROJECTIONS, ProjectionRunner, Row, SqliteReadStore, toProjected } from '@app/projections';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
+import { smallProgramme } from '../libs/projections/test/history';
+import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+
+const CLERK = { 'x-actor-user': 'clerk', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
+const keyed = (key: string) => ({ ...CLERK, 'idempotency-key': `esdb-e2e-${key}` });
+
+/** The same commands, with the same request ids, so both stores hold the same loans. */
+async function drive(api: Api) {
+  const ok = async (r: Promise<{ status: number; body: any }>) => {
+    const reply = await r;
+    if (reply.status >= 300) throw new Error(`${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  };
+  await ok(api.post('/funds/GC-360721/contributions', contribution(100_000_000), keyed('fund')));
+  await ok(api.put('/targets/360721/2011', { loans: 10, amountFen: 50_000_000, businessDate: '2011-01-02' }, keyed('target')));
+  const ids: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    ids.push((await ok(api.post('/loans', application(i), keyed(`apply-${i}`)))).loanId);
+    await ok(api.post(`/loans/${ids[i - 1]}/guarantee`, guarantee(), keyed(`guarantee-${i}`)));
+    await ok(api.post(`/loans/${ids[i - 1]}/disbursement`, disbursement(), keyed(`disburse-${i}`)));
+  }
+  await ok(api.post(`/loans/${ids[0]}/repayments`, { principalFen: 5_000_000, interestFen: 18_333, businessDate: '2011-02-01' }, keyed('pay-off')));
+  await ok(api.post(`/loans/${ids[1]}/repayments`, { principalFen: 0, interestFen: 58_333, businessDate: '2011-03-20' }, keyed('q1')));
+  await ok(api.post('/operations/day-end', { businessDate: '2011-03-21' }, keyed('day-end')));
+  await ok(api.post(`/loans/${ids[2]}/compensation`, { businessDate: '2011-06-19' }, keyed('compensate')));
+  await ok(api.post(`/loans/${ids[2]}/recoveries`, { amountFen: 1_000_000, source: 'borrower', businessDate: '2011-07-01' }, keyed('recover')));
+}
+
+async function ledgers(api: Api) {
+  for (let i = 0; i < 400; i++) {
+    const status = (await api.get('/projections')).body;
+    if (status.every((s: any) => s.state === 'live' && s.lag === 0)) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const strip = (rows: Row[]) => rows.map(({ recorded_at: _, ...r }) => r);
+  return {
+    business: (await api.get('/ledgers/business?sort=loan_id')).body.rows,
+    funds: (await api.get('/ledgers/funds')).body.rows,
+    movements: strip((await api.get('/ledgers/fund-movements?sort=seq')).body.rows),
+    journal: (await api.get('/ledgers/journal?sort=event_id&pageSize=1000')).body.rows,
+    subsidy: (await api.get('/ledgers/subsidy/banks')).body.rows,
+    bulletin: (await api.get('/bulletin?month=2011-07&region=360700')).body.rows,
+  };
+}
+
+describe('the system on EventStoreDB (through the in-process test server)', () => {
+  it('runs loans through their life on the API and builds the same ledgers as on SQLite', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const onEsdb = await startApi({ EVENTSTORE_CONNECTION_STRING: server.connectionString });
+    const onSqlite = await startApi();
+    try {
+      await drive(onEsdb);
+      await drive(onSqlite);
+      const [a, b] = [await ledgers(onEsdb), await ledgers(onSqlite)];
+      expect(a.business).toHaveLength(3);
+      expect(a).toEqual(b);
+      expect((await onEsdb.get(`/loans/${a.business[0].loan_id}/events`)).body.events[0].type).toBe('LoanApplied');
+    } finally {
+      await onEsdb.stop();
+      await onSqlite.stop();
+      await server.stop();
+    }
+  });
+
+  it('projections survive a dropped subscription and an unavailable server, ending equal to a clean rebuild', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
+    const server = new EsdbTestServer();
+    await server.start();
+    const store = new EsdbEventStore(server.connectionString);
+    const readStore = new SqliteReadStore(join(dir, 'read.db'));
+    const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 5 });
+    try {
+      await smallProgramme(store);
+      await runner.start();
+      const seen = new Set<string>();
+      const sampling = setInterval(() => runner.status().forEach((s) => seen.add(s.state)), 5);
+      server.dropSubscriptions();
+      await server.outage(300);
+      clearInterval(sampling);
+      expect(seen).toContain('reconnecting');
+      await store.appendToStream('fund-GC-360721', [{
+        id: '0b5e0d5c-7c1e-4a51-9d1a-2f3e4d5c6b7a', type: 'GuaranteeFundContributed',
+        data: { fundId: 'GC-360721', source: 'central_reward', amount: 123_400, reference: 'after the outage', contributedOn: '2011-12-30' },
+        metadata: { businessDate: '2011-12-30' },
+      }], { expectedRevision: 'any' });
+      for (let i = 0; i < 400; i++) {
+        const status = await runner.statusWithLag();
+        if (status.every((s) => s.state === 'live' && s.lag === 0)) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(runner.status().every((s) => s.state === 'live')).toBe(true);
+      const events = (await store.readAll()).map(toProjected);
+      expect(events.at(-1)?.type).toBe('GuaranteeFundContributed');
+      for (const p of PROJECTIONS) {
+        const [gen] = (await readStore.generations(p.name)).filter((g) => g.status === 'active');
+        for (const t of p.tables) {
+          const expected = (await MemoryTx.fold(p, events)).rows(t.name);
+          const keys = await readStore.query(`SELECT ${t.primaryKey.join(', ')} FROM ${t.name}`);
+          const actual = await Promise.all(keys.map((k) => readStore.get(p, gen.generation, t.name, k)));
+          expect(sorted(actual as Row[])).toEqual(sorted(expected));
+        }
+      }
+    } finally {
+      await runner.stop();
+      await readStore.close();
+      await store.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
