@@ -4,6 +4,9 @@ import {
   BULLETIN_COLUMNS, Column, LEDGER_LAYOUTS, PROJECTIONS, Row, buildBulletin, bulletin, bulletinFactsFrom, bulletinTable, loadBulletinFacts, projectAsOf,
   queryLedger, queryRows, toCsv, toMarkdown, toXlsx,
 } from '@app/projections';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { EsdbEventStore, SqliteEventStore, copyHistory, positionFromString } from '@app/event-store';
 import { CliContext, openContext, withProgress } from './context';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
@@ -79,6 +82,27 @@ program.command('ledger').description('A ledger: business, funds, fund-movements
     const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
     await output(opts.format, opts.out, layout.title, subtitle, layout.columns, rows, rows);
   }));
+
+program.command('copy-to-eventstoredb').description('Copy the whole history from the embedded file to EventStoreDB; run it again to resume.')
+  .requiredOption('--to <connection>', 'EventStoreDB connection string, e.g. esdb://node1:2113?tls=true')
+  .option('--from <file>', 'the embedded store', process.env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'))
+  .action(async (opts: { to: string; from: string }) => {
+    const source = new SqliteEventStore({ path: opts.from });
+    const target = new EsdbEventStore(opts.to);
+    const total = Number(source.headPosition().commit);
+    const bar = process.stderr.isTTY ? new SingleBar({ format: 'Copying [{bar}] {percentage}% | {copied} events', stream: process.stderr }) : undefined;
+    bar?.start(Math.max(total, 1), 0, { copied: 0 });
+    try {
+      // The embedded store's positions are row numbers: good enough for a progress bar.
+      const done = await copyHistory(source, target, { onProgress: (p) => bar?.update(Number(positionFromString(p.lastPosition!).commit), { copied: p.copied }) });
+      bar?.stop();
+      console.error(`Copied ${done.copied} events; the target is up to date with ${opts.from}.`);
+    } finally {
+      bar?.stop();
+      await target.close();
+      await source.close();
+    }
+  });
 
 program.parseAsync().catch((error: Error) => {
   console.error(error.message);

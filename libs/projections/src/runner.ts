@@ -21,8 +21,10 @@ export class ProjectionFailed extends Error {
 }
 
 export const toProjected = (e: RecordedEvent): ProjectedEvent => {
-  const m = e.metadata as Partial<EventMetadata>;
-  return { id: e.id, type: e.type, streamName: e.streamName, data: e.data as Record<string, unknown>, businessDate: m.businessDate ?? '', recordedAt: e.created, actor: m.actor, policyVersion: m.policyVersion };
+  const m = e.metadata as Partial<EventMetadata> & { recordedAt?: string };
+  // A history copied from another store keeps its original recorded time in the metadata.
+  const recordedAt = m.recordedAt ? new Date(m.recordedAt) : e.created;
+  return { id: e.id, type: e.type, streamName: e.streamName, data: e.data as Record<string, unknown>, businessDate: m.businessDate ?? '', recordedAt, actor: m.actor, policyVersion: m.policyVersion };
 };
 
 /**

@@ -23,7 +23,7 @@ export async function eventsAsOf(store: EventStore, asOf: AsOf): Promise<Project
     for (const e of fresh) {
       const p = toProjected(e);
       if (asOf.businessDate && p.businessDate > asOf.businessDate) continue;
-      if (asOf.knownAt && e.created > asOf.knownAt) continue;
+      if (asOf.knownAt && p.recordedAt > asOf.knownAt) continue;
       out.push(p);
     }
     if (page.length < PAGE) return out;

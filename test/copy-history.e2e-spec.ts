@@ -1,0 +1,42 @@
+import { EsdbEventStore, SqliteEventStore, copyHistory } from '@app/event-store';
+import { MemoryTx, PROJECTIONS, Row, toProjected } from '@app/projections';
+import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
+import { smallProgramme } from '../libs/projections/test/history';
+
+/** Moving a programme from the embedded file to EventStoreDB loses nothing, and can be interrupted. */
+describe('copying the history to EventStoreDB', () => {
+  it('keeps streams, revisions, ids and metadata, resumes after an interruption, and rebuilds identical ledgers', async () => {
+    const source = new SqliteEventStore({ path: ':memory:' });
+    await smallProgramme(source);
+    const server = new EsdbTestServer();
+    await server.start();
+    const target = new EsdbEventStore(server.connectionString);
+    try {
+      const first = await copyHistory(source, target, { pageSize: 7, stopAfter: 12 });
+      expect(first.copied).toBeGreaterThanOrEqual(12);
+      const rest = await copyHistory(source, target, { pageSize: 7 });
+      const all = (await source.readAll()).length;
+      expect(first.copied + rest.copied).toBe(all);
+      expect((await copyHistory(source, target)).copied).toBe(0);
+
+      const [from, to] = [await source.readAll(), await target.readAll()];
+      const shape = (e: (typeof from)[number]) => {
+        const { recordedAt: _r, copiedFrom: _c, ...metadata } = e.metadata as Record<string, unknown>;
+        return { stream: e.streamName, revision: e.revision, id: e.id, type: e.type, data: e.data, metadata };
+      };
+      expect(to.map(shape)).toEqual(from.map(shape));
+      expect((to[0].metadata as { recordedAt: string }).recordedAt).toBe(from[0].created.toISOString());
+
+      for (const p of PROJECTIONS) {
+        const [a, b] = [await MemoryTx.fold(p, from.map(toProjected)), await MemoryTx.fold(p, to.map(toProjected))];
+        for (const t of p.tables) expect(sorted(b.rows(t.name))).toEqual(sorted(a.rows(t.name)));
+      }
+    } finally {
+      await target.close();
+      await server.stop();
+      await source.close();
+    }
+  });
+});
+
+const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
