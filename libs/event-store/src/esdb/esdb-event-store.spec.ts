@@ -15,6 +15,28 @@ describeEventStoreBehaviour('EventStoreDB through the official client (in-proces
   await servers.get(store as EsdbEventStore)?.stop();
 });
 
+describe('EventStoreDB past its deadline', () => {
+  it('refuses an append the server could not handle before its deadline, writes nothing, and takes the retry once', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const impatient = new EsdbEventStore(server.connectionString, { deadlineMs: 100 });
+    const event = { id: '6a0f3c1e-2b4d-4e5f-8a9b-0c1d2e3f4a5b', type: 'Disbursed', data: { amount: 5_000_000 }, metadata: {} };
+    try {
+      server.appendDelayMs = 300;
+      await expect(impatient.appendToStream('loan-slow', [event], { expectedRevision: 'no_stream' })).rejects.toThrow();
+      expect(await impatient.readStream('loan-slow')).toEqual([]);
+      server.appendDelayMs = 0;
+      const retry = await impatient.appendToStream('loan-slow', [event], { expectedRevision: 'no_stream' });
+      expect(retry.nextExpectedRevision).toBe(0n);
+      await impatient.appendToStream('loan-slow', [event], { expectedRevision: 'no_stream' });
+      expect((await impatient.readStream('loan-slow')).map((e) => e.id)).toEqual([event.id]);
+    } finally {
+      await impatient.close();
+      await server.stop();
+    }
+  });
+});
+
 if (process.env.EVENTSTORE_CONNECTION_STRING) {
   describeEventStoreBehaviour('EventStoreDB (a real server)', async () => new EsdbEventStore(process.env.EVENTSTORE_CONNECTION_STRING!));
 }

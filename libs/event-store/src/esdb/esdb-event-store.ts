@@ -15,7 +15,8 @@ import {
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
 
-  constructor(connectionString: string) {
+  /** `deadlineMs`: how long an append may take before the client gives up (the server may still write it). */
+  constructor(connectionString: string, private readonly options: { deadlineMs?: number } = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
@@ -24,7 +25,8 @@ export class EsdbEventStore implements EventStore {
       const result = await this.client.appendToStream(
         streamName,
         events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata as never })),
-        { expectedRevision: options.expectedRevision }, // the port's names are the client's: 'any', 'no_stream', 'stream_exists'
+        // The port's names are the client's: 'any', 'no_stream', 'stream_exists'.
+        { expectedRevision: options.expectedRevision, deadline: this.options.deadlineMs },
       );
       return { nextExpectedRevision: result.nextExpectedRevision, position: result.position! };
     } catch (error) {

@@ -25,6 +25,8 @@ export class EsdbTestServer {
   readonly log = new MemoryLog();
   private server: any;
   private readonly live = new Set<any>();
+  /** Milliseconds the server waits before it handles an append, as a slow server past the client's deadline. */
+  appendDelayMs = 0;
   /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
@@ -94,7 +96,9 @@ export class EsdbTestServer {
       batch.messages.push(...req.getProposedMessagesList());
       if (!req.getIsFinal()) return;
       pending.delete(id);
-      call.write(this.appendBatch(id, batch.options, batch.messages));
+      const answer = () => { if (!call.destroyed) call.write(this.appendBatch(id, batch.options, batch.messages)); };
+      if (this.appendDelayMs) setTimeout(answer, this.appendDelayMs);
+      else answer();
     });
     call.on('end', () => call.end());
   }
@@ -103,13 +107,23 @@ export class EsdbTestServer {
     const name = Buffer.from(options.getStreamIdentifier().getStreamName_asU8()).toString('utf8');
     const expected: Expected = options.hasStreamPosition() ? { kind: 'exact', revision: BigInt(options.getStreamPosition()) }
       : options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' } : { kind: 'any' };
+    const resp = new streams.BatchAppendResp();
+    resp.setCorrelationId(uuid(correlationId));
+    resp.setStreamIdentifier(options.getStreamIdentifier());
+    if (options.hasDeadline() && options.getDeadline().toDate().getTime() < Date.now()) {
+      // As the real server: a batch whose deadline passed before it was handled is not written.
+      const status = new Status();
+      const details = new Any();
+      status.setCode(grpc.status.DEADLINE_EXCEEDED);
+      details.pack(new shared.Timeout().serializeBinary(), 'event_store.client.Timeout');
+      status.setDetails(details);
+      resp.setError(status);
+      return resp;
+    }
     const outcome = this.log.append(name, messages.map((m) => ({
       id: m.getId().getString(), type: m.getMetadataMap().get('type'), contentType: m.getMetadataMap().get('content-type'),
       data: Buffer.from(m.getData_asU8()), metadata: Buffer.from(m.getCustomMetadata_asU8()),
     })), expected);
-    const resp = new streams.BatchAppendResp();
-    resp.setCorrelationId(uuid(correlationId));
-    resp.setStreamIdentifier(options.getStreamIdentifier());
     if (outcome.ok) {
       const success = new streams.BatchAppendResp.Success();
       success.setCurrentRevision(outcome.revision.toString());
