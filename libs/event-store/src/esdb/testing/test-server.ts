@@ -17,7 +17,7 @@ const { Empty } = load('google-protobuf/google/protobuf/empty_pb.js');
 
 /**
  * For tests only: an in-process server speaking enough of EventStoreDB's gRPC protocol for the official
- * client — BatchAppend, Read of streams and $all forwards and backwards, $all subscriptions with filters,
+ * client — Append and BatchAppend, Read of streams and $all forwards and backwards, $all subscriptions with filters,
  * checkpoints and caught-up, Tombstone, ServerFeatures — seeded with system events, with fault injection.
  * It cannot prove what docs/eventstoredb.md lists.
  */
@@ -25,11 +25,16 @@ export class EsdbTestServer {
   readonly log = new MemoryLog();
   private server: any;
   private readonly live = new Set<any>();
+  /** How many calls of each kind of append the client made. */
+  readonly calls = { append: 0, batchAppend: 0 };
   /** Milliseconds the server waits before it handles an append, as a slow server past the client's deadline. */
   appendDelayMs = 0;
   /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
+
+  /** Without BatchAppend in its features the client falls back to the older Append call. */
+  constructor(private readonly options: { batchAppend?: boolean } = {}) {}
 
   get connectionString() { return `esdb://127.0.0.1:${this.port}?tls=false`; }
 
@@ -37,8 +42,8 @@ export class EsdbTestServer {
     this.server = new grpc.Server();
     this.server.addService(StreamsService, {
       read: (call: any) => this.guard(call, () => this.read(call)),
-      batchAppend: (call: any) => this.guard(call, () => this.batchAppend(call)),
-      append: (call: any, cb: any) => cb({ code: grpc.status.UNIMPLEMENTED }),
+      batchAppend: (call: any) => this.guard(call, () => { this.calls.batchAppend++; this.batchAppend(call); }),
+      append: (call: any, cb: any) => this.guard(call, () => { this.calls.append++; this.append(call, cb); }),
       delete: (_: any, cb: any) => cb({ code: grpc.status.UNIMPLEMENTED }),
       tombstone: (call: any, cb: any) => {
         const name = Buffer.from(call.request.getOptions().getStreamIdentifier().getStreamName_asU8()).toString('utf8');
@@ -49,7 +54,7 @@ export class EsdbTestServer {
     this.server.addService(ServerFeaturesService, {
       getSupportedMethods: (_: any, cb: any) => {
         const methods = new features.SupportedMethods();
-        for (const name of ['Read', 'BatchAppend', 'Tombstone']) {
+        for (const name of ['Read', 'Append', 'Tombstone', ...(this.options.batchAppend === false ? [] : ['BatchAppend'])]) {
           const m = new features.SupportedMethod();
           m.setServiceName('event_store.client.streams.Streams');
           m.setMethodName(name);
@@ -120,10 +125,7 @@ export class EsdbTestServer {
       resp.setError(status);
       return resp;
     }
-    const outcome = this.log.append(name, messages.map((m) => ({
-      id: m.getId().getString(), type: m.getMetadataMap().get('type'), contentType: m.getMetadataMap().get('content-type'),
-      data: Buffer.from(m.getData_asU8()), metadata: Buffer.from(m.getCustomMetadata_asU8()),
-    })), expected);
+    const outcome = this.log.append(name, messages.map(proposed), expected);
     if (outcome.ok) {
       const success = new streams.BatchAppendResp.Success();
       success.setCurrentRevision(outcome.revision.toString());
@@ -153,6 +155,44 @@ export class EsdbTestServer {
     status.setDetails(details);
     resp.setError(status);
     return resp;
+  }
+
+  /** The older client-streaming Append: options first, then one message per event. */
+  private append(call: any, callback: any) {
+    let options: any;
+    const messages: any[] = [];
+    call.on('data', (req: any) => (req.hasOptions() ? (options = req.getOptions()) : messages.push(req.getProposedMessage())));
+    call.on('end', () => {
+      const name = Buffer.from(options.getStreamIdentifier().getStreamName_asU8()).toString('utf8');
+      const expected: Expected = options.hasRevision() ? { kind: 'exact', revision: BigInt(options.getRevision()) }
+        : options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' } : { kind: 'any' };
+      const outcome = this.log.append(name, messages.map(proposed), expected);
+      const resp = new streams.AppendResp();
+      if (outcome.ok) {
+        const success = new streams.AppendResp.Success();
+        success.setCurrentRevision(outcome.revision.toString());
+        const position = new streams.AppendResp.Position();
+        position.setCommitPosition(outcome.position.toString());
+        position.setPreparePosition(outcome.position.toString());
+        success.setPosition(position);
+        resp.setSuccess(success);
+      } else if (outcome.deleted) {
+        const metadata = new grpc.Metadata();
+        metadata.set('exception', 'stream-deleted');
+        metadata.set('stream-name', name);
+        return callback({ code: grpc.status.FAILED_PRECONDITION, details: 'stream deleted', metadata });
+      } else {
+        const wrong = new streams.AppendResp.WrongExpectedVersion();
+        if (outcome.current === undefined) wrong.setCurrentNoStream(new shared.Empty());
+        else wrong.setCurrentRevision(outcome.current.toString());
+        if (expected.kind === 'exact') wrong.setExpectedRevision(expected.revision.toString());
+        else if (expected.kind === 'no_stream') wrong.setExpectedNoStream(new shared.Empty());
+        else if (expected.kind === 'stream_exists') wrong.setExpectedStreamExists(new shared.Empty());
+        else wrong.setExpectedAny(new shared.Empty());
+        resp.setWrongExpectedVersion(wrong);
+      }
+      callback(null, resp);
+    });
   }
 
   private read(call: any) {
@@ -208,6 +248,13 @@ export class EsdbTestServer {
     call.on('cancelled', () => { off(); this.live.delete(call); });
     call.on('close', () => { off(); this.live.delete(call); });
   }
+}
+
+function proposed(m: any) {
+  return {
+    id: m.getId().getString(), type: m.getMetadataMap().get('type'), contentType: m.getMetadataMap().get('content-type'),
+    data: Buffer.from(m.getData_asU8()), metadata: Buffer.from(m.getCustomMetadata_asU8()),
+  };
 }
 
 function uuid(id: string) {
