@@ -22,6 +22,8 @@ module.exports = {
     '^@app/programme/(.*)$': '<rootDir>/libs/programme/src/$1',
     '^@app/projections$': '<rootDir>/libs/projections/src',
     '^@app/projections/(.*)$': '<rootDir>/libs/projections/src/$1',
+    '^@app/simulation$': '<rootDir>/libs/simulation/src',
+    '^@app/simulation/(.*)$': '<rootDir>/libs/simulation/src/$1',
   },
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/postgres.global-setup.mjs',

@@ -7,6 +7,10 @@ import {
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { EsdbEventStore, SqliteEventStore, copyHistory, positionFromString } from '@app/event-store';
+import { BusinessDate, daysBetween } from '@app/domain';
+import { CommandHandler } from '@app/event-store';
+import { Programme } from '@app/programme';
+import { PROFILES, simulate } from '@app/simulation';
 import { CliContext, openContext, withProgress } from './context';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
@@ -81,6 +85,21 @@ program.command('ledger').description('A ledger: business, funds, fund-movements
     }
     const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
     await output(opts.format, opts.out, layout.title, subtitle, layout.columns, rows, rows);
+  }));
+
+program.command('simulate').description('Generate a programme\'s history through the commands, deterministically for a seed.')
+  .option('--profile <name>', `one of ${Object.keys(PROFILES).join(', ')}`, 'small').option('--seed <n>', 'the seed', (v) => Number(v), 1).option('--quiet', 'no progress bar')
+  .action(using(async (ctx, opts: { profile: string; seed: number; quiet?: boolean }) => {
+    const profile = PROFILES[opts.profile];
+    if (!profile) throw new Error(`There is no profile ${opts.profile}; there are ${Object.keys(PROFILES).join(', ')}.`);
+    const programme = new Programme(new CommandHandler(ctx.store, ctx.rules));
+    const days = daysBetween(`${profile.from}-01` as BusinessDate, `${profile.to}-28` as BusinessDate) + 3;
+    const bar = !opts.quiet && process.stderr.isTTY ? new SingleBar({ format: 'Simulating [{bar}] {percentage}% | {date} | {commands} commands', stream: process.stderr }) : undefined;
+    bar?.start(days, 0, { date: '', commands: 0 });
+    let day = 0;
+    const report = await simulate(programme, profile, opts.seed, (date, r) => bar?.update(++day, { date, commands: r.commands }));
+    bar?.stop();
+    console.error(`${report.loans} loans, ${report.commands} commands to ${report.lastDate}; refused: ${JSON.stringify(report.refused)}`);
   }));
 
 program.command('copy-to-eventstoredb').description('Copy the whole history from the embedded file to EventStoreDB; run it again to resume.')
