@@ -1,31 +1,42 @@
 import { Projection, ProjectionTx, Row } from './projection';
 import { Changes, ReadStore, keyOf, tableSpec } from './read-store';
 
+/** Rows kept in memory between batches, so a busy row (a fund, a county's month) is read from SQL once. */
+export type RowCache = Map<string, Map<string, Row>>;
+const CACHE_LIMIT = 200_000;
+
 /**
- * The rows of one batch: reads see the batch's own writes first, and every write is held until the
- * batch commits with its checkpoint in one transaction.
+ * The rows of one batch: reads see the batch's own writes and the cache first, and every write is held
+ * until the batch commits with its checkpoint in one transaction. Rows are shared, not copied: a
+ * projection replaces a row with `put` after changing it, and a projection that throws stops the runner,
+ * which then starts again from the committed state with an empty cache.
  */
 export class BatchTx implements ProjectionTx {
   readonly changes: Changes = new Map();
 
-  constructor(private readonly store: ReadStore, private readonly p: Projection, private readonly generation: number) {}
+  constructor(private readonly store: ReadStore, private readonly p: Projection, private readonly generation: number, private readonly cache: RowCache = new Map()) {}
 
   async get<T extends Row>(table: string, key: Row): Promise<T | undefined> {
-    const pending = this.changes.get(table)?.get(keyOf(tableSpec(this.p, table), key));
-    if (pending) return structuredClone(pending) as T;
-    return (await this.store.get(this.p, this.generation, table, key)) as T | undefined;
+    const k = keyOf(tableSpec(this.p, table), key);
+    const cached = this.cache.get(table)?.get(k);
+    if (cached) return cached as T;
+    const row = await this.store.get(this.p, this.generation, table, key);
+    if (row) this.remember(table, k, row);
+    return row as T | undefined;
   }
 
   async put(table: string, row: Row): Promise<void> {
-    const spec = tableSpec(this.p, table);
+    const k = keyOf(tableSpec(this.p, table), row);
     let rows = this.changes.get(table);
     if (!rows) this.changes.set(table, (rows = new Map()));
-    rows.set(keyOf(spec, row), structuredClone(row));
+    rows.set(k, row);
+    this.remember(table, k, row);
   }
 
-  get size(): number {
-    let n = 0;
-    for (const rows of this.changes.values()) n += rows.size;
-    return n;
+  private remember(table: string, k: string, row: Row) {
+    let rows = this.cache.get(table);
+    if (!rows) this.cache.set(table, (rows = new Map()));
+    if (rows.size >= CACHE_LIMIT) rows.clear(); // crude, but bounded: the rows are all in SQL
+    rows.set(k, row);
   }
 }

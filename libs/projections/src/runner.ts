@@ -1,5 +1,5 @@
 import { EventMetadata, EventStore, RecordedEvent, Subscription, positionFromString, positionToString } from '@app/event-store';
-import { BatchTx } from './batch';
+import { BatchTx, RowCache } from './batch';
 import { Projection, ProjectedEvent } from './projection';
 import { Generation, ReadStore } from './read-store';
 
@@ -140,12 +140,13 @@ export class ProjectionRunner {
       filter: { eventTypePrefixes: [...p.eventTypes] },
     });
     this.subscriptions.set(p.name, subscription);
-    let batch = new BatchTx(this.readStore, p, generation);
+    const cache: RowCache = new Map();
+    let batch = new BatchTx(this.readStore, p, generation, cache);
     let inBatch = 0;
     let live = false;
     const commit = async () => {
       await this.readStore.commit(p, generation, batch.changes, checkpoint, processed);
-      batch = new BatchTx(this.readStore, p, generation);
+      batch = new BatchTx(this.readStore, p, generation, cache);
       inBatch = 0;
       this.update(p.name, { position: checkpoint, processed });
     };

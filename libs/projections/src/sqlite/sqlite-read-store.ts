@@ -8,6 +8,7 @@ const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: '
 /** The read store on SQLite: the embedded default, in the same file as the events or its own. */
 export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -25,6 +26,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async begin(p: Projection, generation: number): Promise<void> {
+    this.statements.clear();
     this.db.transaction(() => {
       for (const t of p.tables) {
         const name = physical(t.name, generation);
@@ -40,7 +42,7 @@ export class SqliteReadStore implements ReadStore {
   async get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined> {
     const spec = tableSpec(p, table);
     const where = spec.primaryKey.map((k) => `"${k}" = ?`).join(' AND ');
-    const row = this.db.prepare(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(...spec.primaryKey.map((k) => toSql(key[k]))) as Row | undefined;
+    const row = this.statement(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(...spec.primaryKey.map((k) => toSql(key[k]))) as Row | undefined;
     return row && decode(spec, row);
   }
 
@@ -50,7 +52,7 @@ export class SqliteReadStore implements ReadStore {
         const spec = tableSpec(p, table);
         const cols = Object.keys(spec.columns);
         const updates = cols.filter((c) => !spec.primaryKey.includes(c)).map((c) => `"${c}" = excluded."${c}"`).join(', ');
-        const upsert = this.db.prepare(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+        const upsert = this.statement(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
           ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`);
         for (const row of rows.values()) upsert.run(...cols.map((c) => toSql(row[c])));
       }
@@ -60,6 +62,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async activate(p: Projection, generation: number): Promise<void> {
+    this.statements.clear();
     this.db.transaction(() => {
       for (const t of p.tables) {
         this.db.exec(`DROP VIEW IF EXISTS "${t.name}"`);
@@ -74,6 +77,13 @@ export class SqliteReadStore implements ReadStore {
 
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     return this.db.prepare(sql).all(...params.map((v) => toSql(v as Value))) as Row[];
+  }
+
+  /** Prepared once per SQL text; the tables of a generation never change shape. */
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
   }
 
   async close(): Promise<void> {
