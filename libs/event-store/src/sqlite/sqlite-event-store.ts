@@ -36,6 +36,7 @@ CREATE INDEX IF NOT EXISTS events_by_id ON events (id);`;
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly listeners = new Set<() => void>();
+  private readonly pending: Array<{ stream: string; events: NewEvent[]; expected: ExpectedRevision; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }> = [];
   private readonly pollIntervalMs: number;
   private readonly q: ReturnType<typeof prepare>;
 
@@ -49,29 +50,56 @@ export class SqliteEventStore implements EventStore {
     this.q = prepare(this.db);
   }
 
-  async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    const result = this.appendNow(streamName, events, options.expectedRevision);
-    for (const wake of this.listeners) wake();
-    return result;
+  /**
+   * Group commit: appends requested in the same turn of the event loop (concurrent commands) are written
+   * in one transaction with one fsync; a lone append waits for nothing. Each is checked on its own; one refused append does not stop the others. A promise resolves
+   * only after its commit, so whatever is acknowledged is durable.
+   */
+  appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ stream: streamName, events, expected: options.expectedRevision, resolve, reject });
+      if (this.pending.length === 1) queueMicrotask(() => this.commitPending());
+    });
   }
 
-  private appendNow(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
-    return this.db.transaction((): AppendResult => {
-      const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
-      const current = head ? BigInt(head.revision) : undefined;
-      const replay = events.length ? this.idempotentReplay(stream, events, expected, current) : undefined;
-      if (replay) return replay;
-      if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
-      let revision = current ?? -1n;
-      let position = head ? BigInt(head.position) : 0n;
-      const created = Date.now();
-      for (const e of events) {
-        revision += 1n;
-        const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {}), created);
-        position = BigInt(info.lastInsertRowid);
-      }
-      return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
-    }).immediate();
+  private commitPending() {
+    const batch = this.pending.splice(0);
+    const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const a of batch) {
+          try {
+            outcomes.push({ result: this.appendInTransaction(a.stream, a.events, a.expected) });
+          } catch (error) {
+            if (!(error instanceof WrongExpectedVersionError)) throw error;
+            outcomes.push({ error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      for (const a of batch) a.reject(error);
+      return;
+    }
+    batch.forEach((a, i) => (outcomes[i].error ? a.reject(outcomes[i].error) : a.resolve(outcomes[i].result!)));
+    for (const wake of this.listeners) wake();
+  }
+
+  /** One append inside the group's transaction: every check comes before any insert. */
+  private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
+    const current = head ? BigInt(head.revision) : undefined;
+    const replay = events.length ? this.idempotentReplay(stream, events, expected, current) : undefined;
+    if (replay) return replay;
+    if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+    let revision = current ?? -1n;
+    let position = head ? BigInt(head.position) : 0n;
+    const created = Date.now();
+    for (const e of events) {
+      revision += 1n;
+      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {}), created);
+      position = BigInt(info.lastInsertRowid);
+    }
+    return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
   }
 
   /** The same event ids already at the expected place: success, and nothing written (EventStoreDB's idempotency). */
