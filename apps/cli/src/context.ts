@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SqliteEventStore, openEventStore, positionFromString } from '@app/event-store';
 import { loadRules } from '@app/programme';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
@@ -7,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 /** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, reference files). */
 export function openContext(env: NodeJS.ProcessEnv = process.env) {
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
+  if (eventStorePath !== ':memory:') mkdirSync(dirname(eventStorePath), { recursive: true });
   const store = openEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore: ReadStore = env.READ_STORE_URL ? new PostgresReadStore(env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS);

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { openEventStore } from '@app/event-store';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore } from '@app/projections';
 
@@ -8,6 +9,7 @@ import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore } fro
  */
 async function main() {
   const eventStorePath = process.env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
+  if (eventStorePath !== ':memory:') mkdirSync(dirname(eventStorePath), { recursive: true });
   const store = openEventStore({ connectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore = process.env.READ_STORE_URL ? new PostgresReadStore(process.env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 1000) });
