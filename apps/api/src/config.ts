@@ -52,7 +52,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
 /** The reference data and policies in force: the Jiangxi defaults unless files replace them. */
 export const loadRules = (config: ApiConfig): Rules => loadRulesFrom({ referenceDataFile: config.referenceDataFile, policyFile: config.policyFile });
 
-/** Today's date in the programme's time zone. */
+/** Today's date in the programme's time zone (formatters are costly to build: one per zone). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 export function today(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(now);
 }
