@@ -1,5 +1,6 @@
-import { EsdbEventStore } from '@app/event-store';
-import { MemoryTx, PROJECTIONS, ProjectionRunner, Row, SqliteReadStore, toProjected } from '@app/projections';
+import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
+import { PROJECTIONS, ProjectionRunner, Row, SqliteReadStore, toProjected } from '@app/projections';
+import { foldedRows, storedRows } from '../libs/projections/test/rows';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,13 +100,7 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
       const events = (await store.readAll()).map(toProjected);
       expect(events.at(-1)?.type).toBe('GuaranteeFundContributed');
       for (const p of PROJECTIONS) {
-        const [gen] = (await readStore.generations(p.name)).filter((g) => g.status === 'active');
-        for (const t of p.tables) {
-          const expected = (await MemoryTx.fold(p, events)).rows(t.name);
-          const keys = await readStore.query(`SELECT ${t.primaryKey.join(', ')} FROM ${t.name}`);
-          const actual = await Promise.all(keys.map((k) => readStore.get(p, gen.generation, t.name, k)));
-          expect(sorted(actual as Row[])).toEqual(sorted(expected));
-        }
+        for (const t of p.tables) expect(await storedRows(readStore, p, t.name)).toEqual(await foldedRows(p, events, t.name));
       }
     } finally {
       await runner.stop();
@@ -117,4 +112,3 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
   });
 });
 
-const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();

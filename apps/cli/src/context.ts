@@ -6,10 +6,10 @@ import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteRead
 import { SingleBar } from 'cli-progress';
 
 /** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, reference files). */
-export function openContext(env: NodeJS.ProcessEnv = process.env) {
+export async function openContext(env: NodeJS.ProcessEnv = process.env) {
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
   if (eventStorePath !== ':memory:') mkdirSync(dirname(eventStorePath), { recursive: true });
-  const store = openEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
+  const store = await openEventStore({ connectionString: env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore: ReadStore = env.READ_STORE_URL ? new PostgresReadStore(env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
   const rules = loadRules({ referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE });
@@ -23,7 +23,7 @@ export function openContext(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
-export type CliContext = ReturnType<typeof openContext>;
+export type CliContext = Awaited<ReturnType<typeof openContext>>;
 
 /**
  * Runs work on the projections with a progress bar on stderr, so that stdout stays clean for pipes.

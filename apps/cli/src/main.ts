@@ -6,7 +6,8 @@ import {
 } from '@app/projections';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { EsdbEventStore, SqliteEventStore, copyHistory, positionFromString } from '@app/event-store';
+import { SqliteEventStore, copyHistory, positionFromString } from '@app/event-store';
+import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { BusinessDate, daysBetween } from '@app/domain';
 import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
@@ -33,7 +34,7 @@ async function output(format: Format, out: string | undefined, title: string, su
 /** Runs a command with the stores open, and closes them whatever happens. */
 function using(work: (ctx: CliContext, ...args: any[]) => Promise<void>) { // eslint-disable-line @typescript-eslint/no-explicit-any
   return async (...args: unknown[]) => {
-    const ctx = openContext();
+    const ctx = await openContext();
     try {
       await work(ctx, ...args);
     } finally {

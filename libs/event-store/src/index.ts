@@ -3,6 +3,5 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export * from './command/command-handler';
 export { eventIdFor, nameBasedUuid } from './command/derived-id';
 export * from './checkpoint-store';
-export { EsdbEventStore } from './esdb/esdb-event-store';
 export { openEventStore } from './open-event-store';
 export { copyHistory, type CopyProgress } from './copy-history';

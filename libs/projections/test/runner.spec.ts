@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import {
-  BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, PROJECTIONS, Projection, ProjectionRunner, ReadStore, Row, buildBulletin, bulletin, bulletinFactsFrom,
+  BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, PROJECTIONS, Projection, ProjectionRunner, ReadStore, buildBulletin, bulletin, bulletinFactsFrom,
   businessLedger, fundLedger, loadBulletinFacts, queryLedger, toProjected,
 } from '../src';
 import { READ_STORES } from './read-stores';
+import { foldedRows, storedRows } from './rows';
 import { smallProgramme } from './history';
 
 describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => {
@@ -26,16 +27,8 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
-  async function expected(p: Projection, table: string) {
-    return sorted((await MemoryTx.fold(p, (await store.readAll()).map(toProjected))).rows(table));
-  }
-  async function actual(p: Projection, table: string) {
-    const [gen] = (await readStore.generations(p.name)).filter((g) => g.status === 'active');
-    const keys = (await readStore.query(`SELECT ${p.tables.find((t) => t.name === table)!.primaryKey.join(', ')} FROM ${table}`));
-    const rows = await Promise.all(keys.map((k) => readStore.get(p, gen.generation, table, k)));
-    return sorted(rows as Row[]);
-  }
+  const expected = async (p: Projection, table: string) => foldedRows(p, (await store.readAll()).map(toProjected), table);
+  const actual = (p: Projection, table: string) => storedRows(readStore, p, table);
 
   it('catches up to exactly the rows of a fold over the same events, then follows live events', async () => {
     const runner = new ProjectionRunner(store, readStore, [businessLedger, fundLedger], { batchSize: 3 });

@@ -24,7 +24,7 @@ export async function simulate(programme: Programme, profile: Profile, seed: num
   const start = `${profile.from}-01`;
   const end = addDays(addMonths(`${profile.to}-01` as BusinessDate, 1), -1); // the last day of the last month
   let n = 0;
-  let persons = 0;
+  let people = 0;
   const subsidyDue = new Map<string, Map<string, { central: number; local: number }>>(); // bank|quarter → loan → due
 
   const env = (date: string): CommandEnvelope => ({ commandId: `sim-${seed}-${++n}`, actor: SYSTEM_ACTOR, businessDate: date as BusinessDate });
@@ -49,7 +49,7 @@ export async function simulate(programme: Programme, profile: Profile, seed: num
     for (let i = 0; i < count; i++) {
       const county = rng.pick(Object.fromEntries(counties.map((c) => [c.code, c.weight])));
       const kind = rng.pick(profile.kinds);
-      const loan: Loan = { id: `${seed}-L${++report.loans}`, person: `${seed}-P${++persons}`, county, bank: profile.banks[rng.int(0, profile.banks.length - 1)], kind, outcome: rng.pick(profile.outcomes), project: `project-${persons}` };
+      const loan: Loan = { id: `${seed}-L${++report.loans}`, person: `${seed}-P${++people}`, county, bank: profile.banks[rng.int(0, profile.banks.length - 1)], kind, outcome: rng.pick(profile.outcomes), project: `project-${people}` };
       at(`${month}-${String(rng.int(1, 28)).padStart(2, '0')}`, () => apply(loan));
     }
   }

@@ -20,7 +20,7 @@ export class ProgrammeModule {
     const rules = loadRules(config);
     const providers = [
       { provide: API_CONFIG, useValue: config },
-      { provide: EVENT_STORE, useFactory: () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }) },
+      { provide: EVENT_STORE, useFactory: async () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }) },
       { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },

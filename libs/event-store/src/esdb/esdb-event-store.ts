@@ -109,7 +109,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent {
   const e = resolved.event!;
   return {
     streamName: e.streamId, revision: e.revision, id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {},
-    position: e.position!, created: e.created instanceof Date ? e.created : new Date(e.created as unknown as number),
+    position: e.position!, created: e.created,
   };
 }
 

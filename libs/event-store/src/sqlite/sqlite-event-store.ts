@@ -125,14 +125,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    return this.readAllSync(options).map(toRecorded);
-  }
-
-  private readAllSync(options: ReadAllOptions): Row[] {
     const backwards = options.direction === 'backwards';
     const from = options.fromPosition ?? (backwards ? 'end' : 'start');
     const pos = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from.commit);
-    return (backwards ? this.q.allBackward : this.q.allForward).all(pos, options.maxCount ?? -1) as Row[];
+    return ((backwards ? this.q.allBackward : this.q.allForward).all(pos, options.maxCount ?? -1) as Row[]).map(toRecorded);
   }
 
   /** Events strictly after a position, for subscriptions. */
