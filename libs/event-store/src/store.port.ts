@@ -23,7 +23,12 @@ export interface RecordedEvent<D = unknown, M = unknown> {
   created: Date;
 }
 
-export interface AppendResult { nextExpectedRevision: bigint; position: Position }
+export interface AppendResult {
+  nextExpectedRevision: bigint;
+  position: Position;
+  /** The events as recorded, when the store knows them without a read (the embedded store does). */
+  recorded?: RecordedEvent[];
+}
 
 export interface ReadStreamOptions { direction?: 'forwards' | 'backwards'; fromRevision?: bigint | 'start' | 'end'; maxCount?: number }
 export interface ReadAllOptions { direction?: 'forwards' | 'backwards'; fromPosition?: Position | 'start' | 'end'; maxCount?: number }

@@ -33,9 +33,10 @@ type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState
 export interface Rules { policies: readonly Policy[]; reference: ReferenceData }
 
 /**
- * read → fold → decide → append with the exact revision read. Streams are cached by revision and caught
- * up by reading forwards; commands on one stream run one at a time in this process, and a conflict with
- * another process is retried a bounded number of times.
+ * fold → decide → append with the exact revision folded. Streams are cached by revision. A command
+ * decides on the cached state without reading: the append's expected revision catches a stream that
+ * another process moved on, and only then is the stream caught up by reading forwards and the command
+ * retried (a bounded number of times). Commands on one stream run one at a time in this process.
  */
 export class CommandHandler {
   private readonly cache = new Map<string, Loaded<unknown>>();
@@ -47,8 +48,18 @@ export class CommandHandler {
     return { businessDate, policy: policyInForce(this.rules.policies, businessDate), reference: this.rules.reference };
   }
 
+  /** The stream's current state, read up to its head (for queries). */
   load<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
     return this.mutex.run(streamName, () => this.catchUp(streamName, decider));
+  }
+
+  /**
+   * The state as this process last knew it, reading only a stream it has not seen: for deciding what to
+   * ask next, where a stale answer is caught by the append that follows.
+   */
+  peek<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
+    const cached = this.cache.get(streamName) as Loaded<S> | undefined;
+    return cached ? Promise.resolve(cached) : this.load(streamName, decider);
   }
 
   handle<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, envelope: CommandEnvelope): Promise<Handled<S>> {
@@ -56,7 +67,8 @@ export class CommandHandler {
   }
 
   private async attempt<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, env: CommandEnvelope, attempt: number): Promise<Handled<S>> {
-    const loaded = await this.catchUp(streamName, decider);
+    const cached = attempt === 1 ? (this.cache.get(streamName) as Loaded<S> | undefined) : undefined;
+    const loaded = cached ?? (await this.catchUp(streamName, decider));
     const print = fingerprint(command);
     const seen = loaded.commands.get(env.commandId);
     if (seen !== undefined) {
@@ -64,8 +76,18 @@ export class CommandHandler {
       return { ...loaded, appended: [], duplicate: true };
     }
     const ctx = this.context(env.businessDate);
-    const events = decider.decide(command, loaded.state, ctx);
-    if (events.length === 0) return { ...loaded, appended: [], duplicate: false };
+    let events: E[];
+    try {
+      events = decider.decide(command, loaded.state, ctx);
+    } catch (error) {
+      // A refusal is never appended, so no revision check would catch a stale cache: check with a read.
+      if (cached && error instanceof DomainError) return this.attempt(streamName, decider, command, env, attempt + 1);
+      throw error;
+    }
+    if (events.length === 0) {
+      if (cached) return this.attempt(streamName, decider, command, env, attempt + 1);
+      return { ...loaded, appended: [], duplicate: false };
+    }
 
     const metadata: EventMetadata = {
       commandId: env.commandId, commandFingerprint: print, actor: env.actor, businessDate: env.businessDate, policyVersion: ctx.policy.version,
@@ -74,10 +96,17 @@ export class CommandHandler {
     const toAppend: NewEvent[] = events.map((e, i) => ({ id: eventIdFor(env.commandId, streamName, i), type: e.type, data: e.data, metadata }));
     try {
       const result = await this.store.appendToStream(streamName, toAppend, { expectedRevision: loaded.revision ?? 'no_stream' });
-      const fresh: RecordedEvent[] = [];
-      const after = await this.catchUp(streamName, decider, fresh);
-      const appended = fresh.filter((e) => (e.metadata as EventMetadata).commandId === env.commandId);
-      return { ...after, appended, duplicate: false, position: result.position };
+      if (!result.recorded) {
+        const fresh: RecordedEvent[] = [];
+        const after = await this.catchUp(streamName, decider, fresh);
+        const appended = fresh.filter((e) => (e.metadata as EventMetadata).commandId === env.commandId);
+        return { ...after, appended, duplicate: false, position: result.position };
+      }
+      // The store returned what it recorded, so the cache moves on without reading the stream again.
+      const after: Loaded<S> = { state: events.reduce((state, e) => decider.evolve(state, e), loaded.state), revision: result.nextExpectedRevision, commands: loaded.commands };
+      after.commands.set(env.commandId, print);
+      this.remember(streamName, after);
+      return { ...after, appended: result.recorded, duplicate: false, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= this.options.maxAttempts) {
         this.cache.delete(streamName);

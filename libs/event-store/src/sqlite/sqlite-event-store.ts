@@ -88,18 +88,24 @@ export class SqliteEventStore implements EventStore {
   private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
     const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
     const current = head ? BigInt(head.revision) : undefined;
-    const replay = events.length ? this.idempotentReplay(stream, events, expected, current) : undefined;
+    // An exact expectation that holds cannot be a replay: replayed events would sit past it.
+    const exact = satisfies(expected, current) && expected !== 'any' && expected !== 'stream_exists';
+    const replay = events.length && !exact ? this.idempotentReplay(stream, events, expected, current) : undefined;
     if (replay) return replay;
     if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
     let revision = current ?? -1n;
-    let position = head ? BigInt(head.position) : 0n;
+    let position: Position = head ? { commit: BigInt(head.position), prepare: BigInt(head.position) } : { commit: 0n, prepare: 0n };
     const created = Date.now();
+    const recorded: RecordedEvent[] = [];
     for (const e of events) {
       revision += 1n;
-      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata ?? {}), created);
-      position = BigInt(info.lastInsertRowid);
+      const metadata = e.metadata ?? {};
+      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(metadata), created);
+      const p = BigInt(info.lastInsertRowid);
+      position = { commit: p, prepare: p };
+      recorded.push({ streamName: stream, revision, id: e.id, type: e.type, data: e.data, metadata, position, created: new Date(created) });
     }
-    return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    return { nextExpectedRevision: revision, position, recorded };
   }
 
   /** The same event ids already at the expected place: success, and nothing written (EventStoreDB's idempotency). */
@@ -111,8 +117,9 @@ export class SqliteEventStore implements EventStore {
     const rows = this.q.range.all(stream, first.revision, first.revision + events.length - 1) as Row[];
     const same = rows.length === events.length && rows.every((r, i) => r.id === events[i].id);
     if (!placeOk || !same) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
-    const last = rows[rows.length - 1];
-    return { nextExpectedRevision: BigInt(last.revision), position: { commit: BigInt(last.position), prepare: BigInt(last.position) } };
+    const recorded = rows.map(toRecorded);
+    const last = recorded[recorded.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position, recorded };
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
