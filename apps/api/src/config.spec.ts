@@ -21,6 +21,7 @@ describe('configuration checked at boot', () => {
   it('uses the Jiangxi reference data and policies unless files replace them', () => {
     const rules = loadRules(loadConfig({}));
     expect(rules.reference.allRegions()).toHaveLength(112);
+    expect(rules.reference.set.centres).toHaveLength(129);
     expect(rules.reference.set.banks).toHaveLength(21);
     expect(rules.policies).toBe(JIANGXI_POLICIES);
   });

@@ -34,7 +34,7 @@ async function history(store: SqliteEventStore) {
   }
   await p.applyForLoan(application('A', 'PA', '360721', 50_000, 12), env('a-A', '2011-01-05'));
   await p.applyForLoan(application('B', 'PB', '360721', 50_000, 12, { categories: ['returning_migrant_worker'] }), env('a-B', '2011-01-05'));
-  await p.applyForLoan(application('C', 'PC', '360722', 50_000, 6, { categories: ['woman', 'college_graduate'] }), env('a-C', '2011-01-05'));
+  await p.applyForLoan(application('C', 'PC', '360722', 50_000, 6, { categories: ['woman', 'college_graduate'], counterGuarantee: { mode: 'credit_community', creditCommunityId: 'CC-360722-01' } }), env('a-C', '2011-01-05'));
   await p.applyForLoan(application('D', 'PD', '360722', 50_000, 12), env('a-D', '2011-01-05'));
   await p.reject('D', { reasonCode: 'INCOMPLETE_FILE' }, env('r-D', '2011-01-06'));
   for (const id of ['A', 'B', 'C']) await run(id, 50_000, '2011-01-08', '2011-01-10');
@@ -49,6 +49,7 @@ async function history(store: SqliteEventStore) {
   await p.repay('F', { principal: yuan(20_000), interest: yuan(0), borrowerFees: yuan(0) }, env('f-1', '2011-06-10'));
   await p.payCompensation('B', env('comp-B', '2011-06-19')); // 80 % of 5,000,000 + 58,333 = 4,046,666
   await p.repay('C', { principal: yuan(0), interest: 76_667 as never, borrowerFees: yuan(0) }, env('c-q2', '2011-06-20'));
+  await p.contribute('GC-360721', { source: 'deposit_interest', amount: yuan(5_000), reference: 'r' }, env('f3', '2011-06-21')); // earnings, not capital
   await payOff('C', '2011-07-10'); // at maturity: 19 days' interest 15,833
   await p.markOverdue('F', { actor: SYSTEM_ACTOR, businessDate: '2011-08-16' as BusinessDate }); // 10,000 yuan principal overdue
 }
@@ -77,8 +78,9 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect([r.outstanding, r.overduePrincipal, r.overdueRateBp]).toEqual([10_000_000, 0, 0]);
     expect(r.matured).toEqual({ disbursed: 0, repaid: 0, recoveryRateBp: null });
     expect(r.compensation.paid).toEqual({ month: 0, yearToDate: 4_046_666, cumulative: 4_046_666 });
-    // 100,000,000 contributed − 4,046,666 compensation; only E's 10,000,000 guarantee is outstanding
-    expect(r.fund).toEqual({ balance: 95_953_334, guaranteesOutstanding: 10_000_000, leverageBp: 1042 });
+    // 100,000,000 capital + 500,000 interest − 4,046,666 compensation; only E's 10,000,000 guarantee is outstanding
+    expect(r.fund).toEqual({ capital: { month: 0, yearToDate: 100_000_000, cumulative: 100_000_000 }, balance: 96_453_334, guaranteesOutstanding: 10_000_000, leverageBp: 1037 });
+    expect(r.principalRepaid).toEqual({ month: 0, yearToDate: 5_000_000, cumulative: 5_000_000 }); // A paid off in February
     expect(r.subsidy.central.cumulative).toBe(18_333);
   });
 
@@ -91,7 +93,10 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect(r.matured).toEqual({ disbursed: 8_000_000, repaid: 7_000_000, recoveryRateBp: 8750 });
     expect(r.target).toMatchObject({ completionLoansBp: 5000, completionAmountBp: 5000, rank: 1, rankChange: 0 });
     expect(r.subsidy.central).toEqual({ month: 0, yearToDate: 150_833, cumulative: 150_833 }); // 58,333 + 76,667 + 15,833
-    expect(r.fund).toEqual({ balance: 40_000_000, guaranteesOutstanding: 3_000_000, leverageBp: 750 });
+    expect(r.fund).toMatchObject({ balance: 40_000_000, guaranteesOutstanding: 3_000_000, leverageBp: 750 });
+    expect(r.principalRepaid.cumulative).toBe(7_000_000); // F 2,000,000 in June, C 5,000,000 in July
+    expect(r.byCounterGuarantee.credit_community.cumulative).toEqual({ loans: 1, amount: 5_000_000, persons: 1, jobs: 3 });
+    expect(r.byCounterGuarantee.third_party_guarantor.cumulative).toMatchObject({ loans: 1, amount: 3_000_000 });
   });
 
   it('赣州 and the province add up their counties', () => {
@@ -100,7 +105,8 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect([city.outstanding, city.overduePrincipal, city.overdueRateBp]).toEqual([11_000_000, 1_000_000, 909]);
     expect(city.matured.recoveryRateBp).toBe(8750);
     expect(city.target).toMatchObject({ completionLoansBp: 2500, completionAmountBp: 2800, rank: 1 });
-    expect(city.fund).toEqual({ balance: 135_953_334, guaranteesOutstanding: 13_000_000, leverageBp: 956 });
+    expect(city.fund).toEqual({ capital: { month: 0, yearToDate: 140_000_000, cumulative: 140_000_000 }, balance: 136_453_334, guaranteesOutstanding: 13_000_000, leverageBp: 953 });
+    expect(city.principalRepaid.cumulative).toBe(12_000_000);
     const province = rows.get('360000')!;
     expect(province.disbursed.cumulative).toEqual(city.disbursed.cumulative);
     expect(province.target).toBeNull();

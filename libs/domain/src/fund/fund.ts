@@ -9,7 +9,9 @@ import { broken, ensure, invalid, unreachable } from '../shared/errors';
  * leverage × balance whatever the concurrency; it is released when the loan closes. A guarantee counts
  * at its full amount until then: conservative, and the same figure in every ledger.
  */
-export const FUND_SOURCES = ['province_finance', 'city_finance', 'county_finance', 'central_reward', 'deposit_interest'] as const;
+export const FUND_SOURCES = ['province_finance', 'city_finance', 'county_finance', 'central_reward', 'deposit_interest', 'guarantee_fee'] as const;
+/** The sources that set a fund up (筹集): finance's money, not what the fund earns (interest, guarantee fees). */
+export const CAPITAL_SOURCES: readonly FundSource[] = ['province_finance', 'city_finance', 'county_finance', 'central_reward'];
 export type FundSource = (typeof FUND_SOURCES)[number];
 export type ExposureReleaseReason = 'settled' | 'rejected' | 'not_issued';
 

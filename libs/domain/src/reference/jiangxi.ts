@@ -15,6 +15,18 @@ const CITIES: Array<[string, string, string]> = [
   ['361100', '上饶市', '361102 信州区,361121 上饶县,361122 广丰县,361123 玉山县,361124 铅山县,361125 横峰县,361126 弋阳县,361127 余干县,361128 鄱阳县,361129 万年县,361130 婺源县,361181 德兴市'],
 ];
 
+/**
+ * Centres beyond one per region (129 in all, as the programme had in 2011): those of development zones
+ * and scenic areas, each under its city and serving the city's counties.
+ */
+const ZONE_CENTRES: Array<[string, string]> = [
+  ['360100', '南昌经济技术开发区'], ['360100', '南昌高新技术产业开发区'], ['360100', '红谷滩新区'], ['360100', '小蓝经济开发区'],
+  ['360200', '景德镇高新技术产业开发区'], ['360300', '萍乡经济技术开发区'], ['360400', '九江经济技术开发区'], ['360400', '庐山风景名胜区'],
+  ['360500', '新余高新技术产业开发区'], ['360500', '仙女湖风景名胜区'], ['360600', '鹰潭高新技术产业开发区'], ['360600', '龙虎山风景名胜区'],
+  ['360700', '赣州经济技术开发区'], ['360800', '井冈山经济技术开发区'], ['360900', '宜春经济技术开发区'], ['361000', '抚州金巢经济开发区'],
+  ['361100', '上饶经济技术开发区'],
+];
+
 /** The 21 lending institutions and where they have branches taking these loans. */
 type Reach = 'every-county' | 'city-seats' | 'nanchang' | string; // a city code: that city's counties
 const BANKS: Array<[string, string, Reach]> = [
@@ -37,6 +49,10 @@ function build(): ReferenceSet {
     }
   }
   const centres: Centre[] = regions.map((r) => ({ id: `GC-${r.code}`, name: `${r.name}小额担保贷款担保中心`, regionCode: r.code }));
+  ZONE_CENTRES.forEach(([city, name], i) => {
+    const n = ZONE_CENTRES.slice(0, i).filter(([c]) => c === city).length + 1;
+    centres.push({ id: `GC-${city}-Z${n}`, name: `${name}小额担保贷款担保中心`, regionCode: city });
+  });
   const banks: Bank[] = BANKS.map(([code, name]) => ({ code, name }));
   const counties = regions.filter((r) => r.level === 'county');
   const cities = regions.filter((r) => r.level === 'city');

@@ -16,13 +16,17 @@ export interface BulletinRow {
   disbursed: Periods<Figures>;
   byKind: Record<string, Periods<Figures>>;
   byCategory: Record<string, Periods<Figures>>;
+  /** By counter-guarantee mode: `credit_community` is lending on a credit community's recommendation alone. */
+  byCounterGuarantee: Record<string, Periods<Figures>>;
   target: { loans: number; amount: number; completionLoansBp: number; completionAmountBp: number; timePaceBp: number; rank: number | null; rankChange: number | null } | null;
   outstanding: number;
+  principalRepaid: Periods<number>;
   overduePrincipal: number;
   overdueRateBp: number | null;
   matured: { disbursed: number; repaid: number; recoveryRateBp: number | null };
   compensation: { paid: Periods<number>; recovered: Periods<number> };
-  fund: { balance: number; guaranteesOutstanding: number; leverageBp: number | null };
+  /** capital: what finance put into the funds (筹集担保基金), without the funds' own earnings. */
+  fund: { capital: Periods<number>; balance: number; guaranteesOutstanding: number; leverageBp: number | null };
   subsidy: { central: Periods<number>; local: Periods<number> };
 }
 
@@ -76,6 +80,7 @@ function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: strin
     for (const region of upward(centre.regionCode)) {
       add(region, 'fund_balance', 'all', f.month as string, f.balance as number);
       add(region, 'fund_exposure', 'all', f.month as string, f.exposure as number);
+      add(region, 'fund_capital', 'all', f.month as string, (f.capital as number | undefined) ?? 0);
     }
   }
 
@@ -95,6 +100,7 @@ function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: strin
   };
   const kinds = dims('kind:');
   const categories = dims('category:');
+  const guarantees = dims('guarantee:');
   const year = Number(month.slice(0, 4));
   const timePaceBp = Number(divideHalfUp(BigInt(Number(month.slice(5))) * 10_000n, 12n));
 
@@ -112,16 +118,17 @@ function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: strin
       disbursed,
       byKind: Object.fromEntries(kinds.map((k) => [k, periods(r.code, `kind:${k}`)])),
       byCategory: Object.fromEntries(categories.map((c) => [c, periods(r.code, `category:${c}`)])),
+      byCounterGuarantee: Object.fromEntries(guarantees.map((g) => [g, periods(r.code, `guarantee:${g}`)])),
       target: target ? {
         loans: target.loans as number, amount: target.amount as number,
         completionLoansBp: ratioBp(disbursed.yearToDate.loans, target.loans as number) ?? 0,
         completionAmountBp: ratioBp(disbursed.yearToDate.amount, target.amount as number) ?? 0,
         timePaceBp, rank: null, rankChange: null,
       } : null,
-      outstanding, overduePrincipal: overdue, overdueRateBp: ratioBp(overdue, outstanding),
+      outstanding, principalRepaid: get(r.code, 'principal_repaid'), overduePrincipal: overdue, overdueRateBp: ratioBp(overdue, outstanding),
       matured: { disbursed: maturedDisbursed, repaid: maturedRepaid, recoveryRateBp: ratioBp(maturedRepaid, maturedDisbursed) },
       compensation: { paid: get(r.code, 'compensation_paid'), recovered: get(r.code, 'compensation_recovered') },
-      fund: { balance, guaranteesOutstanding: exposure, leverageBp: ratioBp(exposure, balance) },
+      fund: { capital: get(r.code, 'fund_capital'), balance, guaranteesOutstanding: exposure, leverageBp: ratioBp(exposure, balance) },
       subsidy: { central: get(r.code, 'subsidy_central'), local: get(r.code, 'subsidy_local') },
     };
   });

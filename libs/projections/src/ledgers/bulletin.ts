@@ -1,4 +1,4 @@
-import { AnnualTargetSet, CompensationPaid, Disbursed, FundEvent, LoanApplied, LoanExtended, LoanSettled, Overdue, RecoveryCollected, Repaid, unreachable } from '@app/domain';
+import { AnnualTargetSet, CAPITAL_SOURCES, CompensationPaid, Disbursed, FundEvent, LoanApplied, LoanExtended, LoanSettled, Overdue, RecoveryCollected, Repaid, unreachable } from '@app/domain';
 import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
 
 /**
@@ -13,24 +13,25 @@ export const BULLETIN_FUND_FLOWS = 'bulletin_fund_flows';
 const LOANS = 'bulletin_loans';
 
 type Loan = Row & {
-  loan_id: string; county_code: string; kind: string; categories: string[]; persons: number; jobs: number; outstanding: number;
+  loan_id: string; county_code: string; kind: string; categories: string[]; counter_guarantee: string; persons: number; jobs: number; outstanding: number;
   overdue_principal: number; maturity_month: string | null; disbursed_amount: number; repaid_by_month: Record<string, number>;
 };
 
 export const bulletin: Projection = {
   name: 'bulletin',
-  version: 1,
+  version: 2,
   tables: [
     {
       name: LOANS, primaryKey: ['loan_id'],
-      columns: { loan_id: 'text', county_code: 'text', kind: 'text', categories: 'json', persons: 'integer', jobs: 'integer', outstanding: 'integer',
+      columns: { loan_id: 'text', county_code: 'text', kind: 'text', categories: 'json', counter_guarantee: 'text', persons: 'integer', jobs: 'integer', outstanding: 'integer',
         overdue_principal: 'integer', maturity_month: 'text', disbursed_amount: 'integer', repaid_by_month: 'json' },
     },
     { name: BULLETIN_FLOWS, primaryKey: ['county_code', 'month', 'metric', 'dim'], indexes: [['month']], columns: { county_code: 'text', month: 'text', metric: 'text', dim: 'text', value: 'integer' } },
     /** Principal disbursed (paid_month '') and repaid (paid_month) by the month the loan matures. */
     { name: BULLETIN_MATURITY, primaryKey: ['county_code', 'maturity_month', 'paid_month'], columns: { county_code: 'text', maturity_month: 'text', paid_month: 'text', amount: 'integer' } },
     { name: BULLETIN_TARGETS, primaryKey: ['region_code', 'year'], columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer' } },
-    { name: BULLETIN_FUND_FLOWS, primaryKey: ['fund_id', 'month'], columns: { fund_id: 'text', month: 'text', balance: 'integer', exposure: 'integer' } },
+    /** Per fund and month: the change of balance and of guarantees outstanding, and the capital finance put in. */
+    { name: BULLETIN_FUND_FLOWS, primaryKey: ['fund_id', 'month'], columns: { fund_id: 'text', month: 'text', balance: 'integer', exposure: 'integer', capital: 'integer' } },
   ],
   eventTypes: ['LoanApplied', 'Disbursed', 'Repaid', 'Overdue', 'LoanExtended', 'LoanSettled', 'CompensationPaid', 'RecoveryCollected', 'AnnualTargetSet',
     'GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged', 'FundCompensationReversed', 'FundRecoveryCredited'],
@@ -43,7 +44,10 @@ export const bulletin: Projection = {
         const d = event.data;
         return tx.put(BULLETIN_TARGETS, { region_code: d.regionCode, year: d.year, loans: d.loans, amount: d.amount });
       }
-      case 'GuaranteeFundContributed': return fundFlow(tx, event.data.fundId, month, event.data.amount, 0);
+      case 'GuaranteeFundContributed': {
+        const { fundId, amount, source } = event.data;
+        return fundFlow(tx, fundId, month, amount, 0, CAPITAL_SOURCES.includes(source) ? amount : 0);
+      }
       case 'FundExposureReserved': return fundFlow(tx, event.data.fundId, month, 0, event.data.amount);
       case 'FundExposureReleased': return fundFlow(tx, event.data.fundId, month, 0, -event.data.amount);
       case 'FundCompensationCharged': return fundFlow(tx, event.data.fundId, month, -event.data.amount, -event.data.exposureReleased);
@@ -52,7 +56,7 @@ export const bulletin: Projection = {
       case 'LoanApplied': {
         const d = event.data;
         return tx.put(LOANS, {
-          loan_id: d.loanId, county_code: d.countyCode, kind: d.kind, categories: d.categories, persons: d.personsSupported, jobs: d.jobsPlanned,
+          loan_id: d.loanId, county_code: d.countyCode, kind: d.kind, categories: d.categories, counter_guarantee: d.counterGuarantee.mode, persons: d.personsSupported, jobs: d.jobsPlanned,
           outstanding: 0, overdue_principal: 0, maturity_month: null, disbursed_amount: 0, repaid_by_month: {},
         });
       }
@@ -79,7 +83,7 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
   };
   switch (e.type) {
     case 'Disbursed': {
-      const dims = ['all', `kind:${loan.kind}`, ...loan.categories.map((c) => `category:${c}`)];
+      const dims = ['all', `kind:${loan.kind}`, `guarantee:${loan.counter_guarantee}`, ...loan.categories.map((c) => `category:${c}`)];
       for (const dim of dims) {
         await flow('loans', 1, dim);
         await flow('amount', e.data.amount, dim);
@@ -97,6 +101,7 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
       await flow('outstanding', -principal);
       await flow('subsidy_central', e.data.subsidyCentral);
       await flow('subsidy_local', e.data.subsidyLocal);
+      await flow('principal_repaid', principal);
       loan.outstanding -= principal;
       await overdueTo(Math.max(0, loan.overdue_principal - principal));
       if (principal > 0) {
@@ -144,8 +149,8 @@ async function addMaturity(tx: ProjectionTx, county: string, maturityMonth: stri
   await tx.put(BULLETIN_MATURITY, { ...key, amount: (row?.amount ?? 0) + amount });
 }
 
-async function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number) {
+async function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
   const key = { fund_id: fundId, month };
-  const row = await tx.get<Row & { balance: number; exposure: number }>(BULLETIN_FUND_FLOWS, key);
-  await tx.put(BULLETIN_FUND_FLOWS, { ...key, balance: (row?.balance ?? 0) + balance, exposure: (row?.exposure ?? 0) + exposure });
+  const row = await tx.get<Row & { balance: number; exposure: number; capital: number }>(BULLETIN_FUND_FLOWS, key);
+  await tx.put(BULLETIN_FUND_FLOWS, { ...key, balance: (row?.balance ?? 0) + balance, exposure: (row?.exposure ?? 0) + exposure, capital: (row?.capital ?? 0) + capital });
 }
