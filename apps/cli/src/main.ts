@@ -11,7 +11,7 @@ import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { BusinessDate, daysBetween } from '@app/domain';
 import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
-import { PROFILES, simulate } from '@app/simulation';
+import { PROFILES, checkCalibration, simulate } from '@app/simulation';
 import { CliContext, openContext, withProgress } from './context';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
@@ -93,14 +93,42 @@ program.command('simulate').description('Generate a programme\'s history through
   .action(using(async (ctx, opts: { profile: string; seed: number; quiet?: boolean }) => {
     const profile = PROFILES[opts.profile];
     if (!profile) throw new Error(`There is no profile ${opts.profile}; there are ${Object.keys(PROFILES).join(', ')}.`);
-    const programme = new Programme(new CommandHandler(ctx.store, ctx.rules));
+    if (ctx.store instanceof SqliteEventStore && ctx.store.headPosition().commit > 0n) throw new Error('The event store already holds events: simulate into an empty one (set EVENT_STORE_PATH).');
+    const programme = new Programme(new CommandHandler(ctx.store, ctx.rules, { maxAttempts: 12, cacheSize: 100_000 }));
     const days = daysBetween(`${profile.from}-01` as BusinessDate, `${profile.to}-28` as BusinessDate) + 3;
-    const bar = !opts.quiet && process.stderr.isTTY ? new SingleBar({ format: 'Simulating [{bar}] {percentage}% | {date} | {commands} commands', stream: process.stderr }) : undefined;
-    bar?.start(days, 0, { date: '', commands: 0 });
+    const tty = !opts.quiet && process.stderr.isTTY;
+    const bar = tty ? new SingleBar({ format: 'Simulating [{bar}] {percentage}% | {date} | {commands} commands', stream: process.stderr }) : undefined;
     let day = 0;
-    const report = await simulate(programme, profile, opts.seed, (date, r) => bar?.update(++day, { date, commands: r.commands }));
+    const started = Date.now();
+    const report = await simulate(programme, profile, opts.seed, {
+      onStep: (step) => { if (step === 'history') bar?.start(days, 0, { date: '', commands: 0 }); else if (!opts.quiet) console.error(`${step}…`); },
+      onDay: (date, r) => {
+        bar?.update(++day, { date, commands: r.commands });
+        if (!tty && !opts.quiet && date.endsWith('-12-31')) console.error(`${date}: ${r.commands} commands`);
+      },
+    });
     bar?.stop();
-    console.error(`${report.loans} loans, ${report.commands} commands to ${report.lastDate}; refused: ${JSON.stringify(report.refused)}`);
+    console.error(`${report.loans} loans, ${report.commands} commands to ${report.lastDate} in ${Math.round((Date.now() - started) / 1000)} s; refused: ${JSON.stringify(report.refused)}`);
+    if (Object.keys(report.refused).length) process.exitCode = 1;
+  }));
+
+program.command('check-calibration').description('Compare the province row of the bulletin at the calibration date with the profile\'s calibration file.')
+  .option('--profile <name>', 'a profile with a calibration file', 'jiangxi-2002-2011').option('--quiet', 'no progress bar')
+  .action(using(async (ctx, opts: { profile: string; quiet?: boolean }) => {
+    const calibration = PROFILES[opts.profile]?.calibration;
+    if (!calibration) throw new Error(`The profile ${opts.profile} has no calibration file.`);
+    await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+    const month = calibration.asOf.slice(0, 7);
+    const province = buildBulletin(await loadBulletinFacts(ctx.readStore, month), ctx.rules.reference, month).find((r) => r.level === 'province')!;
+    const lines = checkCalibration(province, calibration);
+    const columns: Column[] = [
+      { key: 'figure', label: 'figure', format: 'text' }, { key: 'expected', label: 'calibration', format: 'count' },
+      { key: 'actual', label: `bulletin ${month}`, format: 'count' }, { key: 'tolerance', label: '±', format: 'count' }, { key: 'ok', label: 'ok', format: 'text' },
+    ];
+    process.stdout.write(toMarkdown(`Calibration of ${opts.profile} (amounts in fen, the rate in basis points)`, columns, lines.map((l) => ({ ...l, ok: l.ok ? 'yes' : 'NO' }))));
+    const off = lines.filter((l) => !l.ok);
+    console.error(off.length ? `${off.length} figures are off: ${off.map((l) => l.figure).join(', ')}` : `All ${lines.length} figures match.`);
+    if (off.length) process.exitCode = 1;
   }));
 
 program.command('copy-to-eventstoredb').description('Copy the whole history from the embedded file to EventStoreDB; run it again to resume.')

@@ -18,10 +18,19 @@ export class Random {
   int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
 
   /** One of the keys, with the given weights. */
-  pick<K extends string>(weights: Record<K, number>): K {
-    const entries = Object.entries(weights) as Array<[K, number]>;
-    let r = this.next() * entries.reduce((s, [, w]) => s + w, 0);
-    for (const [k, w] of entries) if ((r -= w) < 0) return k;
-    return entries[entries.length - 1][0];
+  pick<K extends string | number>(weights: Record<K, number>): `${K}` {
+    let table = tables.get(weights);
+    if (!table) {
+      const entries = Object.entries(weights) as Array<[string, number]>;
+      let total = 0;
+      table = { keys: entries.map(([k]) => k), upTo: entries.map(([, w]) => (total += w)) };
+      tables.set(weights, table);
+    }
+    const r = this.next() * table.upTo[table.upTo.length - 1];
+    const i = table.upTo.findIndex((u) => r < u);
+    return table.keys[i === -1 ? table.keys.length - 1 : i] as `${K}`;
   }
 }
+
+/** Cumulative weights, built once per weights object. */
+const tables = new WeakMap<object, { keys: string[]; upTo: number[] }>();

@@ -17,8 +17,26 @@ export function businessDate(value: string): BusinessDate {
   return value;
 }
 
-const toUtc = (d: BusinessDate): number => Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10));
-const fromUtc = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0, 10) as BusinessDate;
+// Interest and schedules convert the same few thousand dates over and over: remember them (a bounded memo).
+const MEMO_LIMIT = 200_000;
+const msOf = new Map<string, number>();
+const dateOf = new Map<number, BusinessDate>();
+function toUtc(d: BusinessDate): number {
+  let ms = msOf.get(d);
+  if (ms === undefined) {
+    ms = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10));
+    if (msOf.size < MEMO_LIMIT) msOf.set(d, ms);
+  }
+  return ms;
+}
+function fromUtc(ms: number): BusinessDate {
+  let d = dateOf.get(ms);
+  if (d === undefined) {
+    d = new Date(ms).toISOString().slice(0, 10) as BusinessDate;
+    if (dateOf.size < MEMO_LIMIT) dateOf.set(ms, d);
+  }
+  return d;
+}
 
 export const addDays = (d: BusinessDate, days: number): BusinessDate => fromUtc(toUtc(d) + days * DAY_MS);
 

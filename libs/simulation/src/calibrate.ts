@@ -1,0 +1,215 @@
+import { BorrowerCategory, BusinessDate, addDays, addMonths } from '@app/domain';
+import { LoanFacts, dryRun } from './dry-run';
+import { capitalBy, isCapital, planFunds } from './funds';
+import { Plan, PlannedLoan, Rules } from './plan';
+import { Calibration } from './profile';
+import { Random } from './random';
+
+const YUAN = 100;
+const CALIBRATED: BorrowerCategory[] = ['returning_migrant_worker', 'college_graduate', 'woman'];
+
+/** The province row's figures that the calibration file gives, in fen (the rate in basis points). */
+export interface ProvinceFigures {
+  disbursedAmount: number; persons: number; jobs: number; capital: number; centralSubsidy: number; principalRepaid: number;
+  maturedRecoveryBp: number | null; creditCommunityAmount: number; categories: Record<string, { persons: number; amount: number }>;
+}
+
+/** The calibration file's figures in the same units, and how close each must come. */
+export function calibrationTargets(c: Calibration): { figures: ProvinceFigures; tolerance: Record<keyof ProvinceFigures, number> } {
+  const p = c.province;
+  const amount = c.precision.amountYuan * YUAN / 2;
+  return {
+    figures: {
+      disbursedAmount: p.disbursedAmountYuan * YUAN, persons: p.personsSupported, jobs: p.jobsCreated, capital: p.guaranteeFundContributedYuan * YUAN,
+      centralSubsidy: p.centralInterestSubsidyYuan * YUAN, principalRepaid: p.principalRecoveredYuan * YUAN, maturedRecoveryBp: Math.round(p.maturedRecoveryRatePercent * 100),
+      creditCommunityAmount: p.creditCommunityLoansYuan * YUAN,
+      categories: Object.fromEntries(Object.entries(c.categories).map(([k, v]) => [k, { persons: v.personsSupported, amount: v.disbursedAmountYuan * YUAN }])),
+    },
+    tolerance: { disbursedAmount: amount, persons: 0, jobs: 0, capital: amount, centralSubsidy: amount, principalRepaid: amount, maturedRecoveryBp: 0, creditCommunityAmount: amount, categories: amount },
+  };
+}
+
+/**
+ * Adjusts a plan so that its province row at the calibration date reproduces the calibration file. Each
+ * step moves one figure with a lever that leaves the figures before it alone: people on partnership and
+ * enterprise loans; category tags; amounts; jobs; credit-community recommendations; then, from each loan's
+ * dry run, which matured loans default, which open loans repay in instalments, which loans are micro-profit
+ * (subsidised), and finally the funds' capital. A lever that runs out throws, naming the figure.
+ */
+export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string) => void): Promise<Map<string, LoanFacts>> {
+  const c = plan.profile.calibration!;
+  const asOf = c.asOf;
+  const { figures: target, tolerance } = calibrationTargets(c);
+  const near = tolerance.disbursedAmount * 0.8; // how close the levers that move in loan-sized steps must come
+  const rng = new Random(plan.seed + 2);
+  const counted = plan.loans.filter((l) => l.disburseOn <= asOf);
+  const shuffled = (loans: PlannedLoan[]) => { const xs = [...loans]; for (let i = xs.length - 1; i > 0; i--) { const j = rng.int(0, i); [xs[i], xs[j]] = [xs[j], xs[i]]; } return xs; };
+  const sum = (loans: PlannedLoan[], f: (l: PlannedLoan) => number) => loans.reduce((s, l) => s + f(l), 0);
+  const tagged = (l: PlannedLoan, c: string) => l.categories.includes(c as BorrowerCategory);
+  const calibratedTags = (l: PlannedLoan) => l.categories.filter((x) => CALIBRATED.includes(x));
+
+  onStep?.('people');
+  spread(shuffled(counted.filter((l) => l.persons > 1)), target.persons - sum(counted, (l) => l.persons), 1, (l) => [plan.profile.persons[l.kind][0], plan.profile.persons[l.kind][1]],
+    (l) => l.persons, (l, v) => { l.jobs += v - l.persons; l.persons = v; }, 'people supported');
+
+  onStep?.('categories');
+  chooseCategories(plan, counted, target, shuffled);
+  const amountRange = (l: PlannedLoan): [number, number] => [Math.min(l.amount, 500_000), l.cap];
+  for (const category of Object.keys(target.categories)) {
+    const loans = counted.filter((l) => tagged(l, category));
+    spread(shuffled(loans), target.categories[category].amount - sum(loans, (l) => l.amount), 100_000, amountRange,
+      (l) => l.amount, (l, v) => { l.amount = v; }, `the amount lent to ${category}`);
+  }
+  onStep?.('amounts and jobs');
+  spread(shuffled(counted.filter((l) => calibratedTags(l).length === 0)), target.disbursedAmount - sum(counted, (l) => l.amount), 100_000, amountRange,
+    (l) => l.amount, (l, v) => { l.amount = v; }, 'the amount disbursed');
+  spread(shuffled(counted), target.jobs - sum(counted, (l) => l.jobs), 1, (l) => [l.persons + 1, Math.max(l.jobs, l.persons + 12)], (l) => l.jobs, (l, v) => { l.jobs = v; }, 'jobs created');
+  chooseCreditCommunities(shuffled(counted), target.creditCommunityAmount, sum);
+
+  onStep?.('dry runs');
+  for (const l of plan.loans) if (l.kind !== 'enterprise') l.microProfit = true; // so each loan's dry run shows the subsidy it could earn
+  const facts = new Map<string, LoanFacts>();
+  const run = async (l: PlannedLoan) => {
+    const f = await dryRun(l, rules, plan.profile.guaranteeFeeRateBp, plan.end, asOf);
+    if (f.refused) throw new Error(`calibration: the plan for loan ${l.id} is refused by the rules (${f.refused})`);
+    facts.set(l.id, f);
+    return f;
+  };
+  for (const l of plan.loans) await run(l);
+
+  onStep?.('matured loans');
+  const matured = counted.filter((l) => facts.get(l.id)!.maturity! <= asOf);
+  const maturedAmount = sum(matured, (l) => l.amount);
+  const unpaidTarget = Math.round((maturedAmount * (10_000 - target.maturedRecoveryBp!)) / 10_000);
+  let unpaid = maturedAmount - sum(matured, (l) => facts.get(l.id)!.principalBy);
+  for (const l of shuffled(matured)) {
+    const gap = unpaidTarget - unpaid;
+    if (Math.abs(gap) * 25_000 < maturedAmount) break; // within 0.4 of a basis point
+    const before = facts.get(l.id)!.principalBy;
+    const flip = gap > 0 ? l.outcome === 'onTime' && !l.hasSecondSupport && l.amount < gap * 1.5 : l.outcome !== 'onTime' && l.amount - before < -gap * 1.5;
+    if (!flip) continue;
+    Object.assign(l, gap > 0 ? { outcome: 'defaulted', troubleAt: 0.999_999 } : { outcome: 'onTime' });
+    unpaid -= (await run(l)).principalBy - before;
+  }
+  if (Math.abs(unpaidTarget - unpaid) * 25_000 >= maturedAmount) throw new Error('calibration: cannot reach the recovery rate on matured loans');
+
+  onStep?.('instalments');
+  let repaid = sum(counted, (l) => facts.get(l.id)!.principalBy);
+  for (const l of shuffled(counted.filter((x) => facts.get(x.id)!.maturity! > asOf))) {
+    const gap = target.principalRepaid - repaid;
+    if (Math.abs(gap) < near) break;
+    if ((gap > 0) !== (l.method === 'interest_quarterly_principal_at_maturity')) continue;
+    const before = facts.get(l.id)!.principalBy;
+    l.method = l.method === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly';
+    const after = (await run(l)).principalBy;
+    if (Math.abs(target.principalRepaid - repaid - (after - before)) > Math.abs(gap)) { l.method = l.method === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly'; await run(l); continue; }
+    repaid += after - before;
+  }
+  if (Math.abs(target.principalRepaid - repaid) >= near) throw new Error(`calibration: cannot reach the principal repaid (${(target.principalRepaid - repaid) / YUAN} yuan short)`);
+
+  onStep?.('terms');
+  // Two-year terms on old loans repaid on time: more interest (so subsidy), the same principal repaid by the date.
+  let central = sum(plan.loans, (l) => facts.get(l.id)!.centralBy);
+  const longAgo = addDays(addMonths(asOf as BusinessDate, -24), -90);
+  for (const l of shuffled(counted.filter((x) => x.termMonths === 12 && x.outcome === 'onTime' && !x.hasSecondSupport && x.disburseOn < longAgo))) {
+    if (central >= target.centralSubsidy + near) break;
+    const before = facts.get(l.id)!.centralBy;
+    l.termMonths = 24;
+    central += (await run(l)).centralBy - before;
+  }
+
+  onStep?.('subsidy');
+  if (central < target.centralSubsidy) throw new Error(`calibration: even with every loan subsidised the central subsidy is ${(target.centralSubsidy - central) / YUAN} yuan short`);
+  for (const l of shuffled(plan.loans.filter((x) => x.kind !== 'enterprise'))) {
+    const potential = facts.get(l.id)!.centralBy;
+    if (central - potential < target.centralSubsidy - near) continue;
+    l.microProfit = false;
+    facts.get(l.id)!.centralBy = 0;
+    central -= potential;
+    if (central - target.centralSubsidy < near) break;
+  }
+  if (central - target.centralSubsidy >= near) throw new Error('calibration: cannot bring the central subsidy down to the target');
+
+  onStep?.('funds');
+  // The funds' deposit rate is the last lever: deposits earned 2–4 % a year in those years.
+  let capital = planFunds(plan, facts, asOf);
+  while (capital > target.capital && plan.profile.depositRateBp < 400) {
+    plan.profile = { ...plan.profile, depositRateBp: plan.profile.depositRateBp + 10 };
+    capital = planFunds(plan, facts, asOf);
+  }
+  if (capital > target.capital) throw new Error(`calibration: the funds need ${(capital - target.capital) / YUAN} yuan more capital than the programme raised`);
+  scaleCapital(plan, asOf, target.capital);
+  return facts;
+}
+
+/** Moves a figure by `gap`, changing each loan's value a little in turn (in steps of `unit`, within its range). */
+function spread(loans: PlannedLoan[], gap: number, unit: number, range: (l: PlannedLoan) => [number, number], get: (l: PlannedLoan) => number, set: (l: PlannedLoan, v: number) => void, what: string) {
+  for (let pass = 0; gap !== 0 && pass < 1_000; pass++) {
+    const step = Math.max(unit, Math.floor(Math.abs(gap) / Math.max(1, loans.length) / unit) * unit) * Math.sign(gap);
+    let moved = false;
+    for (const l of loans) {
+      const [low, high] = range(l);
+      const value = Math.min(high, Math.max(low, get(l) + (Math.abs(step) > Math.abs(gap) ? gap : step)));
+      if (value === get(l)) continue;
+      gap -= value - get(l);
+      set(l, value);
+      moved = true;
+      if (gap === 0) return;
+    }
+    if (!moved) break;
+  }
+  if (gap !== 0) throw new Error(`calibration: cannot reach ${what}: ${gap} left over`);
+}
+
+/**
+ * Tags borrowers with the calibrated categories so that each category has exactly its people and about
+ * its amount: every calibrated tag is drawn afresh, on loans chosen so that the amount per person tracks
+ * the category's; the exact people come from one-person loans at the end.
+ */
+function chooseCategories(plan: Plan, counted: PlannedLoan[], target: ProvinceFigures, shuffled: (loans: PlannedLoan[]) => PlannedLoan[]) {
+  const others = (Object.keys(plan.profile.categories) as BorrowerCategory[]).filter((c) => !CALIBRATED.includes(c));
+  for (const l of plan.loans) {
+    if (l.categories.some((c) => CALIBRATED.includes(c))) l.categories = [others[l.persons % others.length]];
+  }
+  const free = new Set(shuffled(counted));
+  for (const [category, goal] of Object.entries(target.categories)) {
+    const perPerson = goal.amount / goal.persons;
+    let persons = 0;
+    let amount = 0;
+    for (const l of free) {
+      if (persons + l.persons > goal.persons) continue;
+      const drift = amount - persons * perPerson;
+      // Take a loan when it brings the amount per person back towards the category's.
+      if ((drift > 0 && l.amount > l.persons * perPerson) || (drift < 0 && l.amount < l.persons * perPerson * 0.8)) continue;
+      l.categories = [category as BorrowerCategory];
+      free.delete(l);
+      persons += l.persons;
+      amount += l.amount;
+      if (persons === goal.persons) break;
+    }
+    if (persons !== goal.persons) throw new Error(`calibration: cannot reach the people supported for ${category}, ${goal.persons - persons} short`);
+  }
+}
+
+/** Credit-community recommendations (no counter-guarantee) on loans adding up to the target. */
+function chooseCreditCommunities(loans: PlannedLoan[], target: number, sum: (loans: PlannedLoan[], f: (l: PlannedLoan) => number) => number) {
+  let total = sum(loans.filter((l) => l.counterGuarantee.mode === 'credit_community'), (l) => l.amount);
+  for (const l of loans) {
+    if (l.counterGuarantee.mode === 'credit_community' && total > target) {
+      l.counterGuarantee = { mode: 'third_party_guarantor' };
+      total -= l.amount;
+    } else if (l.counterGuarantee.mode !== 'credit_community' && total + l.amount <= target && l.kind === 'individual') {
+      l.counterGuarantee = { mode: 'credit_community', creditCommunityId: `CC-${l.county}-01` };
+      total += l.amount;
+    }
+  }
+}
+
+/** Raises every capital contribution by the same factor so that the capital raised by `asOf` is exactly the target. */
+function scaleCapital(plan: Plan, asOf: string, target: number) {
+  const before = capitalBy(plan, asOf);
+  const capital = plan.contributions.filter((x) => isCapital(x) && x.date <= asOf);
+  // Never below what the plan needs: each grows by its share of the difference, in whole thousands of yuan.
+  for (const x of capital) x.amount += Math.floor((x.amount * (target - before)) / before / 100_000) * 100_000;
+  capital[capital.length - 1].amount += target - capitalBy(plan, asOf);
+}
