@@ -1,11 +1,11 @@
-import { Position, RecordedEvent, Subscription, SubscriptionFilter, SubscriptionMessage, matchesFilter } from '../store.port';
+import { Position, RecordedEvent, Subscription, SubscriptionFilter, SubscriptionMessage } from '../store.port';
 
 interface Source {
-  readAfter(position: Position | 'start', maxCount: number): RecordedEvent[];
+  readAfter(position: Position | 'start', maxCount: number, filter?: SubscriptionFilter): { events: RecordedEvent[]; last?: Position; count: number };
   onAppend(wake: () => void): () => void;
 }
 
-const BATCH = 512;
+const BATCH = 2048;
 
 /**
  * A catch-up subscription over the embedded store: history in batches, then `caughtUp`, then live events,
@@ -28,16 +28,17 @@ export class PollingSubscription implements Subscription {
     const stopListening = this.source.onAppend(() => this.wake?.());
     try {
       while (!this.closed) {
-        const batch = this.source.readAfter(this.position, BATCH);
-        let skipped = false;
-        for (const event of batch) {
+        const batch = this.source.readAfter(this.position, BATCH, this.filter);
+        for (const event of batch.events) {
           if (this.closed) return;
           this.position = event.position;
-          if (matchesFilter(event, this.filter)) yield { kind: 'event', event };
-          else skipped = true;
+          yield { kind: 'event', event };
         }
-        if (skipped && batch.length) yield { kind: 'checkpoint', position: batch[batch.length - 1].position };
-        if (batch.length === BATCH) continue;
+        if (batch.last && batch.events.length < batch.count) {
+          this.position = batch.last;
+          yield { kind: 'checkpoint', position: batch.last };
+        }
+        if (batch.count === BATCH) continue;
         if (!caughtUp) {
           caughtUp = true;
           yield { kind: 'caughtUp' };

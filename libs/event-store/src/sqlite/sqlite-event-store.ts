@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeToAllOptions, Subscription, WrongExpectedVersionError,
+  SubscribeToAllOptions, Subscription, SubscriptionFilter, WrongExpectedVersionError, matchesFilter,
 } from '../store.port';
 import { PollingSubscription } from './polling-subscription';
 
@@ -138,10 +138,17 @@ export class SqliteEventStore implements EventStore {
     return ((backwards ? this.q.allBackward : this.q.allForward).all(pos, options.maxCount ?? -1) as Row[]).map(toRecorded);
   }
 
-  /** Events strictly after a position, for subscriptions. */
-  readAfter(position: Position | 'start', maxCount: number): RecordedEvent[] {
+  /**
+   * Up to `maxCount` events strictly after a position, for subscriptions: those the filter lets through,
+   * parsed, and the position of the last one looked at. The filter is applied before any JSON is parsed.
+   */
+  readAfter(position: Position | 'start', maxCount: number, filter?: SubscriptionFilter): { events: RecordedEvent[]; last?: Position; count: number } {
     const after = position === 'start' ? 0 : Number(position.commit) + 1;
-    return (this.q.allForward.all(after, maxCount) as Row[]).map(toRecorded);
+    const rows = this.q.allForward.all(after, maxCount) as Row[];
+    const events: RecordedEvent[] = [];
+    for (const r of rows) if (matchesFilter({ streamName: r.stream, type: r.type }, filter)) events.push(toRecorded(r));
+    const last = rows.length ? BigInt(rows[rows.length - 1].position) : undefined;
+    return { events, last: last === undefined ? undefined : { commit: last, prepare: last }, count: rows.length };
   }
 
   headPosition(): Position {
