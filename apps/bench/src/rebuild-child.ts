@@ -9,7 +9,7 @@ async function main() {
   const [eventsPath, readPath] = process.argv.slice(2);
   const store = new SqliteEventStore({ path: eventsPath });
   const readStore = new SqliteReadStore(readPath);
-  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 1000) });
+  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 10_000) });
   const t0 = performance.now();
   await runner.start();
   const seconds = (performance.now() - t0) / 1000;

@@ -1,8 +1,15 @@
 import { Projection, ProjectionTx, Row } from './projection';
 import { Changes, ReadStore, keyOf, tableSpec } from './read-store';
 
-/** Rows kept in memory between batches, so a busy row (a fund, a county's month) is read from SQL once. */
-export type RowCache = Map<string, Map<string, Row>>;
+/**
+ * Rows kept in memory between batches, so a busy row (a fund, a county's month) is read from SQL once.
+ * `complete` while it holds every row the tables have: true for a build from empty tables until the
+ * first eviction, and then a row it lacks does not exist, with no need to ask SQL.
+ */
+export class RowCache {
+  readonly tables = new Map<string, Map<string, Row>>();
+  constructor(public complete = false) {}
+}
 const CACHE_LIMIT = 200_000;
 
 /**
@@ -14,12 +21,12 @@ const CACHE_LIMIT = 200_000;
 export class BatchTx implements ProjectionTx {
   readonly changes: Changes = new Map();
 
-  constructor(private readonly store: ReadStore, private readonly p: Projection, private readonly generation: number, private readonly cache: RowCache = new Map()) {}
+  constructor(private readonly store: ReadStore, private readonly p: Projection, private readonly generation: number, private readonly cache = new RowCache()) {}
 
   async get<T extends Row>(table: string, key: Row): Promise<T | undefined> {
     const k = keyOf(tableSpec(this.p, table), key);
-    const cached = this.cache.get(table)?.get(k);
-    if (cached) return cached as T;
+    const cached = this.cache.tables.get(table)?.get(k);
+    if (cached || this.cache.complete) return cached as T | undefined;
     const row = await this.store.get(this.p, this.generation, table, key);
     if (row) this.remember(table, k, row);
     return row as T | undefined;
@@ -34,9 +41,12 @@ export class BatchTx implements ProjectionTx {
   }
 
   private remember(table: string, k: string, row: Row) {
-    let rows = this.cache.get(table);
-    if (!rows) this.cache.set(table, (rows = new Map()));
-    if (rows.size >= CACHE_LIMIT) rows.clear(); // crude, but bounded: the rows are all in SQL
+    let rows = this.cache.tables.get(table);
+    if (!rows) this.cache.tables.set(table, (rows = new Map()));
+    if (rows.size >= CACHE_LIMIT) {
+      rows.clear(); // crude, but bounded: the rows are all in SQL
+      this.cache.complete = false;
+    }
     rows.set(k, row);
   }
 }

@@ -32,7 +32,9 @@ export interface ReadStore {
   close(): Promise<void>;
 }
 
-export const keyOf = (spec: TableSpec, row: Row): string => JSON.stringify(spec.primaryKey.map((k) => row[k]));
+/** A row's primary key as a map key (values are strings and numbers; the unit separator never occurs in them). */
+export const keyOf = (spec: TableSpec, row: Row): string =>
+  spec.primaryKey.length === 1 ? String(row[spec.primaryKey[0]]) : spec.primaryKey.map((k) => String(row[k])).join('\u001f');
 export const physical = (table: string, generation: number) => `${table}__g${generation}`;
 
 export function tableSpec(p: Projection, table: string): TableSpec {
