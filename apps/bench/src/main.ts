@@ -16,7 +16,7 @@ import { median, sequence } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROFILE = process.env.BENCH_PROFILE ?? 'jiangxi-2002-2011';
-const EMMETT_EVENTS = Number(process.env.BENCH_EMMETT_EVENTS ?? 200_000);
+const EMMETT_EVENTS = Number(process.env.BENCH_EMMETT_EVENTS ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'loans-bench-'));
 let files = 0;
 const file = () => join(dir, `${++files}.db`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  BULLETIN_COLUMNS, Column, LEDGER_LAYOUTS, PROJECTIONS, Row, buildBulletin, bulletin, bulletinFactsFrom, bulletinTable, loadBulletinFacts, projectAsOf,
+  BULLETIN_COLUMNS, Column, LEDGER_LAYOUTS, PROJECTIONS, ProjectionRunner, Row, buildBulletin, bulletin, bulletinFactsFrom, bulletinTable, loadBulletinFacts, projectAsOf,
   queryLedger, queryRows, toCsv, toMarkdown, toXlsx,
 } from '@app/projections';
 import { join } from 'node:path';
@@ -117,7 +117,10 @@ program.command('check-calibration').description('Compare the province row of th
   .action(using(async (ctx, opts: { profile: string; quiet?: boolean }) => {
     const calibration = PROFILES[opts.profile]?.calibration;
     if (!calibration) throw new Error(`The profile ${opts.profile} has no calibration file.`);
-    await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+    const runner = new ProjectionRunner(ctx.store, ctx.readStore, [bulletin]); // the bulletin is all it reads
+    if (!opts.quiet) console.error('Building the bulletin projection…');
+    await runner.start();
+    await runner.stop();
     const month = calibration.asOf.slice(0, 7);
     const province = buildBulletin(await loadBulletinFacts(ctx.readStore, month), ctx.rules.reference, month).find((r) => r.level === 'province')!;
     const lines = checkCalibration(province, calibration);

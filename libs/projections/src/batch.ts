@@ -8,9 +8,8 @@ import { Changes, ReadStore, keyOf, tableSpec } from './read-store';
  */
 export class RowCache {
   readonly tables = new Map<string, Map<string, Row>>();
-  constructor(public complete = false) {}
+  constructor(public complete = false, readonly limit = 200_000) {}
 }
-const CACHE_LIMIT = 200_000;
 
 /**
  * The rows of one batch: reads see the batch's own writes and the cache first, and every write is held
@@ -25,7 +24,8 @@ export class BatchTx implements ProjectionTx {
 
   async get<T extends Row>(table: string, key: Row): Promise<T | undefined> {
     const k = keyOf(tableSpec(this.p, table), key);
-    const cached = this.cache.tables.get(table)?.get(k);
+    // This batch's writes first: they are not in SQL yet, and the cache may have let them go.
+    const cached = this.changes.get(table)?.get(k) ?? this.cache.tables.get(table)?.get(k);
     if (cached || this.cache.complete) return cached as T | undefined;
     const row = await this.store.get(this.p, this.generation, table, key);
     if (row) this.remember(table, k, row);
@@ -43,8 +43,8 @@ export class BatchTx implements ProjectionTx {
   private remember(table: string, k: string, row: Row) {
     let rows = this.cache.tables.get(table);
     if (!rows) this.cache.tables.set(table, (rows = new Map()));
-    if (rows.size >= CACHE_LIMIT) {
-      rows.clear(); // crude, but bounded: the rows are all in SQL
+    if (rows.size >= this.cache.limit) {
+      rows.clear(); // crude, but bounded: every row is in SQL or in the batch's changes
       this.cache.complete = false;
     }
     rows.set(k, row);

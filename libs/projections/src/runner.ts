@@ -43,7 +43,7 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
     readonly projections: Projection[],
-    private readonly options = { batchSize: 10_000 },
+    private readonly options: { batchSize: number; cacheRows?: number } = { batchSize: 10_000 },
   ) {
     for (const p of projections) this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
   }
@@ -140,7 +140,7 @@ export class ProjectionRunner {
       filter: { eventTypePrefixes: [...p.eventTypes] },
     });
     this.subscriptions.set(p.name, subscription);
-    const cache = new RowCache(checkpoint === null && processed === 0);
+    const cache = new RowCache(checkpoint === null && processed === 0, this.options.cacheRows);
     let batch = new BatchTx(this.readStore, p, generation, cache);
     let inBatch = 0;
     let live = false;

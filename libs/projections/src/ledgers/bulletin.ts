@@ -19,7 +19,7 @@ type Loan = Row & {
 
 export const bulletin: Projection = {
   name: 'bulletin',
-  version: 2,
+  version: 3,
   tables: [
     {
       name: LOANS, primaryKey: ['loan_id'],

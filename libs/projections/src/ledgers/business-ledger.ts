@@ -17,7 +17,7 @@ const money = ['amount_applied', 'guaranteed_amount', 'disbursed_amount', 'princ
 
 export const businessLedger: Projection = {
   name: 'business-ledger',
-  version: 1,
+  version: 2,
   tables: [{
     name: BUSINESS_LEDGER,
     primaryKey: ['loan_id'],

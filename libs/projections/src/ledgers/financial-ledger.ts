@@ -26,7 +26,7 @@ type Line = [account: string, debit: number, credit: number];
 
 export const financialLedger: Projection = {
   name: 'financial-ledger',
-  version: 1,
+  version: 2,
   tables: [
     {
       name: JOURNAL, primaryKey: ['event_id', 'line'], indexes: [['book', 'month'], ['account']],

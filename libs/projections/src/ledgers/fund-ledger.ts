@@ -16,7 +16,7 @@ type Fund = Row & {
 
 export const fundLedger: Projection = {
   name: 'fund-ledger',
-  version: 1,
+  version: 2,
   tables: [
     {
       name: FUND_MOVEMENTS, primaryKey: ['fund_id', 'seq'], indexes: [['business_date'], ['loan_id']],

@@ -16,7 +16,7 @@ type Sums = Row & Record<string, number>;
 
 export const subsidyLedger: Projection = {
   name: 'subsidy-ledger',
-  version: 1,
+  version: 2,
   tables: [
     { name: LOANS, primaryKey: ['loan_id'], columns: { loan_id: 'text', bank_code: 'text', county_code: 'text', city_code: 'text', centre_id: 'text' } },
     {
