@@ -1,12 +1,13 @@
-import { BorrowerCategory, BusinessDate, addDays, addMonths } from '@app/domain';
+import { BorrowerCategory, BusinessDate, RepaymentMethod, addDays, addMonths } from '@app/domain';
 import { LoanFacts, dryRun } from './dry-run';
-import { capitalBy, isCapital, planFunds } from './funds';
+import { planFunds } from './funds';
+import { CALIBRATED, chooseCategories, chooseCreditCommunities, scaleCapital, spread, sum } from './levers';
 import { Plan, PlannedLoan, Rules } from './plan';
 import { Calibration } from './profile';
 import { Random } from './random';
 
 const YUAN = 100;
-const CALIBRATED: BorrowerCategory[] = ['returning_migrant_worker', 'college_graduate', 'woman'];
+const otherMethod = (m: RepaymentMethod): RepaymentMethod => (m === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly');
 
 /** The province row's figures that the calibration file gives, in fen (the rate in basis points). */
 export interface ProvinceFigures {
@@ -44,7 +45,6 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
   const rng = new Random(plan.seed + 2);
   const counted = plan.loans.filter((l) => l.disburseOn <= asOf);
   const shuffled = (loans: PlannedLoan[]) => { const xs = [...loans]; for (let i = xs.length - 1; i > 0; i--) { const j = rng.int(0, i); [xs[i], xs[j]] = [xs[j], xs[i]]; } return xs; };
-  const sum = (loans: PlannedLoan[], f: (l: PlannedLoan) => number) => loans.reduce((s, l) => s + f(l), 0);
   const tagged = (l: PlannedLoan, c: string) => l.categories.includes(c as BorrowerCategory);
   const calibratedTags = (l: PlannedLoan) => l.categories.filter((x) => CALIBRATED.includes(x));
 
@@ -64,7 +64,7 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
   spread(shuffled(counted.filter((l) => calibratedTags(l).length === 0)), target.disbursedAmount - sum(counted, (l) => l.amount), 100_000, amountRange,
     (l) => l.amount, (l, v) => { l.amount = v; }, 'the amount disbursed');
   spread(shuffled(counted), target.jobs - sum(counted, (l) => l.jobs), 1, (l) => [l.persons + 1, Math.max(l.jobs, l.persons + 12)], (l) => l.jobs, (l, v) => { l.jobs = v; }, 'jobs created');
-  chooseCreditCommunities(shuffled(counted), target.creditCommunityAmount, sum);
+  chooseCreditCommunities(shuffled(counted), target.creditCommunityAmount);
 
   onStep?.('dry runs');
   for (const l of plan.loans) if (l.kind !== 'enterprise') l.microProfit = true; // so each loan's dry run shows the subsidy it could earn
@@ -100,9 +100,13 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
     if (Math.abs(gap) < near) break;
     if ((gap > 0) !== (l.method === 'interest_quarterly_principal_at_maturity')) continue;
     const before = facts.get(l.id)!.principalBy;
-    l.method = l.method === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly';
+    l.method = otherMethod(l.method);
     const after = (await run(l)).principalBy;
-    if (Math.abs(target.principalRepaid - repaid - (after - before)) > Math.abs(gap)) { l.method = l.method === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly'; await run(l); continue; }
+    if (Math.abs(target.principalRepaid - repaid - (after - before)) > Math.abs(gap)) {
+      l.method = otherMethod(l.method); // it overshoots: put it back
+      await run(l);
+      continue;
+    }
     repaid += after - before;
   }
   if (Math.abs(target.principalRepaid - repaid) >= near) throw new Error(`calibration: cannot reach the principal repaid (${(target.principalRepaid - repaid) / YUAN} yuan short)`);
@@ -140,76 +144,4 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
   if (capital > target.capital) throw new Error(`calibration: the funds need ${(capital - target.capital) / YUAN} yuan more capital than the programme raised`);
   scaleCapital(plan, asOf, target.capital);
   return facts;
-}
-
-/** Moves a figure by `gap`, changing each loan's value a little in turn (in steps of `unit`, within its range). */
-function spread(loans: PlannedLoan[], gap: number, unit: number, range: (l: PlannedLoan) => [number, number], get: (l: PlannedLoan) => number, set: (l: PlannedLoan, v: number) => void, what: string) {
-  for (let pass = 0; gap !== 0 && pass < 1_000; pass++) {
-    const step = Math.max(unit, Math.floor(Math.abs(gap) / Math.max(1, loans.length) / unit) * unit) * Math.sign(gap);
-    let moved = false;
-    for (const l of loans) {
-      const [low, high] = range(l);
-      const value = Math.min(high, Math.max(low, get(l) + (Math.abs(step) > Math.abs(gap) ? gap : step)));
-      if (value === get(l)) continue;
-      gap -= value - get(l);
-      set(l, value);
-      moved = true;
-      if (gap === 0) return;
-    }
-    if (!moved) break;
-  }
-  if (gap !== 0) throw new Error(`calibration: cannot reach ${what}: ${gap} left over`);
-}
-
-/**
- * Tags borrowers with the calibrated categories so that each category has exactly its people and about
- * its amount: every calibrated tag is drawn afresh, on loans chosen so that the amount per person tracks
- * the category's; the exact people come from one-person loans at the end.
- */
-function chooseCategories(plan: Plan, counted: PlannedLoan[], target: ProvinceFigures, shuffled: (loans: PlannedLoan[]) => PlannedLoan[]) {
-  const others = (Object.keys(plan.profile.categories) as BorrowerCategory[]).filter((c) => !CALIBRATED.includes(c));
-  for (const l of plan.loans) {
-    if (l.categories.some((c) => CALIBRATED.includes(c))) l.categories = [others[l.persons % others.length]];
-  }
-  const free = new Set(shuffled(counted));
-  for (const [category, goal] of Object.entries(target.categories)) {
-    const perPerson = goal.amount / goal.persons;
-    let persons = 0;
-    let amount = 0;
-    for (const l of free) {
-      if (persons + l.persons > goal.persons) continue;
-      const drift = amount - persons * perPerson;
-      // Take a loan when it brings the amount per person back towards the category's.
-      if ((drift > 0 && l.amount > l.persons * perPerson) || (drift < 0 && l.amount < l.persons * perPerson * 0.8)) continue;
-      l.categories = [category as BorrowerCategory];
-      free.delete(l);
-      persons += l.persons;
-      amount += l.amount;
-      if (persons === goal.persons) break;
-    }
-    if (persons !== goal.persons) throw new Error(`calibration: cannot reach the people supported for ${category}, ${goal.persons - persons} short`);
-  }
-}
-
-/** Credit-community recommendations (no counter-guarantee) on loans adding up to the target. */
-function chooseCreditCommunities(loans: PlannedLoan[], target: number, sum: (loans: PlannedLoan[], f: (l: PlannedLoan) => number) => number) {
-  let total = sum(loans.filter((l) => l.counterGuarantee.mode === 'credit_community'), (l) => l.amount);
-  for (const l of loans) {
-    if (l.counterGuarantee.mode === 'credit_community' && total > target) {
-      l.counterGuarantee = { mode: 'third_party_guarantor' };
-      total -= l.amount;
-    } else if (l.counterGuarantee.mode !== 'credit_community' && total + l.amount <= target && l.kind === 'individual') {
-      l.counterGuarantee = { mode: 'credit_community', creditCommunityId: `CC-${l.county}-01` };
-      total += l.amount;
-    }
-  }
-}
-
-/** Raises every capital contribution by the same factor so that the capital raised by `asOf` is exactly the target. */
-function scaleCapital(plan: Plan, asOf: string, target: number) {
-  const before = capitalBy(plan, asOf);
-  const capital = plan.contributions.filter((x) => isCapital(x) && x.date <= asOf);
-  // Never below what the plan needs: each grows by its share of the difference, in whole thousands of yuan.
-  for (const x of capital) x.amount += Math.floor((x.amount * (target - before)) / before / 100_000) * 100_000;
-  capital[capital.length - 1].amount += target - capitalBy(plan, asOf);
 }
