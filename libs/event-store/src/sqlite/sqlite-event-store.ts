@@ -51,14 +51,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Group commit: appends requested in the same turn of the event loop (concurrent commands) are written
-   * in one transaction with one fsync; a lone append waits for nothing. Each is checked on its own; one refused append does not stop the others. A promise resolves
-   * only after its commit, so whatever is acknowledged is durable.
+   * Group commit: appends requested in the same pass of the event loop are written in one transaction
+   * with one fsync. The commit waits for the loop's check phase (setImmediate), so every request that
+   * arrived while the last fsync blocked the loop gets to append first; a lone append waits for nothing
+   * else. Each append is checked on its own; one refused append does not stop the others. A promise
+   * resolves only after its commit, so whatever is acknowledged is durable.
    */
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ stream: streamName, events, expected: options.expectedRevision, resolve, reject });
-      if (this.pending.length === 1) queueMicrotask(() => this.commitPending());
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
