@@ -4,8 +4,7 @@ import { JIANGXI_POLICIES, ReferenceData } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { BUSINESS_LEDGER, FUND_MOVEMENTS, SqliteReadStore, buildBulletin, businessLedger, fundLedger, loadBulletinFacts, queryLedger } from '@app/projections';
-import { PROFILES, simulate } from '@app/simulation';
-import { Random } from '@app/simulation';
+import { PROFILES, Random, simulate } from '@app/simulation';
 import { percentile } from './stats';
 
 /** A profile's whole history through the commands, into a fresh file. */

@@ -1,4 +1,4 @@
-import { BusinessDate, Fen, LoanState, addDays, fen, payoffOn, settlementDatesBetween } from '@app/domain';
+import { BusinessDate, Fen, LoanState, addDays, fen, payoffOn, settlementDatesBetween, unpaid } from '@app/domain';
 import { PlannedLoan } from './plan';
 
 /** Thrown by `until` for a day after the simulation ends: the loan's life stops there. */
@@ -23,9 +23,12 @@ export interface LoanWorld {
   writeOff(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
 }
 
+/** Waits for a day and gives it back, so a command can be written `world.apply(loan, await at(day))`. */
+const arrive = async (world: LoanWorld, date: string) => { await world.until(date); return date; };
+
 /** A loan's life as planned: application, guarantee, disbursement, each due date, and how it ends. */
 export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
-  const at = async (date: string) => { await world.until(date); return date; };
+  const at = (date: string) => arrive(world, date);
   if (!(await world.apply(loan, await at(loan.applyOn)))) return;
   if (loan.previousLoanId && !(await world.grantSecondSupport(loan, await at(addDays(loan.applyOn as BusinessDate, 2))))) return;
   if (!(await world.guarantee(loan, await at(loan.guaranteeOn)))) return;
@@ -48,16 +51,16 @@ async function pay(loan: PlannedLoan, world: LoanWorld, on: string) {
   const account = (await world.state(loan)).account;
   if (!account || account.outstanding === 0) return;
   const owed = payoffOn(account, on as BusinessDate);
-  const principalDue = fen(account.principalDues.filter((d) => d.dueDate <= on).reduce((s, d) => s + d.amount - d.paid, 0));
+  const principalDue = unpaid(account.principalDues.filter((d) => d.dueDate <= on));
   if (principalDue + owed.interest > 0) await world.repay(loan, principalDue, owed.interest, on);
 }
 
 async function defaultOn(loan: PlannedLoan, world: LoanWorld, due: string) {
-  const at = async (date: string) => { await world.until(date); return date; };
+  const at = (date: string) => arrive(world, date);
   await world.markOverdue(loan, await at(addDays(due as BusinessDate, 1)));
-  const compensated = await world.compensate(loan, await at(addDays(due as BusinessDate, loan.compensateAfterDays)));
+  const paidOn = await at(addDays(due as BusinessDate, loan.compensateAfterDays)) as BusinessDate;
+  const compensated = await world.compensate(loan, paidOn);
   if (!compensated) return;
-  const paidOn = addDays(due as BusinessDate, loan.compensateAfterDays);
   const recovered = Math.min(compensated.claim, Math.floor((compensated.claim * loan.recoveredShare) / 100) * 100);
   if (recovered > 0) await world.recover(loan, fen(recovered), await at(addDays(paidOn, loan.recoverAfterDays)));
   await world.writeOff(loan, await at(addDays(paidOn, loan.recoverAfterDays + loan.writeOffAfterDays)));

@@ -7,7 +7,7 @@ import { LoanState, evolveLoan, initialLoanState } from './loan.state';
 export * from './loan.events';
 export * from './loan.commands';
 export * from './loan.state';
-export { overdueOn, payoffOn, type LoanAccount } from './loan.account';
+export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
 
 export const loanStream = (loanId: string) => `loan-${loanId}`;
