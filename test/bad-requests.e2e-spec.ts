@@ -14,7 +14,12 @@ describe('bad requests over HTTP', () => {
   const cases: Array<[string, () => Promise<{ status: number; body: any; contentType: string }>, number, string]> = [
     ['no actor', () => api.post('/loans', application(2), {}), 401, 'ACTOR.MISSING'],
     ['an unknown role', () => api.post('/loans', application(2), { ...CLERK, 'x-actor-role': 'janitor' }), 401, 'ACTOR.UNKNOWN_ROLE'],
-    ['an ID number with a wrong check digit', () => api.post('/loans', application(2, { idNumber: '11010519491231002X'.slice(0, 17) + '1' })), 400, 'BORROWER.BAD_ID_NUMBER'],
+    [
+      'an ID number with a wrong check digit',
+      () => api.post('/loans', application(2, { idNumber: '11010519491231002X'.slice(0, 17) + '1' })),
+      400,
+      'BORROWER.BAD_ID_NUMBER',
+    ],
     ['an unknown field', () => api.post('/loans', application(2, { discount: 5 })), 400, 'REQUEST.INVALID'],
     ['an amount in fractions of a fen', () => api.post('/loans', application(2, { amountFen: 100.5 })), 400, 'REQUEST.INVALID'],
     ['an unknown borrower category', () => api.post('/loans', application(2, { categories: ['astronaut'] })), 400, 'REQUEST.INVALID'],
@@ -24,14 +29,39 @@ describe('bad requests over HTTP', () => {
     ['an unknown bank branch', () => api.post('/loans', application(2, { branchId: 'XYZ-360721' })), 400, 'REFERENCE.UNKNOWN_BRANCH'],
     ['an amount over the cap', () => api.post('/loans', application(2, { amountFen: 5_000_100 })), 409, 'LOAN.CAP_EXCEEDED'],
     ['a term over 24 months', () => api.post('/loans', application(2, { termMonths: 36 })), 409, 'LOAN.TERM_TOO_LONG'],
-    ['a second open loan for the same person', () => api.post('/loans', application(1, { centreId: 'GC-360700' })), 409, 'BORROWER.HAS_OPEN_LOAN'],
+    [
+      'a second open loan for the same person',
+      () => api.post('/loans', application(1, { centreId: 'GC-360700' })),
+      409,
+      'BORROWER.HAS_OPEN_LOAN',
+    ],
     ['a guarantee on an unknown loan', () => api.post('/loans/nope/guarantee', guarantee()), 404, 'LOAN.NOT_FOUND'],
     ['disbursing without a guarantee', () => api.post(`/loans/${loanId}/disbursement`, disbursement()), 409, 'LOAN.NOT_GUARANTEED'],
-    ['a guarantee above the amount applied for', () => api.post(`/loans/${loanId}/guarantee`, guarantee(5_000_001)), 409, 'LOAN.GUARANTEE_EXCEEDS_APPLICATION'],
-    ['a guarantee fee charged to the borrower', () => api.post(`/loans/${loanId}/guarantee`, { ...guarantee(), feePaidBy: 'borrower' }), 409, 'LOAN.FEES_FORBIDDEN'],
-    ['a contribution to an unknown fund', () => api.post('/funds/GC-000000/contributions', contribution(100)), 400, 'REFERENCE.UNKNOWN_CENTRE'],
+    [
+      'a guarantee above the amount applied for',
+      () => api.post(`/loans/${loanId}/guarantee`, guarantee(5_000_001)),
+      409,
+      'LOAN.GUARANTEE_EXCEEDS_APPLICATION',
+    ],
+    [
+      'a guarantee fee charged to the borrower',
+      () => api.post(`/loans/${loanId}/guarantee`, { ...guarantee(), feePaidBy: 'borrower' }),
+      409,
+      'LOAN.FEES_FORBIDDEN',
+    ],
+    [
+      'a contribution to an unknown fund',
+      () => api.post('/funds/GC-000000/contributions', contribution(100)),
+      400,
+      'REFERENCE.UNKNOWN_CENTRE',
+    ],
     ['a target for an unknown region', () => api.put('/targets/999999/2011', { loans: 1, amountFen: 1 }), 400, 'REFERENCE.UNKNOWN_REGION'],
-    ['a malformed Idempotency-Key', () => api.post('/loans', application(2), { ...CLERK, 'idempotency-key': 'x' }), 400, 'REQUEST.BAD_IDEMPOTENCY_KEY'],
+    [
+      'a malformed Idempotency-Key',
+      () => api.post('/loans', application(2), { ...CLERK, 'idempotency-key': 'x' }),
+      400,
+      'REQUEST.BAD_IDEMPOTENCY_KEY',
+    ],
   ];
 
   it.each(cases)('refuses %s with the right status and code, and records nothing', async (_, send, status, code) => {
@@ -62,6 +92,8 @@ describe('bad requests over HTTP', () => {
   it('answers health and serves the OpenAPI document', async () => {
     expect((await api.get('/health')).body.status).toBe('ok');
     const docs = await api.get('/docs-json');
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/loans', '/loans/{loanId}/disbursement', '/loans/{loanId}/events']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/loans', '/loans/{loanId}/disbursement', '/loans/{loanId}/events']),
+    );
   });
 });

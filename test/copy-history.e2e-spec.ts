@@ -30,7 +30,8 @@ describe('copying the history to EventStoreDB', () => {
       expect((to[0].metadata as { recordedAt: string }).recordedAt).toBe(from[0].created.toISOString());
 
       for (const p of PROJECTIONS) {
-        for (const t of p.tables) expect(await foldedRows(p, to.map(toProjected), t.name)).toEqual(await foldedRows(p, from.map(toProjected), t.name));
+        for (const t of p.tables)
+          expect(await foldedRows(p, to.map(toProjected), t.name)).toEqual(await foldedRows(p, from.map(toProjected), t.name));
       }
     } finally {
       await target.close();
@@ -39,4 +40,3 @@ describe('copying the history to EventStoreDB', () => {
     }
   });
 });
-

@@ -60,7 +60,9 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
   it('another request for the half-done loan is refused, and the interrupted one still finishes', async () => {
     await killedAfter({ action: 'apply', loanIds: ['L1'], borrowerId: 'B1', dieAfter: 'BorrowerLoanOpened' });
     const { programme } = programmeOn(store);
-    await expect(programme.applyForLoan(applicationData('L1', 'B1'), envelope('another-key', '2011-01-06'))).rejects.toMatchObject({ code: 'COMMAND.IN_PROGRESS' });
+    await expect(programme.applyForLoan(applicationData('L1', 'B1'), envelope('another-key', '2011-01-06'))).rejects.toMatchObject({
+      code: 'COMMAND.IN_PROGRESS',
+    });
     await restart();
     const applied = await store.readStream(loanStream('L1'));
     expect(applied.map((e) => [e.type, (e.metadata as { commandId: string }).commandId])).toEqual([['LoanApplied', 'apply-L1']]);
@@ -68,7 +70,11 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
 
   it('a guarantee whose exposure was reserved is issued on restart, and the fund agrees', async () => {
     const { programme } = programmeOn(store);
-    await programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'r' }, envelope('fund', '2011-01-02'));
+    await programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(100_000), reference: 'r' },
+      envelope('fund', '2011-01-02'),
+    );
     await programme.applyForLoan(applicationData('L1', 'B1'), envelope('apply-L1', '2011-01-05'));
     await killedAfter({ action: 'guarantee', loanIds: ['L1'], dieAfter: 'FundExposureReserved' });
     expect(await types(loanStream('L1'))).toEqual(['LoanApplied']);
@@ -79,7 +85,11 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
 
   it('a reservation the loan no longer accepts is taken back on restart', async () => {
     const { programme } = programmeOn(store);
-    await programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'r' }, envelope('fund', '2011-01-02'));
+    await programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(100_000), reference: 'r' },
+      envelope('fund', '2011-01-02'),
+    );
     await programme.applyForLoan(applicationData('L1', 'B1'), envelope('apply-L1', '2011-01-05'));
     await killedAfter({ action: 'guarantee', loanIds: ['L1'], dieAfter: 'FundExposureReserved' });
     await programme.reject('L1', { reasonCode: 'FALSE_DOCUMENTS' }, envelope('reject-L1', '2011-01-09'));
@@ -92,10 +102,24 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
 
   it('a settlement whose follow-ups were cut off releases the fund and the borrower on restart', async () => {
     const { programme } = programmeOn(store);
-    await programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'r' }, envelope('fund', '2011-01-02'));
+    await programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(100_000), reference: 'r' },
+      envelope('fund', '2011-01-02'),
+    );
     await programme.applyForLoan(applicationData('L1', 'B1'), envelope('apply-L1', '2011-01-05'));
     await programme.issueGuarantee('L1', guaranteeData(), envelope('guarantee-L1', '2011-01-08'));
-    await programme.disburse('L1', { amount: yuan(50_000), contractRate: bp(600), repaymentMethod: 'interest_quarterly_principal_at_maturity', bankContractNo: 'C', borrowerFees: yuan(0) }, envelope('disburse-L1', '2011-01-10'));
+    await programme.disburse(
+      'L1',
+      {
+        amount: yuan(50_000),
+        contractRate: bp(600),
+        repaymentMethod: 'interest_quarterly_principal_at_maturity',
+        bankContractNo: 'C',
+        borrowerFees: yuan(0),
+      },
+      envelope('disburse-L1', '2011-01-10'),
+    );
     await killedAfter({ action: 'payOff', loanIds: ['L1'], dieAfter: 'Repaid' });
     expect((await types(loanStream('L1'))).slice(-2)).toEqual(['Repaid', 'LoanSettled']);
     expect(await types(borrowerStream('B1'))).toEqual(['BorrowerLoanOpened']);

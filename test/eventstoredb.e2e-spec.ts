@@ -26,11 +26,15 @@ async function drive(api: Api) {
     await ok(api.post(`/loans/${ids[i - 1]}/guarantee`, guarantee(), keyed(`guarantee-${i}`)));
     await ok(api.post(`/loans/${ids[i - 1]}/disbursement`, disbursement(), keyed(`disburse-${i}`)));
   }
-  await ok(api.post(`/loans/${ids[0]}/repayments`, { principalFen: 5_000_000, interestFen: 18_333, businessDate: '2011-02-01' }, keyed('pay-off')));
+  await ok(
+    api.post(`/loans/${ids[0]}/repayments`, { principalFen: 5_000_000, interestFen: 18_333, businessDate: '2011-02-01' }, keyed('pay-off')),
+  );
   await ok(api.post(`/loans/${ids[1]}/repayments`, { principalFen: 0, interestFen: 58_333, businessDate: '2011-03-20' }, keyed('q1')));
   await ok(api.post('/operations/day-end', { businessDate: '2011-03-21' }, keyed('day-end')));
   await ok(api.post(`/loans/${ids[2]}/compensation`, { businessDate: '2011-06-19' }, keyed('compensate')));
-  await ok(api.post(`/loans/${ids[2]}/recoveries`, { amountFen: 1_000_000, source: 'borrower', businessDate: '2011-07-01' }, keyed('recover')));
+  await ok(
+    api.post(`/loans/${ids[2]}/recoveries`, { amountFen: 1_000_000, source: 'borrower', businessDate: '2011-07-01' }, keyed('recover')),
+  );
 }
 
 async function ledgers(api: Api) {
@@ -86,11 +90,24 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
       await server.outage(300);
       clearInterval(sampling);
       expect(seen).toContain('reconnecting');
-      await store.appendToStream('fund-GC-360721', [{
-        id: '0b5e0d5c-7c1e-4a51-9d1a-2f3e4d5c6b7a', type: 'GuaranteeFundContributed',
-        data: { fundId: 'GC-360721', source: 'central_reward', amount: 123_400, reference: 'after the outage', contributedOn: '2011-12-30' },
-        metadata: { businessDate: '2011-12-30' },
-      }], { expectedRevision: 'any' });
+      await store.appendToStream(
+        'fund-GC-360721',
+        [
+          {
+            id: '0b5e0d5c-7c1e-4a51-9d1a-2f3e4d5c6b7a',
+            type: 'GuaranteeFundContributed',
+            data: {
+              fundId: 'GC-360721',
+              source: 'central_reward',
+              amount: 123_400,
+              reference: 'after the outage',
+              contributedOn: '2011-12-30',
+            },
+            metadata: { businessDate: '2011-12-30' },
+          },
+        ],
+        { expectedRevision: 'any' },
+      );
       for (let i = 0; i < 400; i++) {
         const status = await runner.statusWithLag();
         if (status.every((s) => s.state === 'live' && s.lag === 0)) break;
@@ -111,4 +128,3 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
     }
   });
 });
-

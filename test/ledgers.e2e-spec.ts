@@ -9,7 +9,13 @@ describe('ledger queries over HTTP', () => {
     await api.post('/funds/GC-360781/contributions', contribution(100_000_000));
     for (let i = 1; i <= 6; i++) {
       const county = i <= 4 ? '360721' : '360781';
-      const body = application(i, { countyCode: county, centreId: `GC-${county}`, branchId: `${i % 2 ? 'ABC' : 'CCB'}-${county}`, categories: i % 3 ? ['woman'] : ['college_graduate'], amountFen: 500_000 * i });
+      const body = application(i, {
+        countyCode: county,
+        centreId: `GC-${county}`,
+        branchId: `${i % 2 ? 'ABC' : 'CCB'}-${county}`,
+        categories: i % 3 ? ['woman'] : ['college_graduate'],
+        amountFen: 500_000 * i,
+      });
       const { loanId } = (await api.post('/loans', body)).body;
       if (i === 6) continue;
       await api.post(`/loans/${loanId}/guarantee`, guarantee(500_000 * i));
@@ -35,12 +41,13 @@ describe('ledger queries over HTTP', () => {
   it('shows each fund with its guarantees outstanding and leverage, and its movements', async () => {
     const funds = (await api.get('/ledgers/funds?sort=fund_id')).body.rows;
     expect(funds.map((f: any) => [f.fund_id, f.balance, f.exposure, f.guarantees_open])).toEqual([
-      ['GC-360721', 100_000_000, 5_000_000, 4], ['GC-360781', 100_000_000, 2_500_000, 1],
+      ['GC-360721', 100_000_000, 5_000_000, 4],
+      ['GC-360781', 100_000_000, 2_500_000, 1],
     ]);
     expect((await api.get('/ledgers/fund-movements?fund_id=GC-360721')).body.rows).toHaveLength(1);
   });
 
-  it('keeps the fund\'s books in double entry: the trial balance sums to zero', async () => {
+  it("keeps the fund's books in double entry: the trial balance sums to zero", async () => {
     await until(async () => (await api.get('/ledgers/journal?book=GC-360721&account=9001')).body?.total === 4);
     const tb = (await api.get('/ledgers/trial-balance?book=GC-360721&month=2011-01')).body;
     expect(tb.total).toBe(0);
@@ -75,7 +82,11 @@ describe('ledger queries over HTTP', () => {
     expect(lines).toHaveLength(3); // the header and 瑞金's two loans
     const xlsx = await fetch(`${await api.app.getUrl()}/exports/bulletin?month=2011-01&region=360700&format=xlsx`);
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
-    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     expect((await api.get('/exports/nonsense')).body.code).toBe('LEDGER.UNKNOWN');
   });
 
@@ -84,15 +95,21 @@ describe('ledger queries over HTTP', () => {
     expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });
   });
 
-  it('reports each projection\'s state and rebuilds on request to the same rows', async () => {
+  it("reports each projection's state and rebuilds on request to the same rows", async () => {
     const before = (await api.get('/ledgers/business?sort=loan_id')).body.rows;
     expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([
-      ['business-ledger', 'live'], ['fund-ledger', 'live'], ['subsidy-ledger', 'live'], ['financial-ledger', 'live'], ['bulletin', 'live'],
+      ['business-ledger', 'live'],
+      ['fund-ledger', 'live'],
+      ['subsidy-ledger', 'live'],
+      ['financial-ledger', 'live'],
+      ['bulletin', 'live'],
     ]);
     const live = (await api.get('/projections')).body;
     expect(live.every((s: any) => s.lag === 0 && s.progress === 100)).toBe(true);
     expect((await api.post('/projections/rebuild', { projection: 'business-ledger' })).status).toBe(202);
-    await until(async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2);
+    await until(
+      async () => (await api.get('/projections')).body[0].state === 'live' && (await api.get('/projections')).body[0].generation === 2,
+    );
     expect((await api.get('/ledgers/business?sort=loan_id')).body.rows).toEqual(before);
     expect((await api.post('/projections/rebuild', { projection: 'nonsense' })).body.code).toBe('PROJECTION.UNKNOWN');
   });

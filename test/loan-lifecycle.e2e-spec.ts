@@ -5,7 +5,7 @@ import { Api, application, contribution, disbursement, guarantee, startApi } fro
  * subsidised and claimed; then second support, which falls overdue and is compensated, partly recovered
  * and written off.
  */
-describe('a loan\'s whole life over HTTP', () => {
+describe("a loan's whole life over HTTP", () => {
   let api: Api;
   beforeAll(async () => {
     api = await startApi();
@@ -30,38 +30,93 @@ describe('a loan\'s whole life over HTTP', () => {
 
     ok(await api.post(`/loans/${loanId}/guarantee`, guarantee()));
     ok(await api.post(`/loans/${loanId}/disbursement`, disbursement()));
-    for (const [date, interest] of [['2011-03-20', 58_333], ['2011-06-20', 76_667], ['2011-09-20', 76_667], ['2011-12-20', 75_833]] as const) {
+    for (const [date, interest] of [
+      ['2011-03-20', 58_333],
+      ['2011-06-20', 76_667],
+      ['2011-09-20', 76_667],
+      ['2011-12-20', 75_833],
+    ] as const) {
       ok(await api.post(`/loans/${loanId}/repayments`, { principalFen: 0, interestFen: interest, businessDate: date }));
     }
     const dayEnd = ok(await api.post('/operations/day-end', { businessDate: '2011-12-21' }));
     expect(dayEnd).toMatchObject({ loansChecked: 1, markedOverdue: 0 });
     // 21 Dec – 9 Jan: 20 days × 5,000,000 × 6 % / 360 = 16,666.67 → 16,667
-    const settled = ok(await api.post(`/loans/${loanId}/repayments`, { principalFen: 5_000_000, interestFen: 16_667, businessDate: '2012-01-10' }));
+    const settled = ok(
+      await api.post(`/loans/${loanId}/repayments`, { principalFen: 5_000_000, interestFen: 16_667, businessDate: '2012-01-10' }),
+    );
     expect(settled.events.map((e: any) => e.type)).toEqual(['Repaid', 'LoanSettled']);
     expect(settled.status).toBe('settled');
 
     const loan = ok(await api.get(`/loans/${loanId}/events`));
-    expect(loan.events.map((e: any) => e.type)).toEqual(['LoanApplied', 'GuaranteeIssued', 'Disbursed', 'Repaid', 'Repaid', 'Repaid', 'Repaid', 'Repaid', 'LoanSettled']);
+    expect(loan.events.map((e: any) => e.type)).toEqual([
+      'LoanApplied',
+      'GuaranteeIssued',
+      'Disbursed',
+      'Repaid',
+      'Repaid',
+      'Repaid',
+      'Repaid',
+      'Repaid',
+      'LoanSettled',
+    ]);
     expect(loan.events[1].metadata).toMatchObject({
-      actor: { userId: 'clerk-01', role: 'centre_clerk', organisationId: 'GC-360721' }, businessDate: '2011-01-08', policyVersion: 'JX-2008',
+      actor: { userId: 'clerk-01', role: 'centre_clerk', organisationId: 'GC-360721' },
+      businessDate: '2011-01-08',
+      policyVersion: 'JX-2008',
     });
-    for (const e of loan.events) expect(e.metadata).toEqual(expect.objectContaining({ correlationId: expect.any(String), causationId: expect.any(String), commandId: expect.any(String) }));
+    for (const e of loan.events)
+      expect(e.metadata).toEqual(
+        expect.objectContaining({ correlationId: expect.any(String), causationId: expect.any(String), commandId: expect.any(String) }),
+      );
     expect(new Date(loan.events[0].recordedAt).getFullYear()).toBeGreaterThanOrEqual(2026);
 
     // The fund stood behind the loan until it was repaid; the borrower's loan is closed.
     const fund = ok(await api.get('/funds/GC-360721'));
     expect(fund).toMatchObject({ balanceFen: 100_000_000, guaranteesOutstandingFen: 0 });
     const borrower = ok(await api.get(`/borrowers/${applied.borrowerId}/events`));
-    expect(borrower.events.map((e: any) => [e.type, e.data.outcome])).toEqual([['BorrowerLoanOpened', undefined], ['BorrowerLoanClosed', 'settled']]);
+    expect(borrower.events.map((e: any) => [e.type, e.data.outcome])).toEqual([
+      ['BorrowerLoanOpened', undefined],
+      ['BorrowerLoanClosed', 'settled'],
+    ]);
 
     // The bank claims the Q1 subsidy; it cannot claim more than the ledger shows due.
-    const over = await api.post('/subsidy-claims', { claimId: 'ABC-2011Q1-1', bankCode: 'ABC', quarter: '2011-Q1', items: [{ loanId, centralFen: 58_334, localFen: 0 }], businessDate: '2011-04-05' });
+    const over = await api.post('/subsidy-claims', {
+      claimId: 'ABC-2011Q1-1',
+      bankCode: 'ABC',
+      quarter: '2011-Q1',
+      items: [{ loanId, centralFen: 58_334, localFen: 0 }],
+      businessDate: '2011-04-05',
+    });
     expect(over).toMatchObject({ status: 409, body: { code: 'SUBSIDY.EXCEEDS_DUE' } });
-    ok(await api.post('/subsidy-claims', { claimId: 'ABC-2011Q1-1', bankCode: 'ABC', quarter: '2011-Q1', items: [{ loanId, centralFen: 58_333, localFen: 0 }], businessDate: '2011-04-05' }), 201);
-    ok(await api.post('/subsidy-claims/ABC/2011-Q1/ABC-2011Q1-1/payment', { centralFen: 58_333, localFen: 0, businessDate: '2011-05-10' }), 201);
+    ok(
+      await api.post('/subsidy-claims', {
+        claimId: 'ABC-2011Q1-1',
+        bankCode: 'ABC',
+        quarter: '2011-Q1',
+        items: [{ loanId, centralFen: 58_333, localFen: 0 }],
+        businessDate: '2011-04-05',
+      }),
+      201,
+    );
+    ok(
+      await api.post('/subsidy-claims/ABC/2011-Q1/ABC-2011Q1-1/payment', { centralFen: 58_333, localFen: 0, businessDate: '2011-05-10' }),
+      201,
+    );
 
     // Second support for the same person and project.
-    const second = ok(await api.post('/loans', application(1, { kind: 'second_support', amountFen: 30_000_000, previousLoanId: loanId, jobsPlanned: 8, businessDate: '2012-02-01' })), 201);
+    const second = ok(
+      await api.post(
+        '/loans',
+        application(1, {
+          kind: 'second_support',
+          amountFen: 30_000_000,
+          previousLoanId: loanId,
+          jobsPlanned: 8,
+          businessDate: '2012-02-01',
+        }),
+      ),
+      201,
+    );
     const secondId = second.loanId;
     expect(second.borrowerId).toBe(applied.borrowerId);
     ok(await api.post(`/loans/${secondId}/second-support`, { jobsCreated: 6, businessDate: '2012-02-03' }));
@@ -91,7 +146,12 @@ describe('a loan\'s whole life over HTTP', () => {
   });
 
   it('records a retried request once: the same Idempotency-Key returns the same result', async () => {
-    const headers = { 'x-actor-user': 'clerk-02', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721', 'idempotency-key': 'apply-person-77-2011' };
+    const headers = {
+      'x-actor-user': 'clerk-02',
+      'x-actor-role': 'centre_clerk',
+      'x-actor-org': 'GC-360721',
+      'idempotency-key': 'apply-person-77-2011',
+    };
     const before = await api.eventCount();
     const first = ok(await api.post('/loans', application(77), headers), 201);
     const retry = ok(await api.post('/loans', application(77), headers), 201);

@@ -23,22 +23,54 @@ describe('the projector killed mid-batch', () => {
     await p.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000_000), reference: 'r' }, env('f', '2011-01-02'));
     for (let i = 0; i < 150; i++) {
       const loanId = `L${i}`;
-      await p.applyForLoan({
-        loanId, borrowerId: `P${i}`, maskedIdNumber: 'x', categories: ['woman'], kind: 'individual', project: { name: 'p', industry: 'i' }, microProfit: true,
-        amount: yuan(50_000), termMonths: 12, countyCode: '360721', centreId: 'GC-360721', branchId: 'ABC-360721',
-        counterGuarantee: { mode: 'third_party_guarantor' }, personsSupported: 1, jobsPlanned: 2,
-      }, env(`a${i}`, '2011-01-05'));
-      await p.issueGuarantee(loanId, { guaranteedAmount: yuan(50_000), feeRate: bp(100), feePaidBy: 'finance' }, env(`g${i}`, '2011-01-08'));
-      await p.disburse(loanId, { amount: yuan(50_000), contractRate: bp(600), repaymentMethod: 'interest_quarterly_principal_at_maturity', bankContractNo: 'c', borrowerFees: yuan(0) }, env(`d${i}`, '2011-01-10'));
-      if (i % 3 === 0) await p.repay(loanId, { principal: yuan(50_000), interest: 18_333 as never, borrowerFees: yuan(0) }, env(`r${i}`, '2011-02-01'));
+      await p.applyForLoan(
+        {
+          loanId,
+          borrowerId: `P${i}`,
+          maskedIdNumber: 'x',
+          categories: ['woman'],
+          kind: 'individual',
+          project: { name: 'p', industry: 'i' },
+          microProfit: true,
+          amount: yuan(50_000),
+          termMonths: 12,
+          countyCode: '360721',
+          centreId: 'GC-360721',
+          branchId: 'ABC-360721',
+          counterGuarantee: { mode: 'third_party_guarantor' },
+          personsSupported: 1,
+          jobsPlanned: 2,
+        },
+        env(`a${i}`, '2011-01-05'),
+      );
+      await p.issueGuarantee(
+        loanId,
+        { guaranteedAmount: yuan(50_000), feeRate: bp(100), feePaidBy: 'finance' },
+        env(`g${i}`, '2011-01-08'),
+      );
+      await p.disburse(
+        loanId,
+        {
+          amount: yuan(50_000),
+          contractRate: bp(600),
+          repaymentMethod: 'interest_quarterly_principal_at_maturity',
+          bankContractNo: 'c',
+          borrowerFees: yuan(0),
+        },
+        env(`d${i}`, '2011-01-10'),
+      );
+      if (i % 3 === 0)
+        await p.repay(loanId, { principal: yuan(50_000), interest: 18_333 as never, borrowerFees: yuan(0) }, env(`r${i}`, '2011-02-01'));
     }
     await store.close();
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const projector = () => spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/projector/src/main.ts')], {
-    cwd: ROOT, env: { ...process.env, TS_NODE_SWC: 'true', EVENT_STORE_PATH: path, PROJECTION_BATCH_SIZE: '37', STATUS_EVERY_MS: '100000' },
-  });
+  const projector = () =>
+    spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/projector/src/main.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, TS_NODE_SWC: 'true', EVENT_STORE_PATH: path, PROJECTION_BATCH_SIZE: '37', STATUS_EVERY_MS: '100000' },
+    });
 
   it('resumes from its checkpoints without losing or counting twice', async () => {
     const read = new SqliteReadStore(path);
@@ -68,4 +100,3 @@ describe('the projector killed mid-batch', () => {
     await read.close();
   }, 120_000);
 });
-

@@ -8,15 +8,24 @@ import { runChild } from './support/spawn';
 
 describe('races over HTTP', () => {
   let api: Api;
-  beforeEach(async () => { api = await startApi(); });
+  beforeEach(async () => {
+    api = await startApi();
+  });
   afterEach(async () => api.stop());
-  const key = (i: number) => ({ 'x-actor-user': `bank-${i}`, 'x-actor-role': 'bank_clerk', 'x-actor-org': 'ABC', 'idempotency-key': `race-${i}-${Date.now()}` });
+  const key = (i: number) => ({
+    'x-actor-user': `bank-${i}`,
+    'x-actor-role': 'bank_clerk',
+    'x-actor-org': 'ABC',
+    'idempotency-key': `race-${i}-${Date.now()}`,
+  });
 
   it('50 concurrent disbursements of one loan: exactly one is recorded', async () => {
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000));
     const { loanId } = (await api.post('/loans', application(1))).body;
     await api.post(`/loans/${loanId}/guarantee`, guarantee());
-    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => api.post(`/loans/${loanId}/disbursement`, disbursement(), key(i))));
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => api.post(`/loans/${loanId}/disbursement`, disbursement(), key(i))),
+    );
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409 && r.body.code === 'LOAN.ALREADY_DISBURSED')).toHaveLength(49);
     const events = (await api.get(`/loans/${loanId}/events`)).body.events;
@@ -25,8 +34,11 @@ describe('races over HTTP', () => {
 
   it('concurrent applications by one person at different centres: one open loan', async () => {
     const centres = ['GC-360721', 'GC-360700', 'GC-360000'];
-    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      api.post('/loans', application(5, { centreId: centres[i % 3], businessDate: '2011-01-05' }), key(i))));
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api.post('/loans', application(5, { centreId: centres[i % 3], businessDate: '2011-01-05' }), key(i)),
+      ),
+    );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409).every((r) => r.body.code === 'BORROWER.HAS_OPEN_LOAN')).toBe(true);
     const borrower = (await api.get(`/borrowers/${replies.find((r) => r.status === 201)!.body.borrowerId}/events`)).body.events;
@@ -47,17 +59,25 @@ describe('races over HTTP', () => {
 
 describe('races between processes sharing the SQLite file', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'loans-race-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'loans-race-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('guarantees from four processes at once never take the fund past 5 × its balance', async () => {
     const path = join(dir, 'events.db');
     const store = openFile(path);
     const { programme, handler } = programmeOn(store);
-    await programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'r' }, envelope('fund', '2011-01-02'));
+    await programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(100_000), reference: 'r' },
+      envelope('fund', '2011-01-02'),
+    );
     const loanIds = Array.from({ length: 24 }, (_, i) => `L${i}`);
     for (const id of loanIds) await programme.applyForLoan(applicationData(id, `B${id}`), envelope(`apply-${id}`, '2011-01-05'));
-    const results = await Promise.all([0, 1, 2, 3].map((w) => runChild({ path, action: 'guarantee', loanIds: loanIds.filter((_, i) => i % 4 === w) })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((w) => runChild({ path, action: 'guarantee', loanIds: loanIds.filter((_, i) => i % 4 === w) })),
+    );
     const outcomes = results.flatMap((r) => r.outcomes ?? [r.stderr]);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10); // 10 × 50,000 = 500,000 yuan
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'FUND.LEVERAGE_EXCEEDED')).toBe(true);
@@ -68,7 +88,9 @@ describe('races between processes sharing the SQLite file', () => {
 
   it('one person applying from four processes at once gets one open loan', async () => {
     const path = join(dir, 'events.db');
-    const results = await Promise.all([0, 1, 2, 3].map((w) => runChild({ path, action: 'apply', borrowerId: 'SAME', loanIds: [`W${w}-a`, `W${w}-b`] })));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((w) => runChild({ path, action: 'apply', borrowerId: 'SAME', loanIds: [`W${w}-a`, `W${w}-b`] })),
+    );
     const outcomes = results.flatMap((r) => r.outcomes ?? [r.stderr]);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'BORROWER.HAS_OPEN_LOAN')).toBe(true);

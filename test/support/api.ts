@@ -9,7 +9,11 @@ import { idNumber } from './ids';
 
 export const CLERK = { 'x-actor-user': 'clerk-01', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
 
-export interface Reply { status: number; body: any; contentType: string }
+export interface Reply {
+  status: number;
+  body: any;
+  contentType: string;
+}
 
 /** The API on a real port over a real SQLite file, with a fetch-based client. */
 export async function startApi(env: Record<string, string> = {}) {
@@ -22,7 +26,8 @@ export async function startApi(env: Record<string, string> = {}) {
 
   async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = CLERK): Promise<Reply> {
     const res = await fetch(base + url, {
-      method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -38,22 +43,56 @@ export async function startApi(env: Record<string, string> = {}) {
   }
 
   return {
-    app, path, call, eventCount,
+    app,
+    path,
+    call,
+    eventCount,
     post: (url: string, body: unknown, headers?: Record<string, string>) => call('POST', url, body, headers),
     put: (url: string, body: unknown, headers?: Record<string, string>) => call('PUT', url, body, headers),
     get: (url: string) => call('GET', url),
-    async stop() { await app.close(); rmSync(dir, { recursive: true, force: true }); },
+    async stop() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
 export type Api = Awaited<ReturnType<typeof startApi>>;
 
 export const application = (n: number, over: Record<string, unknown> = {}) => ({
-  idNumber: idNumber(n), categories: ['returning_migrant_worker', 'woman'], kind: 'individual', project: { name: '脐橙种植', industry: 'agriculture' },
-  microProfit: true, amountFen: 5_000_000, termMonths: 12, countyCode: '360721', centreId: 'GC-360721', branchId: 'ABC-360721',
-  counterGuarantee: { mode: 'third_party_guarantor' }, personsSupported: 1, jobsPlanned: 3, businessDate: '2011-01-05', ...over,
+  idNumber: idNumber(n),
+  categories: ['returning_migrant_worker', 'woman'],
+  kind: 'individual',
+  project: { name: '脐橙种植', industry: 'agriculture' },
+  microProfit: true,
+  amountFen: 5_000_000,
+  termMonths: 12,
+  countyCode: '360721',
+  centreId: 'GC-360721',
+  branchId: 'ABC-360721',
+  counterGuarantee: { mode: 'third_party_guarantor' },
+  personsSupported: 1,
+  jobsPlanned: 3,
+  businessDate: '2011-01-05',
+  ...over,
 });
 
-export const guarantee = (amountFen = 5_000_000, businessDate = '2011-01-08') => ({ guaranteedAmountFen: amountFen, feeRateBp: 100, feePaidBy: 'finance', businessDate });
-export const disbursement = (businessDate = '2011-01-10', amountFen = 5_000_000) => ({ amountFen, contractRateBp: 600, repaymentMethod: 'interest_quarterly_principal_at_maturity', bankContractNo: 'ABC-2011-0001', businessDate });
-export const contribution = (amountFen: number, businessDate = '2011-01-02') => ({ source: 'county_finance', amountFen, reference: '赣县财政 2011', businessDate });
+export const guarantee = (amountFen = 5_000_000, businessDate = '2011-01-08') => ({
+  guaranteedAmountFen: amountFen,
+  feeRateBp: 100,
+  feePaidBy: 'finance',
+  businessDate,
+});
+export const disbursement = (businessDate = '2011-01-10', amountFen = 5_000_000) => ({
+  amountFen,
+  contractRateBp: 600,
+  repaymentMethod: 'interest_quarterly_principal_at_maturity',
+  bankContractNo: 'ABC-2011-0001',
+  businessDate,
+});
+export const contribution = (amountFen: number, businessDate = '2011-01-02') => ({
+  source: 'county_finance',
+  amountFen,
+  reference: '赣县财政 2011',
+  businessDate,
+});

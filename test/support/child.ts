@@ -26,8 +26,10 @@ async function main() {
   const outcomes: string[] = [];
   for (const loanId of job.loanIds) {
     try {
-      if (job.action === 'apply') await programme.applyForLoan(applicationData(loanId, job.borrowerId ?? `B-${loanId}`), envelope(`apply-${loanId}`, '2011-01-05'));
-      else if (job.action === 'guarantee') await programme.issueGuarantee(loanId, guaranteeData(), envelope(`guarantee-${loanId}`, '2011-01-08'));
+      if (job.action === 'apply')
+        await programme.applyForLoan(applicationData(loanId, job.borrowerId ?? `B-${loanId}`), envelope(`apply-${loanId}`, '2011-01-05'));
+      else if (job.action === 'guarantee')
+        await programme.issueGuarantee(loanId, guaranteeData(), envelope(`guarantee-${loanId}`, '2011-01-08'));
       else await programme.repay(loanId, payOff, envelope(`pay-off-${loanId}`, '2011-02-01'));
       outcomes.push('ok');
     } catch (error) {

@@ -6,10 +6,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const freePort = () => new Promise((resolve) => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 
 export default async function setup() {
   if (process.env.PG_TEST_URL) return; // an existing server was given
@@ -17,8 +21,14 @@ export default async function setup() {
   const parent = mkdtempSync(join(tmpdir(), 'loans-pg-'));
   chmodSync(parent, 0o755); // as root, PostgreSQL runs as its own user and must reach its data directory
   const pg = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'), user: 'loans', password: 'loans', port,
-    persistent: false, createPostgresUser: true, onLog: () => {}, onError: () => {},
+    databaseDir: join(parent, 'data'),
+    user: 'loans',
+    password: 'loans',
+    port,
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
   });
   await pg.initialise();
   await pg.start();

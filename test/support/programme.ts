@@ -10,13 +10,36 @@ export function programmeOn(store: EventStore) {
 
 export const openFile = (path: string) => new SqliteEventStore({ path, pollIntervalMs: 20 });
 
-export const envelope = (commandId: string, businessDate: string): CommandEnvelope =>
-  ({ commandId, actor: { ...SYSTEM_ACTOR, userId: 'test', role: 'centre_clerk' }, businessDate: businessDate as BusinessDate });
-
-export const applicationData = (loanId: string, borrowerId: string, amountYuan = 50_000): Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'] => ({
-  loanId, borrowerId, maskedIdNumber: '360721********0000', categories: ['woman'], kind: 'individual', project: { name: 'p', industry: 'i' },
-  microProfit: true, amount: yuan(amountYuan), termMonths: 12, countyCode: '360721', centreId: 'GC-360721', branchId: 'ABC-360721',
-  counterGuarantee: { mode: 'third_party_guarantor' }, personsSupported: 1, jobsPlanned: 1,
+export const envelope = (commandId: string, businessDate: string): CommandEnvelope => ({
+  commandId,
+  actor: { ...SYSTEM_ACTOR, userId: 'test', role: 'centre_clerk' },
+  businessDate: businessDate as BusinessDate,
 });
 
-export const guaranteeData = (amountYuan = 50_000) => ({ guaranteedAmount: yuan(amountYuan), feeRate: bp(100), feePaidBy: 'finance' as const });
+export const applicationData = (
+  loanId: string,
+  borrowerId: string,
+  amountYuan = 50_000,
+): Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'] => ({
+  loanId,
+  borrowerId,
+  maskedIdNumber: '360721********0000',
+  categories: ['woman'],
+  kind: 'individual',
+  project: { name: 'p', industry: 'i' },
+  microProfit: true,
+  amount: yuan(amountYuan),
+  termMonths: 12,
+  countyCode: '360721',
+  centreId: 'GC-360721',
+  branchId: 'ABC-360721',
+  counterGuarantee: { mode: 'third_party_guarantor' },
+  personsSupported: 1,
+  jobsPlanned: 1,
+});
+
+export const guaranteeData = (amountYuan = 50_000) => ({
+  guaranteedAmount: yuan(amountYuan),
+  feeRate: bp(100),
+  feePaidBy: 'finance' as const,
+});

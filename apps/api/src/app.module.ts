@@ -9,6 +9,10 @@ import { LedgersController } from './ledgers/ledgers.controller';
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig): DynamicModule {
-    return { module: AppModule, imports: [ProgrammeModule.forRoot(config)], controllers: [LoansController, FundsController, OperationsController, LedgersController] };
+    return {
+      module: AppModule,
+      imports: [ProgrammeModule.forRoot(config)],
+      controllers: [LoansController, FundsController, OperationsController, LedgersController],
+    };
   }
 }

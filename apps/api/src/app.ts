@@ -14,10 +14,14 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Guaranteed start-up loans (小额担保贷款)')
-    .setDescription('Commands of the programme and the event streams they produce. Amounts are integer fen; rates are basis points.')
-    .setVersion('1').build());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Guaranteed start-up loans (小额担保贷款)')
+      .setDescription('Commands of the programme and the event streams they produce. Amounts are integer fen; rates are basis points.')
+      .setVersion('1')
+      .build(),
+  );
   SwaggerModule.setup('docs', app, document);
   return app;
 }

@@ -26,8 +26,11 @@ describe('configuration checked at boot', () => {
     expect(rules.policies).toBe(JIANGXI_POLICIES);
   });
 
-  it('loads another province\'s reference data from a file, checking it is consistent', () => {
-    const regions = [{ code: '420000', name: '湖北省', level: 'province' }, { code: '420100', name: '武汉市', level: 'city', parent: '420000' }];
+  it("loads another province's reference data from a file, checking it is consistent", () => {
+    const regions = [
+      { code: '420000', name: '湖北省', level: 'province' },
+      { code: '420100', name: '武汉市', level: 'city', parent: '420000' },
+    ];
     const good = file('good.json', { regions, centres: [{ id: 'GC-420100', name: 'c', regionCode: '420100' }], banks: [], branches: [] });
     expect(loadRules(loadConfig({ REFERENCE_DATA_FILE: good })).reference.centre('GC-420100')).toBeDefined();
     const bad = file('bad.json', { regions, centres: [{ id: 'GC-1', name: 'c', regionCode: '999999' }], banks: [], branches: [] });

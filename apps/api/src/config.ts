@@ -31,26 +31,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number, not "${env.PORT}"`);
   const dayEndAt = env.DAY_END_AT ?? '00:30';
-  if (dayEndAt !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(dayEndAt)) problems.push(`DAY_END_AT must be HH:MM or off, not "${dayEndAt}"`);
+  if (dayEndAt !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(dayEndAt))
+    problems.push(`DAY_END_AT must be HH:MM or off, not "${dayEndAt}"`);
   const secret = env.BORROWER_KEY_SECRET ?? DEV_SECRET;
   if (env.NODE_ENV === 'production' && secret === DEV_SECRET) problems.push('BORROWER_KEY_SECRET must be set in production');
   if (secret.length < 16) problems.push('BORROWER_KEY_SECRET must be at least 16 characters');
   const projections = env.PROJECTIONS ?? 'in-process';
   if (projections !== 'in-process' && projections !== 'off') problems.push(`PROJECTIONS must be in-process or off, not "${projections}"`);
   const timeZone = env.PROGRAMME_TIME_ZONE ?? 'Asia/Shanghai';
-  try { new Intl.DateTimeFormat('en', { timeZone }); } catch { problems.push(`PROGRAMME_TIME_ZONE "${timeZone}" is not a time zone`); }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    problems.push(`PROGRAMME_TIME_ZONE "${timeZone}" is not a time zone`);
+  }
   if (problems.length) throw new Error(`Configuration is not valid:\n- ${problems.join('\n- ')}`);
   return {
-    port, host: env.HOST ?? '127.0.0.1',
+    port,
+    host: env.HOST ?? '127.0.0.1',
     eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
-    borrowerKeySecret: secret, dayEndAt, timeZone, reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
+    borrowerKeySecret: secret,
+    dayEndAt,
+    timeZone,
+    reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
-    referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE, projections: projections as ApiConfig['projections'], readStoreUrl: env.READ_STORE_URL,
+    referenceDataFile: env.REFERENCE_DATA_FILE,
+    policyFile: env.POLICY_FILE,
+    projections: projections as ApiConfig['projections'],
+    readStoreUrl: env.READ_STORE_URL,
   };
 }
 
 /** The reference data and policies in force: the Jiangxi defaults unless files replace them. */
-export const loadRules = (config: ApiConfig): Rules => loadRulesFrom({ referenceDataFile: config.referenceDataFile, policyFile: config.policyFile });
+export const loadRules = (config: ApiConfig): Rules =>
+  loadRulesFrom({ referenceDataFile: config.referenceDataFile, policyFile: config.policyFile });
 
 /** Today's date in the programme's time zone (formatters are costly to build: one per zone). */
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -7,9 +7,21 @@ import { Programme } from '@app/programme';
 import { percentile } from './stats';
 
 const application = (i: number) => ({
-  loanId: `B${i}`, borrowerId: `P${i}`, maskedIdNumber: 'x', categories: ['woman' as const], kind: 'individual' as const, project: { name: 'p', industry: 'i' },
-  microProfit: true, amount: yuan(50_000), termMonths: 12, countyCode: '360721', centreId: 'GC-360721', branchId: 'ABC-360721',
-  counterGuarantee: { mode: 'third_party_guarantor' as const }, personsSupported: 1, jobsPlanned: 2,
+  loanId: `B${i}`,
+  borrowerId: `P${i}`,
+  maskedIdNumber: 'x',
+  categories: ['woman' as const],
+  kind: 'individual' as const,
+  project: { name: 'p', industry: 'i' },
+  microProfit: true,
+  amount: yuan(50_000),
+  termMonths: 12,
+  countyCode: '360721',
+  centreId: 'GC-360721',
+  branchId: 'ABC-360721',
+  counterGuarantee: { mode: 'third_party_guarantor' as const },
+  personsSupported: 1,
+  jobsPlanned: 2,
 });
 const env = (id: string) => ({ commandId: id, actor: SYSTEM_ACTOR, businessDate: '2011-01-05' as BusinessDate });
 
@@ -19,9 +31,11 @@ export async function commandsPerSecond(path: string, reference: ReferenceData, 
   const programme = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }));
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    for (let i = next++; i < count; i = next++) await programme.applyForLoan(application(i), env(`a${i}`));
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = next++; i < count; i = next++) await programme.applyForLoan(application(i), env(`a${i}`));
+    }),
+  );
   const rate = count / ((performance.now() - t0) / 1000);
   await store.close();
   return rate;
@@ -31,14 +45,36 @@ export async function commandsPerSecond(path: string, reference: ReferenceData, 
 async function startApiProcess(path: string): Promise<{ base: string; stop: () => void }> {
   const port = await new Promise<number>((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => { const { port: p } = server.address() as AddressInfo; server.close(() => resolve(p)); });
+    server.listen(0, '127.0.0.1', () => {
+      const { port: p } = server.address() as AddressInfo;
+      server.close(() => resolve(p));
+    });
   });
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, '../../api/src/main.ts')], {
-    env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true', PORT: String(port), EVENT_STORE_PATH: path, DAY_END_AT: 'off', PROJECTIONS: 'off' }, stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, '../../api/src/main.ts')],
+    {
+      env: {
+        ...process.env,
+        TS_NODE_SWC: 'true',
+        TS_NODE_TRANSPILE_ONLY: 'true',
+        PORT: String(port),
+        EVENT_STORE_PATH: path,
+        DAY_END_AT: 'off',
+        PROJECTIONS: 'off',
+      },
+      stdio: 'ignore',
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return { base, stop: () => child.kill('SIGTERM') };
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { base, stop: () => child.kill('SIGTERM') };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
@@ -48,22 +84,42 @@ async function startApiProcess(path: string): Promise<{ base: string; stop: () =
 export async function overHttp(path: string, count: number, inFlight: number) {
   const api = await startApiProcess(path);
   const url = `${api.base}/loans`;
-  const headers = { 'content-type': 'application/json', 'x-actor-user': 'bench', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
+  const headers = {
+    'content-type': 'application/json',
+    'x-actor-user': 'bench',
+    'x-actor-role': 'centre_clerk',
+    'x-actor-org': 'GC-360721',
+  };
   const latencies: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    for (let i = next++; i < count; i = next++) {
-      const body = JSON.stringify({ idNumber: idNumber(i), categories: ['woman'], kind: 'individual', project: { name: 'p', industry: 'i' }, microProfit: true,
-        amountFen: 5_000_000, termMonths: 12, countyCode: '360721', centreId: 'GC-360721', branchId: 'ABC-360721', counterGuarantee: { mode: 'third_party_guarantor' },
-        personsSupported: 1, jobsPlanned: 2, businessDate: '2011-01-05' });
-      const s = performance.now();
-      const res = await fetch(url, { method: 'POST', headers, body });
-      await res.text();
-      if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
-      latencies.push(performance.now() - s);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const body = JSON.stringify({
+          idNumber: idNumber(i),
+          categories: ['woman'],
+          kind: 'individual',
+          project: { name: 'p', industry: 'i' },
+          microProfit: true,
+          amountFen: 5_000_000,
+          termMonths: 12,
+          countyCode: '360721',
+          centreId: 'GC-360721',
+          branchId: 'ABC-360721',
+          counterGuarantee: { mode: 'third_party_guarantor' },
+          personsSupported: 1,
+          jobsPlanned: 2,
+          businessDate: '2011-01-05',
+        });
+        const s = performance.now();
+        const res = await fetch(url, { method: 'POST', headers, body });
+        await res.text();
+        if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
   const rate = count / ((performance.now() - t0) / 1000);
   api.stop();
   return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };

@@ -22,7 +22,10 @@ let files = 0;
 const file = () => join(dir, `${++files}.db`);
 const reference = new ReferenceData(JIANGXI_REFERENCE);
 const rows: Array<[string, string, string]> = [];
-const report = (what: string, value: string, note = '') => { rows.push([what, value, note]); console.error(`  ${what}: ${value} ${note}`); };
+const report = (what: string, value: string, note = '') => {
+  rows.push([what, value, note]);
+  console.error(`  ${what}: ${value} ${note}`);
+};
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)} %`;
 
@@ -30,12 +33,20 @@ async function main() {
   console.error(`Benchmarking (${RUNS} runs each)…`);
   const one = median(await sequence(RUNS, () => commandsPerSecond(file(), reference, 2_000, 1)));
   const many = median(await sequence(RUNS, () => commandsPerSecond(file(), reference, 8_000, 256)));
-  report('durable commands in-process, one at a time', `${fmt(one)}/s`, 'loan applications: a reservation and the application, 2 appends, synchronous=FULL');
+  report(
+    'durable commands in-process, one at a time',
+    `${fmt(one)}/s`,
+    'loan applications: a reservation and the application, 2 appends, synchronous=FULL',
+  );
   report('durable commands in-process, 256 in flight', `${fmt(many)}/s`, 'concurrent appends share a commit (group commit)');
   for (const inFlight of [8, 32]) {
     const runs = await sequence(RUNS, () => overHttp(file(), 2_000, inFlight));
     const h = runs.sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)];
-    report(`durable commands over HTTP, ${inFlight} in flight`, `${fmt(h.rate)}/s`, `p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms; the API in its own process`);
+    report(
+      `durable commands over HTTP, ${inFlight} in flight`,
+      `${fmt(h.rate)}/s`,
+      `p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms; the API in its own process`,
+    );
   }
 
   const history = file();
@@ -48,16 +59,28 @@ async function main() {
     console.error(`  simulating ${PROFILE}…`);
     const sim = await simulateHistory(PROFILE, history, reference);
     events = sim.events;
-    report(`simulate ${PROFILE}`, `${(sim.seconds / 60).toFixed(1)} min`, `${fmt(sim.report.loans)} loans, ${fmt(sim.report.commands)} commands, ${fmt(events)} events (${fmt(events / sim.seconds)}/s, calibration included)`);
+    report(
+      `simulate ${PROFILE}`,
+      `${(sim.seconds / 60).toFixed(1)} min`,
+      `${fmt(sim.report.loans)} loans, ${fmt(sim.report.commands)} commands, ${fmt(events)} events (${fmt(events / sim.seconds)}/s, calibration included)`,
+    );
   }
   const readPath = file();
   const rebuild = await rebuildInChild(history, readPath);
   const rebuildRate = events / rebuild.seconds;
-  report('full rebuild of all 5 projections', `${fmt(rebuildRate)} events/s`, `${(rebuild.seconds / 60).toFixed(1)} min; peak memory ${fmt(rebuild.peakMiB)} MiB (the rebuild in its own process)`);
+  report(
+    'full rebuild of all 5 projections',
+    `${fmt(rebuildRate)} events/s`,
+    `${(rebuild.seconds / 60).toFixed(1)} min; peak memory ${fmt(rebuild.peakMiB)} MiB (the rebuild in its own process)`,
+  );
   const months = ['2003-12', '2006-06', '2008-12', '2010-06', '2011-06'];
   const q = await queryLatencies(readPath, reference, months, 100);
   report('bulletin query (a month, every region)', `p50 ${q.bulletin.p50.toFixed(1)} ms`, `p99 ${q.bulletin.p99.toFixed(1)} ms`);
-  report('ledger query (a page of a county\'s loans or a fund\'s movements)', `p50 ${q.ledger.p50.toFixed(1)} ms`, `p99 ${q.ledger.p99.toFixed(1)} ms`);
+  report(
+    "ledger query (a page of a county's loans or a fund's movements)",
+    `p50 ${q.ledger.p50.toFixed(1)} ms`,
+    `p99 ${q.ledger.p99.toFixed(1)} ms`,
+  );
 
   const stored = storedEvents(history);
   const raw = rawBaselines(stored, file());
@@ -65,15 +88,25 @@ async function main() {
   report('baseline: raw better-sqlite3, bulk insert', `${fmt(raw.bulk)} events/s`, `${fmt(stored.length)} events`);
   report('baseline: raw better-sqlite3, read and parse every event', `${fmt(raw.readParse)} events/s`, '');
   const emmett = await emmettBaseline(stored.slice(0, EMMETT_EVENTS), file());
-  report('baseline: emmett-sqlite, append each command\'s events', `${fmt(emmett.append)} events/s`, `${fmt(Math.min(EMMETT_EVENTS, stored.length))} events in ${fmt(emmett.appends)} appends, one shared connection`);
-  report('baseline: emmett-sqlite, read every message in batches and fold', `${fmt(emmett.project)} events/s`, 'readMessagesBatch; its consumer path is slower (see docs/performance.md)');
+  report(
+    "baseline: emmett-sqlite, append each command's events",
+    `${fmt(emmett.append)} events/s`,
+    `${fmt(Math.min(EMMETT_EVENTS, stored.length))} events in ${fmt(emmett.appends)} appends, one shared connection`,
+  );
+  report(
+    'baseline: emmett-sqlite, read every message in batches and fold',
+    `${fmt(emmett.project)} events/s`,
+    'readMessagesBatch; its consumer path is slower (see docs/performance.md)',
+  );
   report('ratio: rebuild ÷ raw read-and-parse', pct(rebuildRate, raw.readParse), 'goal ≥ 60 %');
   report('ratio: rebuild ÷ emmett read-and-fold', pct(rebuildRate, emmett.project), '5 projections against one fold');
   report('ratio: in-process appends ÷ raw per-event transactions', pct(many * 2, raw.perEvent), 'appends/s against inserts/s');
   report('ratio: in-process appends ÷ emmett appends', pct(many * 2, emmett.append), 'events/s: an application is 2 events in 2 appends');
 
   const { version: sqlite } = new Database(':memory:').prepare('SELECT sqlite_version() AS version').get() as { version: string };
-  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; SQLite ${sqlite}; medians of ${RUNS} runs\n`);
+  console.log(
+    `\nMachine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; SQLite ${sqlite}; medians of ${RUNS} runs\n`,
+  );
   console.log('| measure | result | notes |\n|---|---:|---|');
   for (const [what, value, note] of rows) console.log(`| ${what} | ${value} | ${note} |`);
   rmSync(dir, { recursive: true, force: true });

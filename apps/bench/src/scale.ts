@@ -3,14 +3,25 @@ import { join } from 'node:path';
 import { JIANGXI_POLICIES, ReferenceData } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
-import { BUSINESS_LEDGER, FUND_MOVEMENTS, SqliteReadStore, buildBulletin, businessLedger, fundLedger, loadBulletinFacts, queryLedger } from '@app/projections';
+import {
+  BUSINESS_LEDGER,
+  FUND_MOVEMENTS,
+  SqliteReadStore,
+  buildBulletin,
+  businessLedger,
+  fundLedger,
+  loadBulletinFacts,
+  queryLedger,
+} from '@app/projections';
 import { PROFILES, Random, simulate } from '@app/simulation';
 import { percentile } from './stats';
 
 /** A profile's whole history through the commands, into a fresh file. */
 export async function simulateHistory(profileName: string, path: string, reference: ReferenceData) {
   const store = new SqliteEventStore({ path });
-  const programme = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }, { maxAttempts: 12, cacheSize: 100_000 }));
+  const programme = new Programme(
+    new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }, { maxAttempts: 12, cacheSize: 100_000 }),
+  );
   const t0 = performance.now();
   const report = await simulate(programme, PROFILES[profileName], 1, { onStep: (step) => console.error(`    ${step}…`) });
   const seconds = (performance.now() - t0) / 1000;
@@ -22,12 +33,19 @@ export async function simulateHistory(profileName: string, path: string, referen
 /** Runs `rebuild-child.ts` and reads its one line of JSON. */
 export function rebuildInChild(eventsPath: string, readPath: string): Promise<{ seconds: number; peakMiB: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, 'rebuild-child.ts'), eventsPath, readPath], {
-      env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, 'rebuild-child.ts'), eventsPath, readPath],
+      {
+        env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`rebuild exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`rebuild exited with ${code}`)),
+    );
   });
 }
 
@@ -35,17 +53,44 @@ export function rebuildInChild(eventsPath: string, readPath: string): Promise<{ 
 export async function queryLatencies(readPath: string, reference: ReferenceData, months: string[], samples: number) {
   const readStore = new SqliteReadStore(readPath);
   const rng = new Random(42);
-  const time = async (work: () => Promise<unknown>) => { const t0 = performance.now(); await work(); return performance.now() - t0; };
-  const counties = reference.allRegions().filter((r) => r.level === 'county').map((r) => r.code);
+  const time = async (work: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await work();
+    return performance.now() - t0;
+  };
+  const counties = reference
+    .allRegions()
+    .filter((r) => r.level === 'county')
+    .map((r) => r.code);
   const funds = reference.set.centres.map((c) => c.id);
   const bulletin: number[] = [];
   const ledger: number[] = [];
   for (let i = 0; i < samples; i++) {
     const month = months[rng.int(0, months.length - 1)];
     bulletin.push(await time(async () => buildBulletin(await loadBulletinFacts(readStore, month), reference, month)));
-    ledger.push(await time(() => queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { filters: { county_code: counties[rng.int(0, counties.length - 1)] }, sort: 'disbursed_on', order: 'desc', page: rng.int(1, 5) })));
-    ledger.push(await time(() => queryLedger(readStore, fundLedger, FUND_MOVEMENTS, { filters: { fund_id: funds[rng.int(0, funds.length - 1)] }, sort: 'seq', order: 'desc' })));
+    ledger.push(
+      await time(() =>
+        queryLedger(readStore, businessLedger, BUSINESS_LEDGER, {
+          filters: { county_code: counties[rng.int(0, counties.length - 1)] },
+          sort: 'disbursed_on',
+          order: 'desc',
+          page: rng.int(1, 5),
+        }),
+      ),
+    );
+    ledger.push(
+      await time(() =>
+        queryLedger(readStore, fundLedger, FUND_MOVEMENTS, {
+          filters: { fund_id: funds[rng.int(0, funds.length - 1)] },
+          sort: 'seq',
+          order: 'desc',
+        }),
+      ),
+    );
   }
   await readStore.close();
-  return { bulletin: { p50: percentile(bulletin, 50), p99: percentile(bulletin, 99) }, ledger: { p50: percentile(ledger, 50), p99: percentile(ledger, 99) } };
+  return {
+    bulletin: { p50: percentile(bulletin, 50), p99: percentile(bulletin, 99) },
+    ledger: { p50: percentile(ledger, 50), p99: percentile(ledger, 99) },
+  };
 }

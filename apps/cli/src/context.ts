@@ -14,7 +14,10 @@ export async function openContext(env: NodeJS.ProcessEnv = process.env) {
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
   const rules = loadRules({ referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE });
   return {
-    store, readStore, runner, rules,
+    store,
+    readStore,
+    runner,
+    rules,
     async close() {
       await runner.stop();
       await readStore.close();

@@ -13,7 +13,13 @@ async function main() {
   const store = await openEventStore({ connectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore = process.env.READ_STORE_URL ? new PostgresReadStore(process.env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 10_000) });
-  const report = () => console.log(runner.status().map((s) => `${s.name}: ${s.state}, ${s.processed} events, at ${s.position ?? 'start'}`).join('\n'));
+  const report = () =>
+    console.log(
+      runner
+        .status()
+        .map((s) => `${s.name}: ${s.state}, ${s.processed} events, at ${s.position ?? 'start'}`)
+        .join('\n'),
+    );
   const stop = async () => {
     await runner.stop();
     await readStore.close();

@@ -7,4 +7,3 @@ import { TargetEvent } from './target/target';
 /** Every event the programme records: the published contract for subscribers. */
 export type ProgrammeEvent = LoanEvent | BorrowerEvent | FundEvent | SubsidyEvent | TargetEvent;
 export type ProgrammeEventType = ProgrammeEvent['type'];
-

@@ -1,11 +1,27 @@
 import {
-  BorrowerCommand, BorrowerEvent, DomainError, FundCommand, FundEvent, Quarter, SubsidyCommand, SubsidyEvent,
-  borrowerDecider, fundDecider, subsidyDecider, targetDecider, yuan,
+  BorrowerCommand,
+  BorrowerEvent,
+  DomainError,
+  FundCommand,
+  FundEvent,
+  Quarter,
+  SubsidyCommand,
+  SubsidyEvent,
+  borrowerDecider,
+  fundDecider,
+  subsidyDecider,
+  targetDecider,
+  yuan,
 } from '../src';
 import { ctx } from './fixtures';
 
 function refusal(run: () => unknown): string {
-  try { run(); } catch (e) { if (e instanceof DomainError) return e.code; throw e; }
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    throw e;
+  }
   throw new Error('expected a refusal');
 }
 
@@ -13,7 +29,10 @@ describe('borrower: one open guaranteed loan per person across the province', ()
   const fold = (...es: BorrowerEvent[]) => es.reduce(borrowerDecider.evolve, borrowerDecider.initialState());
   const open = (loanId: string): BorrowerCommand => ({ type: 'OpenLoan', borrowerId: 'B1', loanId });
   const opened: BorrowerEvent = { type: 'BorrowerLoanOpened', data: { borrowerId: 'B1', loanId: 'L1', openedOn: '2011-01-05' as never } };
-  const closed = (outcome: 'settled' | 'written_off'): BorrowerEvent => ({ type: 'BorrowerLoanClosed', data: { borrowerId: 'B1', loanId: 'L1', outcome, closedOn: '2012-01-10' as never } });
+  const closed = (outcome: 'settled' | 'written_off'): BorrowerEvent => ({
+    type: 'BorrowerLoanClosed',
+    data: { borrowerId: 'B1', loanId: 'L1', outcome, closedOn: '2012-01-10' as never },
+  });
 
   it('refuses a second open loan, accepts the same loan again as already done', () => {
     expect(refusal(() => borrowerDecider.decide(open('L2'), fold(opened), ctx('2011-02-01')))).toBe('BORROWER.HAS_OPEN_LOAN');
@@ -22,15 +41,23 @@ describe('borrower: one open guaranteed loan per person across the province', ()
 
   it('allows a new loan once the first is settled, never after a write-off', () => {
     expect(borrowerDecider.decide(open('L2'), fold(opened, closed('settled')), ctx('2012-02-01'))).toHaveLength(1);
-    expect(refusal(() => borrowerDecider.decide(open('L2'), fold(opened, closed('written_off')), ctx('2012-02-01')))).toBe('BORROWER.DEFAULTED');
+    expect(refusal(() => borrowerDecider.decide(open('L2'), fold(opened, closed('written_off')), ctx('2012-02-01')))).toBe(
+      'BORROWER.DEFAULTED',
+    );
   });
 });
 
 describe('guarantee fund: guarantees outstanding at most 5 × balance', () => {
   const fold = (...es: FundEvent[]) => es.reduce(fundDecider.evolve, fundDecider.initialState());
   const on = '2011-01-05' as never;
-  const contributed: FundEvent = { type: 'GuaranteeFundContributed', data: { fundId: 'F', source: 'county_finance', amount: yuan(100_000), reference: 'R', contributedOn: on } };
-  const reserved = (loanId: string, amount: number): FundEvent => ({ type: 'FundExposureReserved', data: { fundId: 'F', loanId, amount: yuan(amount), reservedOn: on } });
+  const contributed: FundEvent = {
+    type: 'GuaranteeFundContributed',
+    data: { fundId: 'F', source: 'county_finance', amount: yuan(100_000), reference: 'R', contributedOn: on },
+  };
+  const reserved = (loanId: string, amount: number): FundEvent => ({
+    type: 'FundExposureReserved',
+    data: { fundId: 'F', loanId, amount: yuan(amount), reservedOn: on },
+  });
   const reserve = (loanId: string, amount: number): FundCommand => ({ type: 'ReserveExposure', fundId: 'F', loanId, amount: yuan(amount) });
 
   it('reserves up to exactly 5 × the balance and refuses a yuan more', () => {
@@ -48,7 +75,9 @@ describe('guarantee fund: guarantees outstanding at most 5 × balance', () => {
 
   it('refuses compensation beyond the balance; a reversal restores balance and exposure', () => {
     const s = fold(contributed, reserved('L1', 50_000));
-    expect(refusal(() => fundDecider.decide({ type: 'ChargeCompensation', fundId: 'F', loanId: 'L1', amount: yuan(100_001) }, s, ctx(on)))).toBe('FUND.INSUFFICIENT_BALANCE');
+    expect(
+      refusal(() => fundDecider.decide({ type: 'ChargeCompensation', fundId: 'F', loanId: 'L1', amount: yuan(100_001) }, s, ctx(on))),
+    ).toBe('FUND.INSUFFICIENT_BALANCE');
     const [charged] = fundDecider.decide({ type: 'ChargeCompensation', fundId: 'F', loanId: 'L1', amount: yuan(40_000) }, s, ctx(on));
     const after = fundDecider.evolve(s, charged);
     expect([after.balance, after.exposure]).toEqual([yuan(60_000), 0]);
@@ -61,8 +90,14 @@ describe('guarantee fund: guarantees outstanding at most 5 × balance', () => {
 describe('interest subsidy claims', () => {
   const quarter = '2011-Q1' as Quarter;
   const due = { L1: { bankCode: 'ABC', central: 58_333 as never, local: 0 as never } };
-  const claim = (central: number, claimId = 'C1'): SubsidyCommand =>
-    ({ type: 'ClaimSubsidy', claimId, bankCode: 'ABC', quarter, items: [{ loanId: 'L1', central: central as never, local: 0 as never }], dueByLoan: due });
+  const claim = (central: number, claimId = 'C1'): SubsidyCommand => ({
+    type: 'ClaimSubsidy',
+    claimId,
+    bankCode: 'ABC',
+    quarter,
+    items: [{ loanId: 'L1', central: central as never, local: 0 as never }],
+    dueByLoan: due,
+  });
   const fold = (...es: SubsidyEvent[]) => es.reduce(subsidyDecider.evolve, subsidyDecider.initialState());
 
   it('accepts a claim within what is due, after the quarter has ended', () => {
@@ -70,7 +105,7 @@ describe('interest subsidy claims', () => {
     expect(refusal(() => subsidyDecider.decide(claim(58_333), fold(), ctx('2011-03-31')))).toBe('SUBSIDY.QUARTER_NOT_ENDED');
   });
 
-  it('refuses claims that together exceed what the ledger says is due, and another bank\'s loans', () => {
+  it("refuses claims that together exceed what the ledger says is due, and another bank's loans", () => {
     const [first] = subsidyDecider.decide(claim(50_000), fold(), ctx('2011-04-05'));
     expect(refusal(() => subsidyDecider.decide(claim(8_334, 'C2'), fold(first), ctx('2011-04-06')))).toBe('SUBSIDY.EXCEEDS_DUE');
     expect(subsidyDecider.decide(claim(8_333, 'C2'), fold(first), ctx('2011-04-06'))).toHaveLength(1);
@@ -87,7 +122,7 @@ describe('interest subsidy claims', () => {
 });
 
 describe('annual targets', () => {
-  it('sets and revises a region\'s target, ignores an unchanged one, refuses an unknown region', () => {
+  it("sets and revises a region's target, ignores an unchanged one, refuses an unknown region", () => {
     const set = { type: 'SetAnnualTarget' as const, regionCode: '360700', year: 2011, loans: 3000, amount: yuan(150_000_000) };
     const [e] = targetDecider.decide(set, targetDecider.initialState(), ctx('2011-01-02'));
     expect(targetDecider.decide(set, targetDecider.evolve({}, e), ctx('2011-01-03'))).toEqual([]);

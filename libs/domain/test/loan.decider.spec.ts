@@ -24,7 +24,11 @@ describe('applying for a loan', () => {
     ['an unknown centre', apply({ centreId: 'GC-999999' }), 'REFERENCE.UNKNOWN_CENTRE'],
     ['a branch in another city', apply({ branchId: 'ABC-360102' }), 'LOAN.BRANCH_OUTSIDE_AREA'],
     ['no category', apply({ categories: [] }), 'LOAN.NO_CATEGORY'],
-    ['a joint guarantee of two households', apply({ counterGuarantee: { mode: 'joint_households', households: 2 } }), 'LOAN.JOINT_GUARANTEE_TOO_FEW'],
+    [
+      'a joint guarantee of two households',
+      apply({ counterGuarantee: { mode: 'joint_households', households: 2 } }),
+      'LOAN.JOINT_GUARANTEE_TOO_FEW',
+    ],
     ['a partnership of one', apply({ kind: 'partnership', personsSupported: 1 }), 'LOAN.PARTNERSHIP_NEEDS_PARTNERS'],
     ['a first loan naming a previous loan', apply({ previousLoanId: 'L0' }), 'LOAN.PREVIOUS_LOAN_NOT_EXPECTED'],
   ])('refuses %s', (_, command, code) => {
@@ -43,26 +47,44 @@ describe('applying for a loan', () => {
 
 describe('rejecting an application', () => {
   it('rejects an open application, naming the borrower for the follow-up', () => {
-    const [e] = given(...history([[apply(), '2011-01-05']])).when({ type: 'RejectLoanApplication', data: { reasonCode: 'INCOMPLETE_FILE' } }, '2011-01-07');
+    const [e] = given(...history([[apply(), '2011-01-05']])).when(
+      { type: 'RejectLoanApplication', data: { reasonCode: 'INCOMPLETE_FILE' } },
+      '2011-01-07',
+    );
     expect(e).toMatchObject({ type: 'LoanApplicationRejected', data: { borrowerId: 'B1', reasonCode: 'INCOMPLETE_FILE' } });
   });
 
   it('refuses to reject a disbursed loan', () => {
-    expect(given(...runningLoan()).refuses({ type: 'RejectLoanApplication', data: { reasonCode: 'X' } }, '2011-02-01')).toBe('LOAN.CANNOT_REJECT');
+    expect(given(...runningLoan()).refuses({ type: 'RejectLoanApplication', data: { reasonCode: 'X' } }, '2011-02-01')).toBe(
+      'LOAN.CANNOT_REJECT',
+    );
   });
 });
 
 describe('guaranteeing', () => {
   const applied = () => given(...history([[apply(), '2011-01-05']]));
 
-  it('issues a guarantee on the centre\'s fund under the policy in force', () => {
+  it("issues a guarantee on the centre's fund under the policy in force", () => {
     const [e] = applied().when(guarantee(), '2011-01-08');
-    expect(e).toMatchObject({ type: 'GuaranteeIssued', data: { fundId: 'GC-360721', guaranteedAmount: 5_000_000, policyVersion: 'JX-2008', feePaidBy: 'finance' } });
+    expect(e).toMatchObject({
+      type: 'GuaranteeIssued',
+      data: { fundId: 'GC-360721', guaranteedAmount: 5_000_000, policyVersion: 'JX-2008', feePaidBy: 'finance' },
+    });
   });
 
   it('refuses a fee charged to the borrower, a fee above 1 % and a guarantee above the application', () => {
-    expect(applied().refuses({ type: 'IssueGuarantee', data: { guaranteedAmount: yuan(50_000), feeRate: bp(100), feePaidBy: 'borrower' } }, '2011-01-08')).toBe('LOAN.FEES_FORBIDDEN');
-    expect(applied().refuses({ type: 'IssueGuarantee', data: { guaranteedAmount: yuan(50_000), feeRate: bp(101), feePaidBy: 'finance' } }, '2011-01-08')).toBe('LOAN.GUARANTEE_FEE_TOO_HIGH');
+    expect(
+      applied().refuses(
+        { type: 'IssueGuarantee', data: { guaranteedAmount: yuan(50_000), feeRate: bp(100), feePaidBy: 'borrower' } },
+        '2011-01-08',
+      ),
+    ).toBe('LOAN.FEES_FORBIDDEN');
+    expect(
+      applied().refuses(
+        { type: 'IssueGuarantee', data: { guaranteedAmount: yuan(50_000), feeRate: bp(101), feePaidBy: 'finance' } },
+        '2011-01-08',
+      ),
+    ).toBe('LOAN.GUARANTEE_FEE_TOO_HIGH');
     expect(applied().refuses(guarantee(yuan(50_001)), '2011-01-08')).toBe('LOAN.GUARANTEE_EXCEEDS_APPLICATION');
   });
 });
@@ -78,22 +100,48 @@ describe('disbursing', () => {
 
   it('fixes maturity, plan, benchmark and subsidy terms at disbursement', () => {
     const events = runningLoan();
-    expect(events[2]).toMatchObject({ type: 'Disbursed', data: {
-      maturityDate: '2012-01-10', benchmarkRate: 581, contractRate: 600,
-      plan: [{ dueDate: '2012-01-10', principal: 5_000_000 }], subsidy: { scheme: 'central_full', centralShare: 10_000 },
-    } });
+    expect(events[2]).toMatchObject({
+      type: 'Disbursed',
+      data: {
+        maturityDate: '2012-01-10',
+        benchmarkRate: 581,
+        contractRate: 600,
+        plan: [{ dueDate: '2012-01-10', principal: 5_000_000 }],
+        subsidy: { scheme: 'central_full', centralShare: 10_000 },
+      },
+    });
   });
 
   it('splits equal instalments over the quarterly 20ths, the rest at maturity', () => {
-    const steps = history([[apply(), '2011-01-05'], [guarantee(), '2011-01-08']]);
-    const [e] = given(...steps).when({ type: 'DisburseLoan', data: { amount: yuan(50_000), contractRate: bp(600), repaymentMethod: 'equal_principal_quarterly', bankContractNo: 'C', borrowerFees: 0 as never } }, '2011-01-10');
+    const steps = history([
+      [apply(), '2011-01-05'],
+      [guarantee(), '2011-01-08'],
+    ]);
+    const [e] = given(...steps).when(
+      {
+        type: 'DisburseLoan',
+        data: {
+          amount: yuan(50_000),
+          contractRate: bp(600),
+          repaymentMethod: 'equal_principal_quarterly',
+          bankContractNo: 'C',
+          borrowerFees: 0 as never,
+        },
+      },
+      '2011-01-10',
+    );
     const plan = (e.data as { plan: Array<{ dueDate: string; principal: number }> }).plan;
     expect(plan.map((p) => p.dueDate)).toEqual(['2011-03-20', '2011-06-20', '2011-09-20', '2011-12-20', '2012-01-10']);
     expect(plan.reduce((s, p) => s + p.principal, 0)).toBe(5_000_000);
   });
 
   it('refuses a rate above benchmark plus 3 points, more than the guarantee, and any fee', () => {
-    const guaranteed = given(...history([[apply(), '2011-01-05'], [guarantee(), '2011-01-08']]));
+    const guaranteed = given(
+      ...history([
+        [apply(), '2011-01-05'],
+        [guarantee(), '2011-01-08'],
+      ]),
+    );
     expect(guaranteed.refuses(disburse(yuan(50_000), 882), '2011-01-10')).toBe('LOAN.RATE_TOO_HIGH');
     expect(guaranteed.when(disburse(yuan(50_000), 881), '2011-01-10')).toHaveLength(1);
     expect(guaranteed.refuses(disburse(yuan(50_001)), '2011-01-10')).toBe('LOAN.DISBURSEMENT_EXCEEDS_GUARANTEE');
@@ -106,7 +154,10 @@ describe('repaying', () => {
   // 5,000,000 fen × 6 % × 70 days (10 Jan – 20 Mar inclusive) / 360 = 58,333.33 → 58,333 fen
   it('owes interest to the quarterly settlement day, rounded half-up to the fen, and subsidises it in full', () => {
     const [e] = given(...runningLoan()).when(repay(0, 58_333), '2011-03-20');
-    expect(e).toMatchObject({ type: 'Repaid', data: { interest: 58_333, subsidisableInterest: 58_333, subsidyCentral: 58_333, subsidyLocal: 0 } });
+    expect(e).toMatchObject({
+      type: 'Repaid',
+      data: { interest: 58_333, subsidisableInterest: 58_333, subsidyCentral: 58_333, subsidyLocal: 0 },
+    });
     expect(given(...runningLoan()).refuses(repay(0, 58_334), '2011-03-20')).toBe('LOAN.INTEREST_EXCEEDS_OWED');
   });
 
@@ -126,7 +177,11 @@ describe('repaying', () => {
 
   it('subsidises enterprise interest a quarter from central and three quarters from local finance', () => {
     const big = yuan(2_000_000);
-    const steps = history([[apply({ kind: 'enterprise', amount: big, personsSupported: 30, jobsPlanned: 40 }), '2011-01-05'], [guarantee(big), '2011-01-08'], [disburse(big), '2011-01-10']]);
+    const steps = history([
+      [apply({ kind: 'enterprise', amount: big, personsSupported: 30, jobsPlanned: 40 }), '2011-01-05'],
+      [guarantee(big), '2011-01-08'],
+      [disburse(big), '2011-01-10'],
+    ]);
     // 200,000,000 fen × 6 % × 22 / 360 = 733,333.33 → 733,333; central 25 % = 183,333.25 → 183,333
     const [e] = given(...steps).when(repay(0, 733_333), '2011-02-01');
     expect(e.data).toMatchObject({ subsidisableInterest: 733_333, subsidyCentral: 183_333, subsidyLocal: 550_000 });

@@ -6,7 +6,10 @@ const markOverdue = { type: 'MarkOverdue' as const };
 describe('overdue (the day-end run)', () => {
   it('marks interest unpaid after its settlement day, with the due date and days overdue', () => {
     const [e] = given(...runningLoan()).when(markOverdue, '2011-03-21');
-    expect(e).toMatchObject({ type: 'Overdue', data: { overdueInterest: 58_333, overduePrincipal: 0, dueDate: '2011-03-20', daysOverdue: 1 } });
+    expect(e).toMatchObject({
+      type: 'Overdue',
+      data: { overdueInterest: 58_333, overduePrincipal: 0, dueDate: '2011-03-20', daysOverdue: 1 },
+    });
   });
 
   it('marks nothing on the settlement day itself, nothing before, and nothing when paid', () => {
@@ -30,9 +33,12 @@ describe('overdue (the day-end run)', () => {
 });
 
 describe('extension (展期)', () => {
-  const extend = (newMaturity: string, guarantorConsent = true) => ({ type: 'ExtendLoan' as const, data: { newMaturity: newMaturity as never, guarantorConsent } });
+  const extend = (newMaturity: string, guarantorConsent = true) => ({
+    type: 'ExtendLoan' as const,
+    data: { newMaturity: newMaturity as never, guarantorConsent },
+  });
 
-  it('extends once by at most 12 months with the guarantor\'s consent', () => {
+  it("extends once by at most 12 months with the guarantor's consent", () => {
     const [e] = given(...paidToSeptember()).when(extend('2013-01-10'), '2011-12-01');
     expect(e).toMatchObject({ type: 'LoanExtended', data: { previousMaturity: '2012-01-10', newMaturity: '2013-01-10' } });
   });
@@ -65,7 +71,10 @@ describe('compensation, recovery and write-off', () => {
   it('pays 80 % of the loss from the fund after 90 days, the bank bearing the rest', () => {
     const [e] = given(...defaulted()).when(compensate, '2011-06-19');
     // loss: 5,000,000 principal + 58,333 interest due 20 Mar (the June settlement is not yet due on 19 Jun)
-    expect(e).toMatchObject({ type: 'CompensationPaid', data: { daysOverdue: 91, loss: 5_058_333, amount: 4_046_666, bankShare: 1_011_667 } });
+    expect(e).toMatchObject({
+      type: 'CompensationPaid',
+      data: { daysOverdue: 91, loss: 5_058_333, amount: 4_046_666, bankShare: 1_011_667 },
+    });
     expect(given(...defaulted()).refuses({ type: 'PayCompensation', amount: 1 as never }, '2011-06-19')).toBe('LOAN.COMPENSATION_CHANGED');
   });
 
@@ -84,15 +93,23 @@ describe('compensation, recovery and write-off', () => {
     expect(e).toMatchObject({ type: 'LoanWrittenOff', data: { amount: 3_046_666, approvalRef: 'FIN-2011-88' } });
   });
 
-  const recover = (amount: number) => ({ type: 'CollectRecovery' as const, data: { amount: amount as never, source: 'counter_guarantor' as const } });
+  const recover = (amount: number) => ({
+    type: 'CollectRecovery' as const,
+    data: { amount: amount as never, source: 'counter_guarantor' as const },
+  });
   const writeOff = { type: 'WriteOffLoan' as const, data: { approvalRef: 'FIN-2011-88' } };
   const defaultedSteps = () => [...runningLoanSteps(), [markOverdue, '2011-03-21']] as Parameters<typeof history>[0];
 });
 
 describe('second support (二次扶持)', () => {
   const first = { loanId: 'L0', exists: true, borrowerId: 'B1', status: 'settled' as const, everOverdue: false, projectName: '脐橙种植' };
-  const applySecond = (previousLoan = first) => ({ ...apply({ kind: 'second_support', previousLoanId: 'L0', amount: yuan(300_000) }), previousLoan }) as never;
-  const grant = (jobsCreated: number, previousLoan = first) => ({ type: 'GrantSecondSupport' as const, data: { jobsCreated }, previousLoan });
+  const applySecond = (previousLoan = first) =>
+    ({ ...apply({ kind: 'second_support', previousLoanId: 'L0', amount: yuan(300_000) }), previousLoan }) as never;
+  const grant = (jobsCreated: number, previousLoan = first) => ({
+    type: 'GrantSecondSupport' as const,
+    data: { jobsCreated },
+    previousLoan,
+  });
 
   it('accepts up to 300,000 yuan for a borrower whose first loan was repaid on time, then confirms with 5 jobs', () => {
     const applied = history([[applySecond(), '2011-01-05']]);
@@ -104,21 +121,34 @@ describe('second support (二次扶持)', () => {
     const applied = history([[applySecond(), '2011-01-05']]);
     expect(given(...applied).refuses(grant(4), '2011-01-07')).toBe('LOAN.SECOND_SUPPORT_TOO_FEW_JOBS');
     expect(given().refuses(applySecond({ ...first, everOverdue: true }), '2011-01-05')).toBe('LOAN.SECOND_SUPPORT_FIRST_LOAN_OVERDUE');
-    expect(given().refuses(applySecond({ ...first, status: 'disbursed' } as never), '2011-01-05')).toBe('LOAN.SECOND_SUPPORT_FIRST_LOAN_OPEN');
+    expect(given().refuses(applySecond({ ...first, status: 'disbursed' } as never), '2011-01-05')).toBe(
+      'LOAN.SECOND_SUPPORT_FIRST_LOAN_OPEN',
+    );
     expect(given().refuses(applySecond({ ...first, borrowerId: 'B2' }), '2011-01-05')).toBe('LOAN.SECOND_SUPPORT_OTHER_BORROWER');
     expect(given(...applied).refuses(grant(6, { ...first, projectName: '养猪' }), '2011-01-07')).toBe('LOAN.SECOND_SUPPORT_OTHER_PROJECT');
   });
 
   it('refuses a guarantee before the centre confirms second support', () => {
-    expect(given(...history([[applySecond(), '2011-01-05']])).refuses(guarantee(yuan(300_000)), '2011-01-08')).toBe('LOAN.SECOND_SUPPORT_NOT_GRANTED');
+    expect(given(...history([[applySecond(), '2011-01-05']])).refuses(guarantee(yuan(300_000)), '2011-01-08')).toBe(
+      'LOAN.SECOND_SUPPORT_NOT_GRANTED',
+    );
   });
 });
 
 function runningLoanSteps(): Parameters<typeof history>[0] {
-  return [[apply(), '2011-01-05'], [guarantee(), '2011-01-08'], [disburse(), '2011-01-10']];
+  return [
+    [apply(), '2011-01-05'],
+    [guarantee(), '2011-01-08'],
+    [disburse(), '2011-01-10'],
+  ];
 }
 
 /** Interest paid on each quarterly 20th of 2011 (70, 92, 92, 91 days). */
 function quarterlyInterest(): Parameters<typeof history>[0] {
-  return [[repay(0, 58_333), '2011-03-20'], [repay(0, 76_667), '2011-06-20'], [repay(0, 76_667), '2011-09-20'], [repay(0, 75_833), '2011-12-20']];
+  return [
+    [repay(0, 58_333), '2011-03-20'],
+    [repay(0, 76_667), '2011-06-20'],
+    [repay(0, 76_667), '2011-09-20'],
+    [repay(0, 75_833), '2011-12-20'],
+  ];
 }

@@ -1,4 +1,16 @@
-import { addMonths, applyRate, bp, daysBetween, divideHalfUp, idNumberProblem, interestOn, maskIdNumber, quarterEnd, yuan, Quarter } from '../src';
+import {
+  addMonths,
+  applyRate,
+  bp,
+  daysBetween,
+  divideHalfUp,
+  idNumberProblem,
+  interestOn,
+  maskIdNumber,
+  quarterEnd,
+  yuan,
+  Quarter,
+} from '../src';
 
 describe('money', () => {
   it('rounds half-up to the fen, exactly, at any size', () => {

@@ -23,9 +23,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async set(name: string, position: Position): Promise<void> {
-    this.db.prepare('INSERT INTO checkpoints (name, position, updated) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated = excluded.updated')
+    this.db
+      .prepare(
+        'INSERT INTO checkpoints (name, position, updated) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated = excluded.updated',
+      )
       .run(name, positionToString(position), Date.now());
   }
 
-  close() { this.db.close(); }
+  close() {
+    this.db.close();
+  }
 }

@@ -1,6 +1,9 @@
 import { EventStore, NewEvent, Position, RecordedEvent, positionFromString, positionToString } from './store.port';
 
-export interface CopyProgress { copied: number; lastPosition?: string }
+export interface CopyProgress {
+  copied: number;
+  lastPosition?: string;
+}
 
 /**
  * Copies the whole history from one store to another — the embedded file to EventStoreDB — stream by
@@ -10,23 +13,34 @@ export interface CopyProgress { copied: number; lastPosition?: string }
  * The target records its own time; the original recorded time travels in metadata `recordedAt`.
  */
 export async function copyHistory(
-  source: EventStore, target: EventStore,
+  source: EventStore,
+  target: EventStore,
   options: { pageSize?: number; stopAfter?: number; onProgress?: (p: CopyProgress) => void } = {},
 ): Promise<CopyProgress> {
   const pageSize = options.pageSize ?? 1000;
   let from: Position | undefined = await resumePoint(target);
   const progress: CopyProgress = { copied: 0, lastPosition: from && positionToString(from) };
   for (;;) {
-    const page = (await source.readAll({ fromPosition: from ?? 'start', maxCount: pageSize + 1 })).filter((e) => !from || positionToString(e.position) !== positionToString(from));
+    const page = (await source.readAll({ fromPosition: from ?? 'start', maxCount: pageSize + 1 })).filter(
+      (e) => !from || positionToString(e.position) !== positionToString(from),
+    );
     if (page.length === 0) return progress;
     for (const group of sameCommitGroups(page)) {
       if (options.stopAfter !== undefined && progress.copied >= options.stopAfter) return progress;
       const first = group[0];
       const events: NewEvent[] = group.map((e) => ({
-        id: e.id, type: e.type, data: e.data,
-        metadata: { ...(e.metadata as object), recordedAt: (e.metadata as { recordedAt?: string }).recordedAt ?? e.created.toISOString(), copiedFrom: positionToString(e.position) },
+        id: e.id,
+        type: e.type,
+        data: e.data,
+        metadata: {
+          ...(e.metadata as object),
+          recordedAt: (e.metadata as { recordedAt?: string }).recordedAt ?? e.created.toISOString(),
+          copiedFrom: positionToString(e.position),
+        },
       }));
-      await target.appendToStream(first.streamName, events, { expectedRevision: first.revision === 0n ? 'no_stream' : first.revision - 1n });
+      await target.appendToStream(first.streamName, events, {
+        expectedRevision: first.revision === 0n ? 'no_stream' : first.revision - 1n,
+      });
       progress.copied += group.length;
       progress.lastPosition = positionToString(group[group.length - 1].position);
       from = group[group.length - 1].position;

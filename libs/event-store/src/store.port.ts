@@ -5,11 +5,19 @@
  */
 
 /** A place in the global order. Opaque: compare with `comparePositions`, store with `positionToString`. */
-export interface Position { readonly commit: bigint; readonly prepare: bigint }
+export interface Position {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
-export interface NewEvent { id: string; type: string; data: unknown; metadata: unknown }
+export interface NewEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+}
 
 export interface RecordedEvent<D = unknown, M = unknown> {
   streamName: string;
@@ -30,10 +38,21 @@ export interface AppendResult {
   recorded?: RecordedEvent[];
 }
 
-export interface ReadStreamOptions { direction?: 'forwards' | 'backwards'; fromRevision?: bigint | 'start' | 'end'; maxCount?: number }
-export interface ReadAllOptions { direction?: 'forwards' | 'backwards'; fromPosition?: Position | 'start' | 'end'; maxCount?: number }
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  fromRevision?: bigint | 'start' | 'end';
+  maxCount?: number;
+}
+export interface ReadAllOptions {
+  direction?: 'forwards' | 'backwards';
+  fromPosition?: Position | 'start' | 'end';
+  maxCount?: number;
+}
 
-export interface SubscriptionFilter { streamNamePrefixes?: string[]; eventTypePrefixes?: string[] }
+export interface SubscriptionFilter {
+  streamNamePrefixes?: string[];
+  eventTypePrefixes?: string[];
+}
 export interface SubscribeToAllOptions {
   /** Exclusive: the subscription delivers events after this position. */
   fromPosition?: Position | 'start' | 'end';
@@ -46,7 +65,9 @@ export type SubscriptionMessage =
   /** Progress through events the filter skipped, so a checkpoint can move on. */
   | { kind: 'checkpoint'; position: Position };
 
-export interface Subscription extends AsyncIterable<SubscriptionMessage> { unsubscribe(): Promise<void> }
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  unsubscribe(): Promise<void>;
+}
 
 export interface EventStore {
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
@@ -59,7 +80,11 @@ export interface EventStore {
 }
 
 export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamName: string, readonly expected: ExpectedRevision, readonly actual: bigint | 'no_stream') {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: bigint | 'no_stream',
+  ) {
     super(`Append to ${streamName} expected revision ${String(expected)} but the stream is at ${String(actual)}`);
     this.name = 'WrongExpectedVersionError';
   }

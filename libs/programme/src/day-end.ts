@@ -2,7 +2,12 @@ import { BusinessDate, DomainError, SYSTEM_ACTOR } from '@app/domain';
 import { OpenLoans } from './open-loans';
 import { Programme } from './programme';
 
-export interface DayEndReport { businessDate: BusinessDate; loansChecked: number; markedOverdue: number; skipped: number }
+export interface DayEndReport {
+  businessDate: BusinessDate;
+  loansChecked: number;
+  markedOverdue: number;
+  skipped: number;
+}
 
 /**
  * The day-end run: every running loan is checked for principal or interest that fell due before the

@@ -8,4 +8,3 @@ export const DECIDERS = {
   subsidy: subsidyDecider,
   target: targetDecider,
 } as const;
-

@@ -34,5 +34,7 @@ export class OpenLoans {
     return [...this.open];
   }
 
-  async stop() { await this.subscription?.unsubscribe(); }
+  async stop() {
+    await this.subscription?.unsubscribe();
+  }
 }

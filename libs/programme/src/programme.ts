@@ -1,6 +1,26 @@
 import {
-  BorrowerEvent, BorrowerState, DomainError, FundState, Fen, FundEvent, FundSource, LoanCommand, LoanEvent, LoanState, PreviousLoanFacts,
-  Quarter, StepCommand, SubsidyItem, borrowerStream, followUpsOf, fundStream, loanDecider, loanStream, subsidyStream, targetStream, undoReservation,
+  BorrowerEvent,
+  BorrowerState,
+  DomainError,
+  FundState,
+  Fen,
+  FundEvent,
+  FundSource,
+  LoanCommand,
+  LoanEvent,
+  LoanState,
+  PreviousLoanFacts,
+  Quarter,
+  StepCommand,
+  SubsidyItem,
+  borrowerStream,
+  followUpsOf,
+  fundStream,
+  loanDecider,
+  loanStream,
+  subsidyStream,
+  targetStream,
+  undoReservation,
 } from '@app/domain';
 import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent } from '@app/event-store';
 import { DECIDERS } from './deciders';
@@ -9,7 +29,10 @@ type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
 type LoanCommandOf<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
 
 /** Metadata on a reservation saying which loan command finishes it. */
-export interface Completion { streamName: string; command: LoanCommand }
+export interface Completion {
+  streamName: string;
+  command: LoanCommand;
+}
 
 /**
  * The programme's use cases. Single-stream commands go straight to the handler; the rules that span
@@ -23,14 +46,20 @@ export class Programme {
     const previousLoan = data.previousLoanId ? await this.previousLoanFacts(data.previousLoanId) : undefined;
     const command: LoanCommand = { type: 'ApplyForLoan', data, previousLoan };
     return this.reserveThenRecord(data.loanId, command, env, () => ({
-      aggregate: 'borrower', streamName: borrowerStream(data.borrowerId), command: { type: 'OpenLoan', borrowerId: data.borrowerId, loanId: data.loanId },
+      aggregate: 'borrower',
+      streamName: borrowerStream(data.borrowerId),
+      command: { type: 'OpenLoan', borrowerId: data.borrowerId, loanId: data.loanId },
     }));
   }
 
   async issueGuarantee(loanId: string, data: LoanCommandOf<'IssueGuarantee'>['data'], env: CommandEnvelope) {
     return this.reserveThenRecord(loanId, { type: 'IssueGuarantee', data }, env, (decided) => {
       const g = decided.find((e) => e.type === 'GuaranteeIssued')!.data as { fundId: string; guaranteedAmount: Fen };
-      return { aggregate: 'fund', streamName: fundStream(g.fundId), command: { type: 'ReserveExposure', fundId: g.fundId, loanId, amount: g.guaranteedAmount } };
+      return {
+        aggregate: 'fund',
+        streamName: fundStream(g.fundId),
+        command: { type: 'ReserveExposure', fundId: g.fundId, loanId, amount: g.guaranteedAmount },
+      };
     });
   }
 
@@ -40,7 +69,11 @@ export class Programme {
     const command = (): LoanCommand => ({ type: 'PayCompensation', amount: charge?.amount });
     return this.reserveThenRecord(loanId, command, env, (decided) => {
       charge = decided.find((e) => e.type === 'CompensationPaid')!.data as { fundId: string; amount: Fen };
-      return { aggregate: 'fund', streamName: fundStream(charge.fundId), command: { type: 'ChargeCompensation', fundId: charge.fundId, loanId, amount: charge.amount } };
+      return {
+        aggregate: 'fund',
+        streamName: fundStream(charge.fundId),
+        command: { type: 'ChargeCompensation', fundId: charge.fundId, loanId, amount: charge.amount },
+      };
     });
   }
 
@@ -73,7 +106,12 @@ export class Programme {
   }
 
   setAnnualTarget(regionCode: string, year: number, data: { loans: number; amount: Fen }, env: CommandEnvelope) {
-    return this.handler.handle(targetStream(regionCode, year), DECIDERS.target, { type: 'SetAnnualTarget', regionCode, year, ...data }, env);
+    return this.handler.handle(
+      targetStream(regionCode, year),
+      DECIDERS.target,
+      { type: 'SetAnnualTarget', regionCode, year, ...data },
+      env,
+    );
   }
 
   async claimSubsidy(data: { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[] }, env: CommandEnvelope) {
@@ -81,9 +119,18 @@ export class Programme {
     for (const item of data.items) {
       const { state } = await this.handler.load(loanStream(item.loanId), loanDecider);
       const due = state.subsidyDue[data.quarter];
-      dueByLoan[item.loanId] = { bankCode: state.application?.bankCode, central: due?.central ?? (0 as Fen), local: due?.local ?? (0 as Fen) };
+      dueByLoan[item.loanId] = {
+        bankCode: state.application?.bankCode,
+        central: due?.central ?? (0 as Fen),
+        local: due?.local ?? (0 as Fen),
+      };
     }
-    return this.handler.handle(subsidyStream(data.bankCode, data.quarter), DECIDERS.subsidy, { type: 'ClaimSubsidy', ...data, dueByLoan }, env);
+    return this.handler.handle(
+      subsidyStream(data.bankCode, data.quarter),
+      DECIDERS.subsidy,
+      { type: 'ClaimSubsidy', ...data, dueByLoan },
+      env,
+    );
   }
 
   paySubsidy(bankCode: string, quarter: Quarter, data: { claimId: string; central: Fen; local: Fen }, env: CommandEnvelope) {
@@ -104,7 +151,13 @@ export class Programme {
       const meta = e.metadata as EventMetadata;
       const steps = followUpsOf({ type: e.type, data: e.data } as LoanEvent);
       for (const [i, step] of steps.entries()) {
-        await this.runStep(step, { commandId: `${e.id}:${i}`, actor: meta.actor, businessDate: meta.businessDate, correlationId: meta.correlationId, causationId: e.id });
+        await this.runStep(step, {
+          commandId: `${e.id}:${i}`,
+          actor: meta.actor,
+          businessDate: meta.businessDate,
+          correlationId: meta.correlationId,
+          causationId: e.id,
+        });
       }
     }
   }
@@ -114,7 +167,9 @@ export class Programme {
    * current state before anything is written, so a refusal leaves no reservation behind.
    */
   private async reserveThenRecord(
-    loanId: string, commandOrFactory: LoanCommand | (() => LoanCommand), env: CommandEnvelope,
+    loanId: string,
+    commandOrFactory: LoanCommand | (() => LoanCommand),
+    env: CommandEnvelope,
     reservationFor: (decided: LoanEvent[]) => StepCommand,
   ): Promise<Handled<LoanState>> {
     const command = () => (typeof commandOrFactory === 'function' ? commandOrFactory() : commandOrFactory);
@@ -125,11 +180,19 @@ export class Programme {
     const completes: Completion = { streamName: loanStream(loanId), command: command() };
     const reserved = await this.runStep(reservation, { ...env, extra: { completes } });
     if (reserved.duplicate && !stands(reservationEventOf(reservation), reserved.state, loanId)) {
-      throw new DomainError('COMMAND.CANCELLED', 'This request was cancelled after an earlier failure; submit it again as a new request.', 'conflict');
+      throw new DomainError(
+        'COMMAND.CANCELLED',
+        'This request was cancelled after an earlier failure; submit it again as a new request.',
+        'conflict',
+      );
     }
     if (!reserved.duplicate && reserved.appended.length === 0) {
       // The reservation is already held by another request for this loan, which will finish it.
-      throw new DomainError('COMMAND.IN_PROGRESS', 'Another request for this loan is being completed; look at the loan before trying again.', 'conflict');
+      throw new DomainError(
+        'COMMAND.IN_PROGRESS',
+        'Another request for this loan is being completed; look at the loan before trying again.',
+        'conflict',
+      );
     }
     const step1 = reserved.duplicate ? await this.eventsOfCommand(reservation.streamName, env.commandId) : reserved.appended;
     return this.finish(step1, completes, env);
@@ -153,9 +216,10 @@ export class Programme {
   /** Whether a reservation is still standing, so finishing it cannot resurrect one that was undone. */
   async reservationStands(e: RecordedEvent): Promise<boolean> {
     const { loanId } = e.data as { loanId: string };
-    const state = e.type === 'BorrowerLoanOpened'
-      ? (await this.handler.load(e.streamName, DECIDERS.borrower)).state
-      : (await this.handler.load(e.streamName, DECIDERS.fund)).state;
+    const state =
+      e.type === 'BorrowerLoanOpened'
+        ? (await this.handler.load(e.streamName, DECIDERS.borrower)).state
+        : (await this.handler.load(e.streamName, DECIDERS.fund)).state;
     return stands(e.type as Reservation, state, loanId);
   }
 
@@ -173,7 +237,14 @@ export class Programme {
   private async previousLoanFacts(loanId: string): Promise<PreviousLoanFacts> {
     const { state } = await this.handler.load(loanStream(loanId), loanDecider);
     if (state.status === 'none') return { loanId, exists: false };
-    return { loanId, exists: true, borrowerId: state.application!.borrowerId, status: state.status, everOverdue: state.everOverdue, projectName: state.application!.project.name };
+    return {
+      loanId,
+      exists: true,
+      borrowerId: state.application!.borrowerId,
+      status: state.status,
+      everOverdue: state.everOverdue,
+      projectName: state.application!.project.name,
+    };
   }
 }
 

@@ -2,7 +2,11 @@ import { DomainError } from '@app/domain';
 import { CheckpointStore, EventMetadata, EventStore, Position, RecordedEvent, comparePositions } from '@app/event-store';
 import { Completion, Programme, RESERVATIONS } from './programme';
 
-export interface ReconcileReport { scanned: number; finished: number; undone: number }
+export interface ReconcileReport {
+  scanned: number;
+  finished: number;
+  undone: number;
+}
 
 const CHECKPOINT = 'reconciler';
 const PAGE = 1000;
@@ -15,15 +19,20 @@ const PAGE = 1000;
  * request still finishing them.
  */
 export class Reconciler {
-  constructor(private readonly programme: Programme, private readonly store: EventStore, private readonly checkpoints: CheckpointStore) {}
+  constructor(
+    private readonly programme: Programme,
+    private readonly store: EventStore,
+    private readonly checkpoints: CheckpointStore,
+  ) {}
 
   async run(options: { graceMs: number; now?: number } = { graceMs: 0 }): Promise<ReconcileReport> {
     const report: ReconcileReport = { scanned: 0, finished: 0, undone: 0 };
     const horizon = (options.now ?? Date.now()) - options.graceMs;
     let checkpoint: Position | undefined = await this.checkpoints.get(CHECKPOINT);
     for (;;) {
-      const page = (await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: PAGE + 1 }))
-        .filter((e) => !checkpoint || comparePositions(e.position, checkpoint) > 0);
+      const page = (await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: PAGE + 1 })).filter(
+        (e) => !checkpoint || comparePositions(e.position, checkpoint) > 0,
+      );
       const young = page.findIndex((e) => e.created.getTime() > horizon);
       const due = young < 0 ? page : page.slice(0, young);
       for (const e of due) {
@@ -39,7 +48,13 @@ export class Reconciler {
   private async reconcile(e: RecordedEvent, report: ReconcileReport): Promise<void> {
     const meta = e.metadata as EventMetadata & { completes?: Completion };
     if (RESERVATIONS.includes(e.type) && meta.completes && (await this.programme.reservationStands(e))) {
-      const env = { commandId: meta.commandId, actor: meta.actor, businessDate: meta.businessDate, correlationId: meta.correlationId, causationId: meta.causationId };
+      const env = {
+        commandId: meta.commandId,
+        actor: meta.actor,
+        businessDate: meta.businessDate,
+        correlationId: meta.correlationId,
+        causationId: meta.causationId,
+      };
       try {
         const done = await this.programme.finish([e], meta.completes, env);
         if (!done.duplicate) report.finished++;

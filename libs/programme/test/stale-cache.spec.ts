@@ -5,7 +5,11 @@ import { DomainError, bp, fen, fundDecider, fundStream, loanStream, yuan } from 
 import { applicationData, envelope, guaranteeData, openFile, programmeOn } from '../../../test/support/programme';
 
 const disbursal = (contractNo: string) => ({
-  amount: yuan(50_000), contractRate: bp(631), repaymentMethod: 'interest_quarterly_principal_at_maturity' as const, bankContractNo: contractNo, borrowerFees: fen(0),
+  amount: yuan(50_000),
+  contractRate: bp(631),
+  repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
+  bankContractNo: contractNo,
+  borrowerFees: fen(0),
 });
 
 /** Two processes on one file: each decides on what it last knew, and must notice what the other did. */
@@ -13,9 +17,18 @@ describe('a command handler whose cache another process has overtaken', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'stale-')), 'events.db');
   const a = programmeOn(openFile(path));
   const b = programmeOn(openFile(path));
-  afterAll(async () => { await a.handler.store.close(); await b.handler.store.close(); });
+  afterAll(async () => {
+    await a.handler.store.close();
+    await b.handler.store.close();
+  });
 
-  beforeAll(() => a.programme.contribute('GC-360721', { source: 'county_finance', amount: yuan(100_000), reference: 'seed' }, envelope('fund-1', '2011-03-01')));
+  beforeAll(() =>
+    a.programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(100_000), reference: 'seed' },
+      envelope('fund-1', '2011-03-01'),
+    ),
+  );
 
   it('accepts a command the other process made possible, instead of refusing it on what it last knew', async () => {
     await a.programme.applyForLoan(applicationData('L1', 'P1'), envelope('apply-1', '2011-03-01'));
@@ -30,7 +43,11 @@ describe('a command handler whose cache another process has overtaken', () => {
     await b.programme.issueGuarantee('L2', guaranteeData(), envelope('guarantee-2', '2011-03-03'));
     const rejected = await a.programme.reject('L2', { reasonCode: 'incomplete_file' }, envelope('reject-2', '2011-03-04'));
     expect(rejected.revision).toBe(2n);
-    expect((await a.handler.store.readStream(loanStream('L2'))).map((e) => e.type)).toEqual(['LoanApplied', 'GuaranteeIssued', 'LoanApplicationRejected']);
+    expect((await a.handler.store.readStream(loanStream('L2'))).map((e) => e.type)).toEqual([
+      'LoanApplied',
+      'GuaranteeIssued',
+      'LoanApplicationRejected',
+    ]);
     expect((await b.handler.load(fundStream('GC-360721'), fundDecider)).state.reservations.has('L2')).toBe(false);
   });
 
@@ -39,6 +56,10 @@ describe('a command handler whose cache another process has overtaken', () => {
     await a.programme.issueGuarantee('L3', guaranteeData(), envelope('guarantee-3', '2011-03-03'));
     await b.programme.reject('L3', { reasonCode: 'incomplete_file' }, envelope('reject-3', '2011-03-04'));
     await expect(a.programme.disburse('L3', disbursal('C3'), envelope('disburse-3', '2011-03-05'))).rejects.toBeInstanceOf(DomainError);
-    expect((await a.handler.store.readStream(loanStream('L3'))).map((e) => e.type)).toEqual(['LoanApplied', 'GuaranteeIssued', 'LoanApplicationRejected']);
+    expect((await a.handler.store.readStream(loanStream('L3'))).map((e) => e.type)).toEqual([
+      'LoanApplied',
+      'GuaranteeIssued',
+      'LoanApplicationRejected',
+    ]);
   });
 });

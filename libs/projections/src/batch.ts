@@ -8,7 +8,10 @@ import { Changes, ReadStore, keyOf, tableSpec } from './read-store';
  */
 export class RowCache {
   readonly tables = new Map<string, Map<string, Row>>();
-  constructor(public complete = false, readonly limit = 200_000) {}
+  constructor(
+    public complete = false,
+    readonly limit = 200_000,
+  ) {}
 }
 
 /**
@@ -20,7 +23,12 @@ export class RowCache {
 export class BatchTx implements ProjectionTx {
   readonly changes: Changes = new Map();
 
-  constructor(private readonly store: ReadStore, private readonly p: Projection, private readonly generation: number, private readonly cache = new RowCache()) {}
+  constructor(
+    private readonly store: ReadStore,
+    private readonly p: Projection,
+    private readonly generation: number,
+    private readonly cache = new RowCache(),
+  ) {}
 
   async get<T extends Row>(table: string, key: Row): Promise<T | undefined> {
     const k = keyOf(tableSpec(this.p, table), key);

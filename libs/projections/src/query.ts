@@ -16,7 +16,12 @@ export interface LedgerQuery {
   unpaged?: boolean;
 }
 
-export interface Page { rows: Row[]; total: number; page: number; pageSize: number }
+export interface Page {
+  rows: Row[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
 
 export class QueryError extends Error {}
 
@@ -36,8 +41,14 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
   }
   if (q.range) {
     const [c, from, to] = q.range;
-    if (from) { where.push(`${column(c)} >= ?`); params.push(from); }
-    if (to) { where.push(`${column(c)} <= ?`); params.push(to); }
+    if (from) {
+      where.push(`${column(c)} >= ?`);
+      params.push(from);
+    }
+    if (to) {
+      where.push(`${column(c)} <= ?`);
+      params.push(to);
+    }
   }
   if (q.tag?.[1]) {
     where.push(`${column(q.tag[0])} LIKE ?`);
@@ -59,7 +70,14 @@ export function decode(spec: TableSpec, row: Row): Row {
   const out: Row = {};
   for (const [c, type] of Object.entries(spec.columns)) {
     const v = row[c];
-    out[c] = v === null || v === undefined ? null : type === 'boolean' ? v === 1 || v === true : type === 'json' && typeof v === 'string' ? JSON.parse(v) : v;
+    out[c] =
+      v === null || v === undefined
+        ? null
+        : type === 'boolean'
+          ? v === 1 || v === true
+          : type === 'json' && typeof v === 'string'
+            ? JSON.parse(v)
+            : v;
   }
   return out;
 }

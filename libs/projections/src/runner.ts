@@ -24,7 +24,16 @@ export const toProjected = (e: RecordedEvent): ProjectedEvent => {
   const m = e.metadata as Partial<EventMetadata> & { recordedAt?: string };
   // A history copied from another store keeps its original recorded time in the metadata.
   const recordedAt = m.recordedAt ? new Date(m.recordedAt) : e.created;
-  return { id: e.id, type: e.type, streamName: e.streamName, data: e.data as Record<string, unknown>, businessDate: m.businessDate ?? '', recordedAt, actor: m.actor, policyVersion: m.policyVersion };
+  return {
+    id: e.id,
+    type: e.type,
+    streamName: e.streamName,
+    data: e.data as Record<string, unknown>,
+    businessDate: m.businessDate ?? '',
+    recordedAt,
+    actor: m.actor,
+    policyVersion: m.policyVersion,
+  };
 };
 
 /**
@@ -45,7 +54,8 @@ export class ProjectionRunner {
     readonly projections: Projection[],
     private readonly options: { batchSize: number; cacheRows?: number } = { batchSize: 10_000 },
   ) {
-    for (const p of projections) this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
+    for (const p of projections)
+      this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
   }
 
   /** Starts every projection; resolves once each has caught up with the events recorded so far. */
@@ -57,10 +67,12 @@ export class ProjectionRunner {
   async rebuild(name?: string): Promise<void> {
     const chosen = this.projections.filter((p) => !name || p.name === name);
     if (name && chosen.length === 0) throw new Error(`There is no projection called ${name}.`);
-    await Promise.all(chosen.map(async (p) => {
-      await this.stopOne(p.name);
-      await this.startOne(p, true);
-    }));
+    await Promise.all(
+      chosen.map(async (p) => {
+        await this.stopOne(p.name);
+        await this.startOne(p, true);
+      }),
+    );
   }
 
   status(): ProjectionStatus[] {
@@ -72,13 +84,15 @@ export class ProjectionRunner {
    * projection further behind shows `cap`), and its progress through what is recorded now.
    */
   async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { lag: number; progress: number | null }>> {
-    return Promise.all(this.status().map(async (s) => {
-      const from = s.position ? positionFromString(s.position) : 'start';
-      const ahead = await this.store.readAll({ fromPosition: from, maxCount: cap + 1 });
-      const lag = Math.min(cap, s.position ? Math.max(0, ahead.length - 1) : ahead.length);
-      const progress = lag < cap && s.processed + lag > 0 ? Math.floor((s.processed * 1000) / (s.processed + lag)) / 10 : null;
-      return { ...s, lag, progress };
-    }));
+    return Promise.all(
+      this.status().map(async (s) => {
+        const from = s.position ? positionFromString(s.position) : 'start';
+        const ahead = await this.store.readAll({ fromPosition: from, maxCount: cap + 1 });
+        const lag = Math.min(cap, s.position ? Math.max(0, ahead.length - 1) : ahead.length);
+        const progress = lag < cap && s.processed + lag > 0 ? Math.floor((s.processed * 1000) / (s.processed + lag)) / 10 : null;
+        return { ...s, lag, progress };
+      }),
+    );
   }
 
   async stop(): Promise<void> {
@@ -124,7 +138,7 @@ export class ProjectionRunner {
     const generations = await this.readStore.generations(p.name);
     // Resume the live generation, or a build of this version that was interrupted; otherwise start a new one.
     const current = (status: Generation['status']) => generations.find((g) => g.status === status && g.version === p.version);
-    let gen = forceRebuild ? undefined : current('active') ?? current('building');
+    let gen = forceRebuild ? undefined : (current('active') ?? current('building'));
     if (!gen) {
       const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
       await this.readStore.begin(p, next);
@@ -154,7 +168,9 @@ export class ProjectionRunner {
     for await (const message of subscription) {
       if (message.kind === 'event') {
         if (p.eventTypes.includes(message.event.type)) {
-          await p.apply(toProjected(message.event), batch).catch((error: Error) => { throw new ProjectionFailed(p.name, message.event.id, error); });
+          await p.apply(toProjected(message.event), batch).catch((error: Error) => {
+            throw new ProjectionFailed(p.name, message.event.id, error);
+          });
         }
         checkpoint = positionToString(message.event.position);
         processed++;
@@ -182,4 +198,3 @@ export class ProjectionRunner {
     Object.assign(this.statuses.get(name)!, change);
   }
 }
-

@@ -1,15 +1,57 @@
-import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, LoanCommand, ReferenceData, SYSTEM_ACTOR, bp, loanDecider, loanStream, payoffOn, yuan } from '@app/domain';
+import {
+  BusinessDate,
+  JIANGXI_POLICIES,
+  JIANGXI_REFERENCE,
+  LoanCommand,
+  ReferenceData,
+  SYSTEM_ACTOR,
+  bp,
+  loanDecider,
+  loanStream,
+  payoffOn,
+  yuan,
+} from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
-import { BulletinRow, MemoryTx, ProjectionRunner, SqliteReadStore, buildBulletin, bulletin, bulletinFactsFrom, loadBulletinFacts, toProjected } from '../src';
+import {
+  BulletinRow,
+  MemoryTx,
+  ProjectionRunner,
+  SqliteReadStore,
+  buildBulletin,
+  bulletin,
+  bulletinFactsFrom,
+  loadBulletinFacts,
+  toProjected,
+} from '../src';
 
 const reference = new ReferenceData(JIANGXI_REFERENCE);
 const env = (commandId: string, businessDate: string) => ({ commandId, actor: SYSTEM_ACTOR, businessDate: businessDate as BusinessDate });
 type Apply = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
-const application = (loanId: string, borrowerId: string, county: string, amountYuan: number, termMonths: number, over: Partial<Apply> = {}): Apply => ({
-  loanId, borrowerId, maskedIdNumber: 'x', categories: ['woman'], kind: 'individual', project: { name: '脐橙种植', industry: 'agriculture' }, microProfit: true,
-  amount: yuan(amountYuan), termMonths, countyCode: county, centreId: `GC-${county}`, branchId: `ABC-${county}`, counterGuarantee: { mode: 'third_party_guarantor' },
-  personsSupported: 1, jobsPlanned: 3, ...over,
+const application = (
+  loanId: string,
+  borrowerId: string,
+  county: string,
+  amountYuan: number,
+  termMonths: number,
+  over: Partial<Apply> = {},
+): Apply => ({
+  loanId,
+  borrowerId,
+  maskedIdNumber: 'x',
+  categories: ['woman'],
+  kind: 'individual',
+  project: { name: '脐橙种植', industry: 'agriculture' },
+  microProfit: true,
+  amount: yuan(amountYuan),
+  termMonths,
+  countyCode: county,
+  centreId: `GC-${county}`,
+  branchId: `ABC-${county}`,
+  counterGuarantee: { mode: 'third_party_guarantor' },
+  personsSupported: 1,
+  jobsPlanned: 3,
+  ...over,
 });
 
 /**
@@ -23,25 +65,52 @@ async function history(store: SqliteEventStore) {
   const loan = (id: string) => handler.load(loanStream(id), loanDecider);
   const run = async (id: string, amountYuan: number, date: string, disburseOn: string) => {
     await p.issueGuarantee(id, { guaranteedAmount: yuan(amountYuan), feeRate: bp(100), feePaidBy: 'finance' }, env(`g-${id}`, date));
-    await p.disburse(id, { amount: yuan(amountYuan), contractRate: bp(600), repaymentMethod: 'interest_quarterly_principal_at_maturity', bankContractNo: id, borrowerFees: yuan(0) }, env(`d-${id}`, disburseOn));
+    await p.disburse(
+      id,
+      {
+        amount: yuan(amountYuan),
+        contractRate: bp(600),
+        repaymentMethod: 'interest_quarterly_principal_at_maturity',
+        bankContractNo: id,
+        borrowerFees: yuan(0),
+      },
+      env(`d-${id}`, disburseOn),
+    );
   };
-  const payOff = async (id: string, on: string) => p.repay(id, { ...payoffOn((await loan(id)).state.account!, on as BusinessDate), borrowerFees: yuan(0) }, env(`off-${id}`, on));
+  const payOff = async (id: string, on: string) =>
+    p.repay(id, { ...payoffOn((await loan(id)).state.account!, on as BusinessDate), borrowerFees: yuan(0) }, env(`off-${id}`, on));
 
   await p.contribute('GC-360721', { source: 'county_finance', amount: yuan(1_000_000), reference: 'r' }, env('f1', '2011-01-02'));
   await p.contribute('GC-360722', { source: 'county_finance', amount: yuan(400_000), reference: 'r' }, env('f2', '2011-01-02'));
-  for (const [region, loans, amountYuan] of [['360721', 10, 500_000], ['360722', 4, 160_000], ['360700', 20, 1_000_000]] as const) {
+  for (const [region, loans, amountYuan] of [
+    ['360721', 10, 500_000],
+    ['360722', 4, 160_000],
+    ['360700', 20, 1_000_000],
+  ] as const) {
     await p.setAnnualTarget(region, 2011, { loans, amount: yuan(amountYuan) }, env(`t-${region}`, '2011-01-02'));
   }
   await p.applyForLoan(application('A', 'PA', '360721', 50_000, 12), env('a-A', '2011-01-05'));
-  await p.applyForLoan(application('B', 'PB', '360721', 50_000, 12, { categories: ['returning_migrant_worker'] }), env('a-B', '2011-01-05'));
-  await p.applyForLoan(application('C', 'PC', '360722', 50_000, 6, { categories: ['woman', 'college_graduate'], counterGuarantee: { mode: 'credit_community', creditCommunityId: 'CC-360722-01' } }), env('a-C', '2011-01-05'));
+  await p.applyForLoan(
+    application('B', 'PB', '360721', 50_000, 12, { categories: ['returning_migrant_worker'] }),
+    env('a-B', '2011-01-05'),
+  );
+  await p.applyForLoan(
+    application('C', 'PC', '360722', 50_000, 6, {
+      categories: ['woman', 'college_graduate'],
+      counterGuarantee: { mode: 'credit_community', creditCommunityId: 'CC-360722-01' },
+    }),
+    env('a-C', '2011-01-05'),
+  );
   await p.applyForLoan(application('D', 'PD', '360722', 50_000, 12), env('a-D', '2011-01-05'));
   await p.reject('D', { reasonCode: 'INCOMPLETE_FILE' }, env('r-D', '2011-01-06'));
   for (const id of ['A', 'B', 'C']) await run(id, 50_000, '2011-01-08', '2011-01-10');
   await payOff('A', '2011-02-01'); // 22 days' interest 18,333, subsidised
   await p.repay('C', { principal: yuan(0), interest: 58_333 as never, borrowerFees: yuan(0) }, env('c-q1', '2011-03-20'));
   await p.markOverdue('B', { actor: SYSTEM_ACTOR, businessDate: '2011-03-21' as BusinessDate }); // interest only
-  await p.applyForLoan(application('E', 'PA', '360721', 100_000, 12, { kind: 'second_support', previousLoanId: 'A', jobsPlanned: 8 }), env('a-E', '2011-03-01'));
+  await p.applyForLoan(
+    application('E', 'PA', '360721', 100_000, 12, { kind: 'second_support', previousLoanId: 'A', jobsPlanned: 8 }),
+    env('a-E', '2011-03-01'),
+  );
   await p.grantSecondSupport('E', 6, env('s-E', '2011-03-02'));
   await run('E', 100_000, '2011-03-05', '2011-03-10');
   await p.applyForLoan(application('F', 'PF', '360722', 30_000, 3), env('a-F', '2011-05-01'));
@@ -74,17 +143,30 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect(r.byKind.second_support.cumulative).toMatchObject({ loans: 1, amount: 10_000_000 });
     expect(r.byCategory.woman.cumulative).toMatchObject({ loans: 2, amount: 15_000_000 });
     expect(r.byCategory.returning_migrant_worker.cumulative).toMatchObject({ loans: 1, amount: 5_000_000 });
-    expect(r.target).toEqual({ loans: 10, amount: 50_000_000, completionLoansBp: 3000, completionAmountBp: 4000, timePaceBp: 6667, rank: 2, rankChange: 0 });
+    expect(r.target).toEqual({
+      loans: 10,
+      amount: 50_000_000,
+      completionLoansBp: 3000,
+      completionAmountBp: 4000,
+      timePaceBp: 6667,
+      rank: 2,
+      rankChange: 0,
+    });
     expect([r.outstanding, r.overduePrincipal, r.overdueRateBp]).toEqual([10_000_000, 0, 0]);
     expect(r.matured).toEqual({ disbursed: 0, repaid: 0, recoveryRateBp: null });
     expect(r.compensation.paid).toEqual({ month: 0, yearToDate: 4_046_666, cumulative: 4_046_666 });
     // 100,000,000 capital + 500,000 interest − 4,046,666 compensation; only E's 10,000,000 guarantee is outstanding
-    expect(r.fund).toEqual({ capital: { month: 0, yearToDate: 100_000_000, cumulative: 100_000_000 }, balance: 96_453_334, guaranteesOutstanding: 10_000_000, leverageBp: 1037 });
+    expect(r.fund).toEqual({
+      capital: { month: 0, yearToDate: 100_000_000, cumulative: 100_000_000 },
+      balance: 96_453_334,
+      guaranteesOutstanding: 10_000_000,
+      leverageBp: 1037,
+    });
     expect(r.principalRepaid).toEqual({ month: 0, yearToDate: 5_000_000, cumulative: 5_000_000 }); // A paid off in February
     expect(r.subsidy.central.cumulative).toBe(18_333);
   });
 
-  it('信丰: matured loans\' recovery rate, the overdue rate and the subsidy', () => {
+  it("信丰: matured loans' recovery rate, the overdue rate and the subsidy", () => {
     const r = rows.get('360722')!;
     expect(r.disbursed.cumulative).toEqual({ loans: 2, amount: 8_000_000, persons: 2, jobs: 6 });
     expect(r.byCategory.college_graduate.cumulative).toMatchObject({ loans: 1, amount: 5_000_000 });
@@ -105,7 +187,12 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect([city.outstanding, city.overduePrincipal, city.overdueRateBp]).toEqual([11_000_000, 1_000_000, 909]);
     expect(city.matured.recoveryRateBp).toBe(8750);
     expect(city.target).toMatchObject({ completionLoansBp: 2500, completionAmountBp: 2800, rank: 1 });
-    expect(city.fund).toEqual({ capital: { month: 0, yearToDate: 140_000_000, cumulative: 140_000_000 }, balance: 136_453_334, guaranteesOutstanding: 13_000_000, leverageBp: 953 });
+    expect(city.fund).toEqual({
+      capital: { month: 0, yearToDate: 140_000_000, cumulative: 140_000_000 },
+      balance: 136_453_334,
+      guaranteesOutstanding: 13_000_000,
+      leverageBp: 953,
+    });
     expect(city.principalRepaid.cumulative).toBe(12_000_000);
     const province = rows.get('360000')!;
     expect(province.disbursed.cumulative).toEqual(city.disbursed.cumulative);
@@ -113,7 +200,7 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     expect(rows.get('360100')!.disbursed.cumulative.loans).toBe(0);
   });
 
-  it('a month earlier shows the month\'s own disbursements and the stocks at that month\'s end', async () => {
+  it("a month earlier shows the month's own disbursements and the stocks at that month's end", async () => {
     const tx = await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected));
     const may = new Map(buildBulletin(bulletinFactsFrom(tx), reference, '2011-05').map((r) => [r.regionCode, r]));
     expect(may.get('360722')!.disbursed.month).toEqual({ loans: 1, amount: 3_000_000, persons: 1, jobs: 3 });

@@ -3,7 +3,14 @@ import { LEDGER_LAYOUTS, toCsv, toMarkdown, toXlsx, yuanText } from '../src';
 
 const layout = LEDGER_LAYOUTS.business;
 const rows = [
-  { loan_id: 'A', categories: ['woman', 'college_graduate'], project_name: 'Tea, "green"', disbursed_amount: 5_000_001, contract_rate_bp: 831, status: 'disbursed' },
+  {
+    loan_id: 'A',
+    categories: ['woman', 'college_graduate'],
+    project_name: 'Tea, "green"',
+    disbursed_amount: 5_000_001,
+    contract_rate_bp: 831,
+    status: 'disbursed',
+  },
   { loan_id: 'B', categories: ['other'], project_name: '养猪', disbursed_amount: 99, contract_rate_bp: null, status: 'settled' },
 ];
 

@@ -4,8 +4,22 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import {
-  BUSINESS_LEDGER, FUNDS, FUND_MOVEMENTS, MemoryTx, PROJECTIONS, Projection, ProjectionRunner, ReadStore, buildBulletin, bulletin, bulletinFactsFrom,
-  businessLedger, fundLedger, loadBulletinFacts, queryLedger, toProjected,
+  BUSINESS_LEDGER,
+  FUNDS,
+  FUND_MOVEMENTS,
+  MemoryTx,
+  PROJECTIONS,
+  Projection,
+  ProjectionRunner,
+  ReadStore,
+  buildBulletin,
+  bulletin,
+  bulletinFactsFrom,
+  businessLedger,
+  fundLedger,
+  loadBulletinFacts,
+  queryLedger,
+  toProjected,
 } from '../src';
 import { READ_STORES } from './read-stores';
 import { foldedRows, storedRows } from './rows';
@@ -38,7 +52,18 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
 
     const [fund] = await store.readStream('fund-GC-360721');
-    await store.appendToStream('fund-GC-360721', [{ id: '5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10', type: 'GuaranteeFundContributed', data: { ...(fund.data as object), amount: 500, reference: 'late' }, metadata: fund.metadata }], { expectedRevision: 'any' });
+    await store.appendToStream(
+      'fund-GC-360721',
+      [
+        {
+          id: '5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10',
+          type: 'GuaranteeFundContributed',
+          data: { ...(fund.data as object), amount: 500, reference: 'late' },
+          metadata: fund.metadata,
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
     await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_953_834);
     expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
     await runner.stop();
@@ -48,7 +73,9 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     // A province's history has more rows than the cache holds: rows let go mid-batch must still be found.
     const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 10_000, cacheRows: 3 });
     await runner.start();
-    for (const p of PROJECTIONS) for (const t of p.tables) expect({ table: t.name, rows: await actual(p, t.name) }).toEqual({ table: t.name, rows: await expected(p, t.name) });
+    for (const p of PROJECTIONS)
+      for (const t of p.tables)
+        expect({ table: t.name, rows: await actual(p, t.name) }).toEqual({ table: t.name, rows: await expected(p, t.name) });
     await runner.stop();
   });
 
@@ -66,10 +93,13 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
 
   it('a projector that dies mid-batch and restarts ends with the rows of one that never stopped', async () => {
     let seen = 0;
-    const dying: Projection = { ...businessLedger, apply: async (e, tx) => {
-      if (++seen === 12) throw new Error('killed');
-      return businessLedger.apply(e, tx);
-    } };
+    const dying: Projection = {
+      ...businessLedger,
+      apply: async (e, tx) => {
+        if (++seen === 12) throw new Error('killed');
+        return businessLedger.apply(e, tx);
+      },
+    };
     await expect(new ProjectionRunner(store, readStore, [dying], { batchSize: 5 }).start()).rejects.toThrow('killed');
     const [partial] = await readStore.generations(businessLedger.name);
     expect(partial).toMatchObject({ status: 'building', processed: 10, generation: 1 });
@@ -84,14 +114,31 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
     await runner.start();
     await runner.stop();
-    const page = await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { filters: { county_code: '360721' }, sort: 'loan_id', order: 'desc' });
+    const page = await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, {
+      filters: { county_code: '360721' },
+      sort: 'loan_id',
+      order: 'desc',
+    });
     expect(page.rows.map((r) => r.loan_id)).toEqual(['B', 'A']);
     expect(page.rows[0]).toMatchObject({ ever_overdue: true, categories: ['woman'] });
-    expect((await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { tag: ['categories', 'woman'], range: ['disbursed_on', '2011-01-10', '2011-01-10'] })).total).toBe(3);
-    expect((await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { pageSize: 3, page: 2, sort: 'loan_id' })).rows.map((r) => r.loan_id)).toEqual(['D']);
+    expect(
+      (
+        await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, {
+          tag: ['categories', 'woman'],
+          range: ['disbursed_on', '2011-01-10', '2011-01-10'],
+        })
+      ).total,
+    ).toBe(3);
+    expect(
+      (await queryLedger(readStore, businessLedger, BUSINESS_LEDGER, { pageSize: 3, page: 2, sort: 'loan_id' })).rows.map((r) => r.loan_id),
+    ).toEqual(['D']);
     const reference = new ReferenceData(JIANGXI_REFERENCE);
     const fromSql = buildBulletin(await loadBulletinFacts(readStore, '2011-12'), reference, '2011-12');
-    const fromFold = buildBulletin(bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected))), reference, '2011-12');
+    const fromFold = buildBulletin(
+      bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected))),
+      reference,
+      '2011-12',
+    );
     expect(fromSql).toEqual(fromFold);
   });
 

@@ -15,7 +15,11 @@ describe('ledgers as of a business date and as known at a recorded time', () => 
     await new Promise((r) => setTimeout(r, 20));
     // Recorded late: a repayment that happened on 20 June is entered now.
     const p = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) }));
-    await p.repay('C', { principal: yuan(10_000), interest: 76_667 as never, borrowerFees: yuan(0) }, { commandId: 'late', actor: SYSTEM_ACTOR, businessDate: '2011-06-20' as BusinessDate });
+    await p.repay(
+      'C',
+      { principal: yuan(10_000), interest: 76_667 as never, borrowerFees: yuan(0) },
+      { commandId: 'late', actor: SYSTEM_ACTOR, businessDate: '2011-06-20' as BusinessDate },
+    );
   });
   afterAll(async () => store.close());
 
@@ -29,14 +33,23 @@ describe('ledgers as of a business date and as known at a recorded time', () => 
   });
 
   it('shows what the system knew at a recorded time, before a late entry', async () => {
-    expect(await loan('C', { businessDate: '2011-12-31', knownAt: knownBefore })).toMatchObject({ principal_repaid: 0, outstanding_principal: 5_000_000 });
-    expect(await loan('C', { businessDate: '2011-12-31' })).toMatchObject({ principal_repaid: 1_000_000, outstanding_principal: 4_000_000 });
+    expect(await loan('C', { businessDate: '2011-12-31', knownAt: knownBefore })).toMatchObject({
+      principal_repaid: 0,
+      outstanding_principal: 5_000_000,
+    });
+    expect(await loan('C', { businessDate: '2011-12-31' })).toMatchObject({
+      principal_repaid: 1_000_000,
+      outstanding_principal: 4_000_000,
+    });
   });
 
   it('answers the same queries over the rows as of a date', async () => {
     const rows = (await projectAsOf(store, businessLedger, { businessDate: '2011-01-31' })).rows(BUSINESS_LEDGER);
     const page = queryRows(businessLedger, BUSINESS_LEDGER, rows, { filters: { county_code: '360721' }, sort: 'loan_id', order: 'desc' });
-    expect(page.rows.map((r) => [r.loan_id, r.status])).toEqual([['B', 'disbursed'], ['A', 'disbursed']]);
+    expect(page.rows.map((r) => [r.loan_id, r.status])).toEqual([
+      ['B', 'disbursed'],
+      ['A', 'disbursed'],
+    ]);
     expect(queryRows(businessLedger, BUSINESS_LEDGER, rows, { tag: ['categories', 'woman'] }).total).toBe(4);
   });
 });

@@ -17,7 +17,9 @@ export class Calendar {
   spawn(life: () => Promise<void>) {
     this.running++;
     life()
-      .catch((error) => { if (!(error instanceof BeyondTheEnd)) this.failure ??= error; })
+      .catch((error) => {
+        if (!(error instanceof BeyondTheEnd)) this.failure ??= error;
+      })
       .finally(() => this.stopped());
   }
 
@@ -32,14 +34,18 @@ export class Calendar {
     });
   }
 
-  begin(day: string) { this.today = day; }
+  begin(day: string) {
+    this.today = day;
+  }
 
   /** Wakes the lives waiting for today and resolves when none is still working. */
   async runDay(): Promise<void> {
     const wake = this.waiting.get(this.today) ?? [];
     this.waiting.delete(this.today);
     this.running += wake.length;
-    const done = new Promise<void>((resolve) => { this.idle = resolve; });
+    const done = new Promise<void>((resolve) => {
+      this.idle = resolve;
+    });
     for (const w of wake) w();
     if (this.running === 0) this.idle!();
     await done;

@@ -7,26 +7,51 @@ import { Calibration } from './profile';
 import { Random } from './random';
 
 const YUAN = 100;
-const otherMethod = (m: RepaymentMethod): RepaymentMethod => (m === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly');
+const otherMethod = (m: RepaymentMethod): RepaymentMethod =>
+  m === 'equal_principal_quarterly' ? 'interest_quarterly_principal_at_maturity' : 'equal_principal_quarterly';
 
 /** The province row's figures that the calibration file gives, in fen (the rate in basis points). */
 export interface ProvinceFigures {
-  disbursedAmount: number; persons: number; jobs: number; capital: number; centralSubsidy: number; principalRepaid: number;
-  maturedRecoveryBp: number | null; creditCommunityAmount: number; categories: Record<string, { persons: number; amount: number }>;
+  disbursedAmount: number;
+  persons: number;
+  jobs: number;
+  capital: number;
+  centralSubsidy: number;
+  principalRepaid: number;
+  maturedRecoveryBp: number | null;
+  creditCommunityAmount: number;
+  categories: Record<string, { persons: number; amount: number }>;
 }
 
 /** The calibration file's figures in the same units, and how close each must come. */
 export function calibrationTargets(c: Calibration): { figures: ProvinceFigures; tolerance: Record<keyof ProvinceFigures, number> } {
   const p = c.province;
-  const amount = c.precision.amountYuan * YUAN / 2;
+  const amount = (c.precision.amountYuan * YUAN) / 2;
   return {
     figures: {
-      disbursedAmount: p.disbursedAmountYuan * YUAN, persons: p.personsSupported, jobs: p.jobsCreated, capital: p.guaranteeFundContributedYuan * YUAN,
-      centralSubsidy: p.centralInterestSubsidyYuan * YUAN, principalRepaid: p.principalRecoveredYuan * YUAN, maturedRecoveryBp: Math.round(p.maturedRecoveryRatePercent * 100),
+      disbursedAmount: p.disbursedAmountYuan * YUAN,
+      persons: p.personsSupported,
+      jobs: p.jobsCreated,
+      capital: p.guaranteeFundContributedYuan * YUAN,
+      centralSubsidy: p.centralInterestSubsidyYuan * YUAN,
+      principalRepaid: p.principalRecoveredYuan * YUAN,
+      maturedRecoveryBp: Math.round(p.maturedRecoveryRatePercent * 100),
       creditCommunityAmount: p.creditCommunityLoansYuan * YUAN,
-      categories: Object.fromEntries(Object.entries(c.categories).map(([k, v]) => [k, { persons: v.personsSupported, amount: v.disbursedAmountYuan * YUAN }])),
+      categories: Object.fromEntries(
+        Object.entries(c.categories).map(([k, v]) => [k, { persons: v.personsSupported, amount: v.disbursedAmountYuan * YUAN }]),
+      ),
     },
-    tolerance: { disbursedAmount: amount, persons: 0, jobs: 0, capital: amount, centralSubsidy: amount, principalRepaid: amount, maturedRecoveryBp: 0, creditCommunityAmount: amount, categories: amount },
+    tolerance: {
+      disbursedAmount: amount,
+      persons: 0,
+      jobs: 0,
+      capital: amount,
+      centralSubsidy: amount,
+      principalRepaid: amount,
+      maturedRecoveryBp: 0,
+      creditCommunityAmount: amount,
+      categories: amount,
+    },
   };
 }
 
@@ -44,26 +69,71 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
   const near = tolerance.disbursedAmount * 0.8; // how close the levers that move in loan-sized steps must come
   const rng = new Random(plan.seed + 2);
   const counted = plan.loans.filter((l) => l.disburseOn <= asOf);
-  const shuffled = (loans: PlannedLoan[]) => { const xs = [...loans]; for (let i = xs.length - 1; i > 0; i--) { const j = rng.int(0, i); [xs[i], xs[j]] = [xs[j], xs[i]]; } return xs; };
+  const shuffled = (loans: PlannedLoan[]) => {
+    const xs = [...loans];
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [xs[i], xs[j]] = [xs[j], xs[i]];
+    }
+    return xs;
+  };
   const tagged = (l: PlannedLoan, c: string) => l.categories.includes(c as BorrowerCategory);
   const calibratedTags = (l: PlannedLoan) => l.categories.filter((x) => CALIBRATED.includes(x));
 
   onStep?.('people');
-  spread(shuffled(counted.filter((l) => l.persons > 1)), target.persons - sum(counted, (l) => l.persons), 1, (l) => [plan.profile.persons[l.kind][0], plan.profile.persons[l.kind][1]],
-    (l) => l.persons, (l, v) => { l.jobs += v - l.persons; l.persons = v; }, 'people supported');
+  spread(
+    shuffled(counted.filter((l) => l.persons > 1)),
+    target.persons - sum(counted, (l) => l.persons),
+    1,
+    (l) => [plan.profile.persons[l.kind][0], plan.profile.persons[l.kind][1]],
+    (l) => l.persons,
+    (l, v) => {
+      l.jobs += v - l.persons;
+      l.persons = v;
+    },
+    'people supported',
+  );
 
   onStep?.('categories');
   chooseCategories(plan, counted, target, shuffled);
   const amountRange = (l: PlannedLoan): [number, number] => [Math.min(l.amount, 500_000), l.cap];
   for (const category of Object.keys(target.categories)) {
     const loans = counted.filter((l) => tagged(l, category));
-    spread(shuffled(loans), target.categories[category].amount - sum(loans, (l) => l.amount), 100_000, amountRange,
-      (l) => l.amount, (l, v) => { l.amount = v; }, `the amount lent to ${category}`);
+    spread(
+      shuffled(loans),
+      target.categories[category].amount - sum(loans, (l) => l.amount),
+      100_000,
+      amountRange,
+      (l) => l.amount,
+      (l, v) => {
+        l.amount = v;
+      },
+      `the amount lent to ${category}`,
+    );
   }
   onStep?.('amounts and jobs');
-  spread(shuffled(counted.filter((l) => calibratedTags(l).length === 0)), target.disbursedAmount - sum(counted, (l) => l.amount), 100_000, amountRange,
-    (l) => l.amount, (l, v) => { l.amount = v; }, 'the amount disbursed');
-  spread(shuffled(counted), target.jobs - sum(counted, (l) => l.jobs), 1, (l) => [l.persons + 1, Math.max(l.jobs, l.persons + 12)], (l) => l.jobs, (l, v) => { l.jobs = v; }, 'jobs created');
+  spread(
+    shuffled(counted.filter((l) => calibratedTags(l).length === 0)),
+    target.disbursedAmount - sum(counted, (l) => l.amount),
+    100_000,
+    amountRange,
+    (l) => l.amount,
+    (l, v) => {
+      l.amount = v;
+    },
+    'the amount disbursed',
+  );
+  spread(
+    shuffled(counted),
+    target.jobs - sum(counted, (l) => l.jobs),
+    1,
+    (l) => [l.persons + 1, Math.max(l.jobs, l.persons + 12)],
+    (l) => l.jobs,
+    (l, v) => {
+      l.jobs = v;
+    },
+    'jobs created',
+  );
   chooseCreditCommunities(shuffled(counted), target.creditCommunityAmount);
 
   onStep?.('dry runs');
@@ -86,19 +156,23 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
     const gap = unpaidTarget - unpaid;
     if (Math.abs(gap) * 25_000 < maturedAmount) break; // within 0.4 of a basis point
     const before = facts.get(l.id)!.principalBy;
-    const flip = gap > 0 ? l.outcome === 'onTime' && !l.hasSecondSupport && l.amount < gap * 1.5 : l.outcome !== 'onTime' && l.amount - before < -gap * 1.5;
+    const flip =
+      gap > 0
+        ? l.outcome === 'onTime' && !l.hasSecondSupport && l.amount < gap * 1.5
+        : l.outcome !== 'onTime' && l.amount - before < -gap * 1.5;
     if (!flip) continue;
     Object.assign(l, gap > 0 ? { outcome: 'defaulted', troubleAt: 0.999_999 } : { outcome: 'onTime' });
     unpaid -= (await run(l)).principalBy - before;
   }
-  if (Math.abs(unpaidTarget - unpaid) * 25_000 >= maturedAmount) throw new Error('calibration: cannot reach the recovery rate on matured loans');
+  if (Math.abs(unpaidTarget - unpaid) * 25_000 >= maturedAmount)
+    throw new Error('calibration: cannot reach the recovery rate on matured loans');
 
   onStep?.('instalments');
   let repaid = sum(counted, (l) => facts.get(l.id)!.principalBy);
   for (const l of shuffled(counted.filter((x) => facts.get(x.id)!.maturity! > asOf))) {
     const gap = target.principalRepaid - repaid;
     if (Math.abs(gap) < near) break;
-    if ((gap > 0) !== (l.method === 'interest_quarterly_principal_at_maturity')) continue;
+    if (gap > 0 !== (l.method === 'interest_quarterly_principal_at_maturity')) continue;
     const before = facts.get(l.id)!.principalBy;
     l.method = otherMethod(l.method);
     const after = (await run(l)).principalBy;
@@ -109,13 +183,16 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
     }
     repaid += after - before;
   }
-  if (Math.abs(target.principalRepaid - repaid) >= near) throw new Error(`calibration: cannot reach the principal repaid (${(target.principalRepaid - repaid) / YUAN} yuan short)`);
+  if (Math.abs(target.principalRepaid - repaid) >= near)
+    throw new Error(`calibration: cannot reach the principal repaid (${(target.principalRepaid - repaid) / YUAN} yuan short)`);
 
   onStep?.('terms');
   // Two-year terms on old loans repaid on time: more interest (so subsidy), the same principal repaid by the date.
   let central = sum(plan.loans, (l) => facts.get(l.id)!.centralBy);
   const longAgo = addDays(addMonths(asOf as BusinessDate, -24), -90);
-  for (const l of shuffled(counted.filter((x) => x.termMonths === 12 && x.outcome === 'onTime' && !x.hasSecondSupport && x.disburseOn < longAgo))) {
+  for (const l of shuffled(
+    counted.filter((x) => x.termMonths === 12 && x.outcome === 'onTime' && !x.hasSecondSupport && x.disburseOn < longAgo),
+  )) {
     if (central >= target.centralSubsidy + near) break;
     const before = facts.get(l.id)!.centralBy;
     l.termMonths = 24;
@@ -123,7 +200,10 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
   }
 
   onStep?.('subsidy');
-  if (central < target.centralSubsidy) throw new Error(`calibration: even with every loan subsidised the central subsidy is ${(target.centralSubsidy - central) / YUAN} yuan short`);
+  if (central < target.centralSubsidy)
+    throw new Error(
+      `calibration: even with every loan subsidised the central subsidy is ${(target.centralSubsidy - central) / YUAN} yuan short`,
+    );
   for (const l of shuffled(plan.loans.filter((x) => x.kind !== 'enterprise'))) {
     const potential = facts.get(l.id)!.centralBy;
     if (central - potential < target.centralSubsidy - near) continue;
@@ -141,7 +221,8 @@ export async function calibrate(plan: Plan, rules: Rules, onStep?: (step: string
     plan.profile = { ...plan.profile, depositRateBp: plan.profile.depositRateBp + 10 };
     capital = planFunds(plan, facts, asOf);
   }
-  if (capital > target.capital) throw new Error(`calibration: the funds need ${(capital - target.capital) / YUAN} yuan more capital than the programme raised`);
+  if (capital > target.capital)
+    throw new Error(`calibration: the funds need ${(capital - target.capital) / YUAN} yuan more capital than the programme raised`);
   scaleCapital(plan, asOf, target.capital);
   return facts;
 }

@@ -39,10 +39,14 @@ export async function dryRun(loan: PlannedLoan, rules: Rules, feeRateBp: number,
     }
   };
   const world: LoanWorld = {
-    until: async (date) => { if (date > end) throw new BeyondTheEnd(); },
+    until: async (date) => {
+      if (date > end) throw new BeyondTheEnd();
+    },
     state: async () => state,
-    apply: (l, on) => run({ type: 'ApplyForLoan', data: applicationOf(l), previousLoan: l.previousLoanId ? firstLoanOf(l) : undefined }, on),
-    grantSecondSupport: (l, on) => run({ type: 'GrantSecondSupport', data: { jobsCreated: l.secondSupportJobs! }, previousLoan: firstLoanOf(l) }, on),
+    apply: (l, on) =>
+      run({ type: 'ApplyForLoan', data: applicationOf(l), previousLoan: l.previousLoanId ? firstLoanOf(l) : undefined }, on),
+    grantSecondSupport: (l, on) =>
+      run({ type: 'GrantSecondSupport', data: { jobsCreated: l.secondSupportJobs! }, previousLoan: firstLoanOf(l) }, on),
     guarantee: (l, on) => run({ type: 'IssueGuarantee', data: guaranteeOf(l, feeRateBp) }, on),
     disburse: (l, on) => run({ type: 'DisburseLoan', data: disbursementOf(l, policyInForce(rules.policies, on as BusinessDate), on) }, on),
     repay: (_, principal, interest, on) => run({ type: 'RecordRepayment', data: { principal, interest, borrowerFees: fen(0) } }, on),
@@ -74,7 +78,8 @@ function note(facts: LoanFacts, e: LoanEvent, on: string, asOf: string) {
         facts.centralBy += e.data.subsidyCentral;
       }
       return;
-    case 'LoanSettled': case 'LoanApplicationRejected':
+    case 'LoanSettled':
+    case 'LoanApplicationRejected':
       facts.releasedOn = on;
       return;
     case 'CompensationPaid':

@@ -15,7 +15,11 @@ export function planFunds(plan: Plan, facts: Map<string, LoanFacts>, asOf: strin
   const { profile } = plan;
   const rng = new Random(plan.seed + 1);
   const changes = new Map<string, Change[]>();
-  const change = (fundId: string, c: Change) => { const list = changes.get(fundId); if (list) list.push(c); else changes.set(fundId, [c]); };
+  const change = (fundId: string, c: Change) => {
+    const list = changes.get(fundId);
+    if (list) list.push(c);
+    else changes.set(fundId, [c]);
+  };
   for (const loan of plan.loans) {
     const f = facts.get(loan.id)!;
     if (!f.guaranteed) continue;
@@ -26,7 +30,14 @@ export function planFunds(plan: Plan, facts: Map<string, LoanFacts>, asOf: strin
   }
 
   const contributions: PlannedContribution[] = [];
-  const sources: Record<FundSource, number> = { county_finance: 5, city_finance: 3, province_finance: 1, central_reward: 1, deposit_interest: 0, guarantee_fee: 0 };
+  const sources: Record<FundSource, number> = {
+    county_finance: 5,
+    city_finance: 3,
+    province_finance: 1,
+    central_reward: 1,
+    deposit_interest: 0,
+    guarantee_fee: 0,
+  };
   for (const [fundId, list] of [...changes].sort(([a], [b]) => a.localeCompare(b))) {
     // Within a day, take what raises the need first, so the plan covers the day's order, whatever it is.
     list.sort((a, b) => a.on.localeCompare(b.on) || b.exposure - a.exposure || a.balance - b.balance);
@@ -57,11 +68,15 @@ export function planFunds(plan: Plan, facts: Map<string, LoanFacts>, asOf: strin
         contributions.push({ date: `${month}-01`, fundId, source: rng.pick(sources), amount, reference: `top-up ${month}` });
         balance += amount;
       }
-      for (const c of inMonth) { exposure += c.exposure; balance += c.balance; }
+      for (const c of inMonth) {
+        exposure += c.exposure;
+        balance += c.balance;
+      }
       if (['03', '06', '09', '12'].includes(month.slice(5)) && balance > 0) {
         // The bank pays deposit interest quarterly, on the 21st of the quarter's last month.
         const interest = Math.floor((balance * profile.depositRateBp) / 40_000);
-        if (interest > 0) contributions.push({ date: `${month}-21`, fundId, source: 'deposit_interest', amount: interest, reference: `interest ${month}` });
+        if (interest > 0)
+          contributions.push({ date: `${month}-21`, fundId, source: 'deposit_interest', amount: interest, reference: `interest ${month}` });
         balance += interest;
       }
     }
@@ -71,4 +86,5 @@ export function planFunds(plan: Plan, facts: Map<string, LoanFacts>, asOf: strin
 }
 
 export const isCapital = (c: PlannedContribution) => c.source !== 'deposit_interest' && c.source !== 'guarantee_fee';
-export const capitalBy = (plan: Plan, asOf: string) => plan.contributions.filter((c) => isCapital(c) && c.date <= asOf).reduce((s, c) => s + c.amount, 0);
+export const capitalBy = (plan: Plan, asOf: string) =>
+  plan.contributions.filter((c) => isCapital(c) && c.date <= asOf).reduce((s, c) => s + c.amount, 0);

@@ -8,7 +8,15 @@ export const CALIBRATED: BorrowerCategory[] = ['returning_migrant_worker', 'coll
 export const sum = (loans: PlannedLoan[], f: (l: PlannedLoan) => number) => loans.reduce((s, l) => s + f(l), 0);
 
 /** Moves a figure by `gap`, changing each loan's value a little in turn (in steps of `unit`, within its range). */
-export function spread(loans: PlannedLoan[], gap: number, unit: number, range: (l: PlannedLoan) => [number, number], get: (l: PlannedLoan) => number, set: (l: PlannedLoan, v: number) => void, what: string) {
+export function spread(
+  loans: PlannedLoan[],
+  gap: number,
+  unit: number,
+  range: (l: PlannedLoan) => [number, number],
+  get: (l: PlannedLoan) => number,
+  set: (l: PlannedLoan, v: number) => void,
+  what: string,
+) {
   for (let pass = 0; gap !== 0 && pass < 1_000; pass++) {
     const step = Math.max(unit, Math.floor(Math.abs(gap) / Math.max(1, loans.length) / unit) * unit) * Math.sign(gap);
     let moved = false;
@@ -31,7 +39,12 @@ export function spread(loans: PlannedLoan[], gap: number, unit: number, range: (
  * its amount: every calibrated tag is drawn afresh, on loans chosen so that the amount per person tracks
  * the category's; the exact people come from one-person loans at the end.
  */
-export function chooseCategories(plan: Plan, counted: PlannedLoan[], target: ProvinceFigures, shuffled: (loans: PlannedLoan[]) => PlannedLoan[]) {
+export function chooseCategories(
+  plan: Plan,
+  counted: PlannedLoan[],
+  target: ProvinceFigures,
+  shuffled: (loans: PlannedLoan[]) => PlannedLoan[],
+) {
   const others = (Object.keys(plan.profile.categories) as BorrowerCategory[]).filter((c) => !CALIBRATED.includes(c));
   for (const l of plan.loans) {
     if (l.categories.some((c) => CALIBRATED.includes(c))) l.categories = [others[l.persons % others.length]];
@@ -52,13 +65,17 @@ export function chooseCategories(plan: Plan, counted: PlannedLoan[], target: Pro
       amount += l.amount;
       if (persons === goal.persons) break;
     }
-    if (persons !== goal.persons) throw new Error(`calibration: cannot reach the people supported for ${category}, ${goal.persons - persons} short`);
+    if (persons !== goal.persons)
+      throw new Error(`calibration: cannot reach the people supported for ${category}, ${goal.persons - persons} short`);
   }
 }
 
 /** Credit-community recommendations (no counter-guarantee) on loans adding up to the target. */
 export function chooseCreditCommunities(loans: PlannedLoan[], target: number) {
-  let total = sum(loans.filter((l) => l.counterGuarantee.mode === 'credit_community'), (l) => l.amount);
+  let total = sum(
+    loans.filter((l) => l.counterGuarantee.mode === 'credit_community'),
+    (l) => l.amount,
+  );
   for (const l of loans) {
     if (l.counterGuarantee.mode === 'credit_community' && total > target) {
       l.counterGuarantee = { mode: 'third_party_guarantor' };

@@ -24,7 +24,10 @@ export interface LoanWorld {
 }
 
 /** Waits for a day and gives it back, so a command can be written `world.apply(loan, await at(day))`. */
-const arrive = async (world: LoanWorld, date: string) => { await world.until(date); return date; };
+const arrive = async (world: LoanWorld, date: string) => {
+  await world.until(date);
+  return date;
+};
 
 /** A loan's life as planned: application, guarantee, disbursement, each due date, and how it ends. */
 export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
@@ -35,7 +38,9 @@ export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
   const disbursed = await world.disburse(loan, await at(loan.disburseOn));
   if (!disbursed) return;
   const account = disbursed.account!;
-  const dues = [...new Set([...settlementDatesBetween(addDays(loan.disburseOn as BusinessDate, 1), account.maturity), account.maturity])].sort();
+  const dues = [
+    ...new Set([...settlementDatesBetween(addDays(loan.disburseOn as BusinessDate, 1), account.maturity), account.maturity]),
+  ].sort();
   const trouble = Math.min(dues.length - 1, Math.floor(loan.troubleAt * dues.length));
   for (const [i, due] of dues.entries()) {
     if (i === trouble && loan.outcome === 'defaulted') return defaultOn(loan, world, due);
@@ -58,7 +63,7 @@ async function pay(loan: PlannedLoan, world: LoanWorld, on: string) {
 async function defaultOn(loan: PlannedLoan, world: LoanWorld, due: string) {
   const at = (date: string) => arrive(world, date);
   await world.markOverdue(loan, await at(addDays(due as BusinessDate, 1)));
-  const paidOn = await at(addDays(due as BusinessDate, loan.compensateAfterDays)) as BusinessDate;
+  const paidOn = (await at(addDays(due as BusinessDate, loan.compensateAfterDays))) as BusinessDate;
   const compensated = await world.compensate(loan, paidOn);
   if (!compensated) return;
   const recovered = Math.min(compensated.claim, Math.floor((compensated.claim * loan.recoveredShare) / 100) * 100);

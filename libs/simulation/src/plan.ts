@@ -1,5 +1,15 @@
 import {
-  BorrowerCategory, BusinessDate, CounterGuarantee, FundSource, LoanKind, Policy, ReferenceData, RepaymentMethod, addDays, addMonths, policyInForce,
+  BorrowerCategory,
+  BusinessDate,
+  CounterGuarantee,
+  FundSource,
+  LoanKind,
+  Policy,
+  ReferenceData,
+  RepaymentMethod,
+  addDays,
+  addMonths,
+  policyInForce,
 } from '@app/domain';
 import { Profile } from './profile';
 import { Random } from './random';
@@ -43,8 +53,20 @@ export interface PlannedLoan {
   hasSecondSupport?: boolean;
 }
 
-export interface PlannedContribution { date: string; fundId: string; source: FundSource; amount: number; reference: string }
-export interface PlannedTarget { date: string; regionCode: string; year: number; loans: number; amount: number }
+export interface PlannedContribution {
+  date: string;
+  fundId: string;
+  source: FundSource;
+  amount: number;
+  reference: string;
+}
+export interface PlannedTarget {
+  date: string;
+  regionCode: string;
+  year: number;
+  loans: number;
+  amount: number;
+}
 
 export interface Plan {
   profile: Profile;
@@ -57,7 +79,10 @@ export interface Plan {
   contributions: PlannedContribution[];
 }
 
-export interface Rules { policies: readonly Policy[]; reference: ReferenceData }
+export interface Rules {
+  policies: readonly Policy[];
+  reference: ReferenceData;
+}
 
 /** Draws a programme's loans and targets from a profile; deterministic for a seed. */
 export function planProgramme(profile: Profile, seed: number, rules: Rules): Plan {
@@ -78,8 +103,18 @@ export function planProgramme(profile: Profile, seed: number, rules: Rules): Pla
       const county = rng.pick(counties);
       const applyOn = `${month}-${String(rng.int(1, 28)).padStart(2, '0')}`;
       const kind = rng.pick(profile.kinds);
-      const centre = year < profile.provinceWideFrom ? centreOf(rules.reference, rules.reference.lineage(county).find((r) => r.level === 'province')!.code) : pickCentre(rng, profile, rules.reference, zones, county);
-      const loan = draw(rng, profile, rules, { id: `${seed}-L${loans.length + 1}`, person: `${seed}-P${++people}`, county, centre, kind, applyOn });
+      const centre =
+        year < profile.provinceWideFrom
+          ? centreOf(rules.reference, rules.reference.lineage(county).find((r) => r.level === 'province')!.code)
+          : pickCentre(rng, profile, rules.reference, zones, county);
+      const loan = draw(rng, profile, rules, {
+        id: `${seed}-L${loans.length + 1}`,
+        person: `${seed}-P${++people}`,
+        county,
+        centre,
+        kind,
+        applyOn,
+      });
       loans.push(loan);
     }
   }
@@ -89,14 +124,29 @@ export function planProgramme(profile: Profile, seed: number, rules: Rules): Pla
     if (applyOn > end) continue;
     first.hasSecondSupport = true;
     loans.push({
-      ...draw(rng, profile, rules, { id: `${first.id}-2`, person: first.person, county: first.county, centre: first.centre, kind: 'second_support', applyOn }),
-      categories: first.categories, industry: first.industry, previousLoanId: first.id, secondSupportJobs: rng.int(5, 12),
+      ...draw(rng, profile, rules, {
+        id: `${first.id}-2`,
+        person: first.person,
+        county: first.county,
+        centre: first.centre,
+        kind: 'second_support',
+        applyOn,
+      }),
+      categories: first.categories,
+      industry: first.industry,
+      previousLoanId: first.id,
+      secondSupportJobs: rng.int(5, 12),
     });
   }
   return { profile, seed, start, end, loans, targets: planTargets(rng, profile, rules.reference, loans), contributions: [] };
 }
 
-function draw(rng: Random, profile: Profile, rules: Rules, loan: Pick<PlannedLoan, 'id' | 'person' | 'county' | 'centre' | 'kind' | 'applyOn'>): PlannedLoan {
+function draw(
+  rng: Random,
+  profile: Profile,
+  rules: Rules,
+  loan: Pick<PlannedLoan, 'id' | 'person' | 'county' | 'centre' | 'kind' | 'applyOn'>,
+): PlannedLoan {
   const policy = policyInForce(rules.policies, loan.applyOn as BusinessDate);
   const cap = policy.caps[loan.kind];
   const [low, high] = profile.amountShares[loan.kind];
@@ -112,15 +162,26 @@ function draw(rng: Random, profile: Profile, rules: Rules, loan: Pick<PlannedLoa
   return {
     ...loan,
     branch: branchFor(rng, profile, rules.reference, loan.county),
-    categories, industry: INDUSTRIES[rng.int(0, INDUSTRIES.length - 1)], amount, cap, persons, jobs: persons + rng.int(...profile.extraJobs[loan.kind]),
+    categories,
+    industry: INDUSTRIES[rng.int(0, INDUSTRIES.length - 1)],
+    amount,
+    cap,
+    persons,
+    jobs: persons + rng.int(...profile.extraJobs[loan.kind]),
     termMonths: Number(rng.pick(profile.terms)),
     microProfit: rng.chance(profile.microProfit),
     counterGuarantee: counterGuarantee(rng, profile, loan.county),
     markupBp: loan.kind === 'enterprise' ? 0 : Number(rng.pick(profile.markups)),
     method: rng.chance(profile.equalInstalments) ? 'equal_principal_quarterly' : 'interest_quarterly_principal_at_maturity',
-    guaranteeOn, disburseOn: addDays(guaranteeOn, rng.int(3, 10)),
-    outcome: rng.pick(profile.outcomes), troubleAt: rng.next(), lateDays: rng.int(15, 60), compensateAfterDays: rng.int(92, 120),
-    recoveredShare: rng.next() * 2 * profile.recoveredShareOfDefaults, recoverAfterDays: rng.int(30, 180), writeOffAfterDays: rng.int(200, 400),
+    guaranteeOn,
+    disburseOn: addDays(guaranteeOn, rng.int(3, 10)),
+    outcome: rng.pick(profile.outcomes),
+    troubleAt: rng.next(),
+    lateDays: rng.int(15, 60),
+    compensateAfterDays: rng.int(92, 120),
+    recoveredShare: rng.next() * 2 * profile.recoveredShareOfDefaults,
+    recoverAfterDays: rng.int(30, 180),
+    writeOffAfterDays: rng.int(200, 400),
   };
 }
 
@@ -146,7 +207,8 @@ const centreOf = (reference: ReferenceData, regionCode: string) => reference.set
 
 function zoneCentres(reference: ReferenceData): Map<string, string[]> {
   const zones = new Map<string, string[]>();
-  for (const c of reference.set.centres) if (c.id !== `GC-${c.regionCode}`) zones.set(c.regionCode, [...(zones.get(c.regionCode) ?? []), c.id]);
+  for (const c of reference.set.centres)
+    if (c.id !== `GC-${c.regionCode}`) zones.set(c.regionCode, [...(zones.get(c.regionCode) ?? []), c.id]);
   return zones;
 }
 
@@ -171,7 +233,13 @@ function planTargets(rng: Random, profile: Profile, reference: ReferenceData, lo
     const [regionCode, year] = key.split('|');
     const aim = 0.9 + rng.next() * 0.25;
     const date = year === profile.from.slice(0, 4) ? `${profile.from}-01` : `${year}-01-02`;
-    return { date, regionCode, year: Number(year), loans: Math.max(1, Math.round(sum.loans * aim)), amount: Math.max(1, Math.round((sum.amount * aim) / 1_000_000)) * 1_000_000 };
+    return {
+      date,
+      regionCode,
+      year: Number(year),
+      loans: Math.max(1, Math.round(sum.loans * aim)),
+      amount: Math.max(1, Math.round((sum.amount * aim) / 1_000_000)) * 1_000_000,
+    };
   });
 }
 

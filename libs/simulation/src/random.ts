@@ -14,8 +14,12 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  chance(p: number): boolean { return this.next() < p; }
-  int(min: number, max: number): number { return min + Math.floor(this.next() * (max - min + 1)); }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
 
   /** One of the keys, with the given weights. */
   pick<K extends string | number>(weights: Record<K, number>): `${K}` {

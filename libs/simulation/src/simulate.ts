@@ -1,4 +1,17 @@
-import { BusinessDate, DomainError, Fen, LoanState, Quarter, SYSTEM_ACTOR, addDays, fen, loanDecider, loanStream, quarterEnd, quarterOf } from '@app/domain';
+import {
+  BusinessDate,
+  DomainError,
+  Fen,
+  LoanState,
+  Quarter,
+  SYSTEM_ACTOR,
+  addDays,
+  fen,
+  loanDecider,
+  loanStream,
+  quarterEnd,
+  quarterOf,
+} from '@app/domain';
 import { CommandEnvelope, Handled } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { calibrate } from './calibrate';
@@ -10,15 +23,28 @@ import { LoanWorld, live } from './life';
 import { Plan, PlannedLoan, Rules, planProgramme } from './plan';
 import { Profile } from './profile';
 
-export interface SimulationReport { commands: number; refused: Record<string, number>; loans: number; lastDate: string }
-export interface SimulationProgress { onStep?: (step: string) => void; onDay?: (date: string, report: SimulationReport) => void }
+export interface SimulationReport {
+  commands: number;
+  refused: Record<string, number>;
+  loans: number;
+  lastDate: string;
+}
+export interface SimulationProgress {
+  onStep?: (step: string) => void;
+  onDay?: (date: string, report: SimulationReport) => void;
+}
 
 /**
  * Generates a programme's history through the domain's commands — every rule applies, nothing is written
  * around the deciders. The plan is drawn first (and calibrated, if the profile says so); then each loan
  * lives its planned life, day by day, alongside the others. Deterministic for a seed.
  */
-export async function simulate(programme: Programme, profile: Profile, seed: number, progress: SimulationProgress = {}): Promise<SimulationReport> {
+export async function simulate(
+  programme: Programme,
+  profile: Profile,
+  seed: number,
+  progress: SimulationProgress = {},
+): Promise<SimulationReport> {
   const rules = programme.handler.rules;
   progress.onStep?.('plan');
   const plan = planProgramme(profile, seed, rules);
@@ -57,24 +83,40 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
     state: async (l) => (await p.handler.peek(loanStream(l.id), loanDecider)).state,
     apply: (l, on) => onLoan(() => p.applyForLoan(applicationOf(l), env(`sim:${l.id}:apply`, on))),
     grantSecondSupport: (l, on) => onLoan(() => p.grantSecondSupport(l.id, l.secondSupportJobs!, env(`sim:${l.id}:second-support`, on))),
-    guarantee: (l, on) => onLoan(() => p.issueGuarantee(l.id, guaranteeOf(l, plan.profile.guaranteeFeeRateBp), env(`sim:${l.id}:guarantee`, on))),
-    disburse: (l, on) => onLoan(() => p.disburse(l.id, disbursementOf(l, p.handler.context(on as BusinessDate).policy, on), env(`sim:${l.id}:disburse`, on))),
+    guarantee: (l, on) =>
+      onLoan(() => p.issueGuarantee(l.id, guaranteeOf(l, plan.profile.guaranteeFeeRateBp), env(`sim:${l.id}:guarantee`, on))),
+    disburse: (l, on) =>
+      onLoan(() => p.disburse(l.id, disbursementOf(l, p.handler.context(on as BusinessDate).policy, on), env(`sim:${l.id}:disburse`, on))),
     repay: async (l, principal, interest, on) => {
       const done = await run(() => p.repay(l.id, { principal, interest, borrowerFees: fen(0) }, env(`sim:${l.id}:repay:${on}`, on)));
-      for (const e of done?.appended ?? []) if (e.type === 'Repaid') subsidies.add(l, on, e.data as { subsidyCentral: number; subsidyLocal: number });
+      for (const e of done?.appended ?? [])
+        if (e.type === 'Repaid') subsidies.add(l, on, e.data as { subsidyCentral: number; subsidyLocal: number });
       return done?.state as LoanState | undefined;
     },
     markOverdue: (l, on) => onLoan(() => p.markOverdue(l.id, { actor: SYSTEM_ACTOR, businessDate: on as BusinessDate })),
     compensate: (l, on) => onLoan(() => p.payCompensation(l.id, env(`sim:${l.id}:compensate`, on))),
-    recover: (l, amount, on) => onLoan(() => p.collectRecovery(l.id, { amount, source: 'counter_guarantor' }, env(`sim:${l.id}:recover`, on))),
+    recover: (l, amount, on) =>
+      onLoan(() => p.collectRecovery(l.id, { amount, source: 'counter_guarantor' }, env(`sim:${l.id}:recover`, on))),
     writeOff: (l, on) => onLoan(() => p.writeOff(l.id, { approvalRef: `WO-${l.id}` }, env(`sim:${l.id}:write-off`, on))),
   };
 
   const morning = new Map<string, Array<() => Promise<unknown>>>();
   const at = (date: string, job: () => Promise<unknown>) => morning.set(date, [...(morning.get(date) ?? []), job]);
-  for (const t of plan.targets) at(t.date, () => run(() => p.setAnnualTarget(t.regionCode, t.year, { loans: t.loans, amount: fen(t.amount) }, env(`sim:target:${t.regionCode}:${t.year}`, t.date))));
+  for (const t of plan.targets)
+    at(t.date, () =>
+      run(() =>
+        p.setAnnualTarget(
+          t.regionCode,
+          t.year,
+          { loans: t.loans, amount: fen(t.amount) },
+          env(`sim:target:${t.regionCode}:${t.year}`, t.date),
+        ),
+      ),
+    );
   for (const [i, c] of plan.contributions.entries()) {
-    at(c.date, () => run(() => p.contribute(c.fundId, { source: c.source, amount: fen(c.amount), reference: c.reference }, env(`sim:fund:${i}`, c.date))));
+    at(c.date, () =>
+      run(() => p.contribute(c.fundId, { source: c.source, amount: fen(c.amount), reference: c.reference }, env(`sim:fund:${i}`, c.date))),
+    );
   }
   for (let q = quarterOf(plan.start as BusinessDate); quarterEnd(q) <= plan.end; q = quarterOf(addDays(quarterEnd(q), 1))) {
     const claimOn = addDays(quarterEnd(q), 5);
@@ -85,7 +127,11 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
         if (!(await run(() => p.claimSubsidy({ claimId, ...claim, quarter }, env(`sim:claim:${claimId}`, claimOn))))) continue;
         const payOn = addDays(claimOn, 30);
         const [central, local] = [claim.items.reduce((s, i) => s + i.central, 0), claim.items.reduce((s, i) => s + i.local, 0)];
-        at(payOn, () => run(() => p.paySubsidy(claim.bankCode, quarter, { claimId, central: fen(central), local: fen(local) }, env(`sim:pay:${claimId}`, payOn))));
+        at(payOn, () =>
+          run(() =>
+            p.paySubsidy(claim.bankCode, quarter, { claimId, central: fen(central), local: fen(local) }, env(`sim:pay:${claimId}`, payOn)),
+          ),
+        );
       }
     });
   }

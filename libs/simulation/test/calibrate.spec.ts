@@ -13,17 +13,32 @@ const tenth = (n: number) => Math.round(n / 10);
 const calibration = {
   ...c,
   province: {
-    ...c.province, disbursedAmountYuan: tenth(c.province.disbursedAmountYuan), personsSupported: tenth(c.province.personsSupported),
-    jobsCreated: tenth(c.province.jobsCreated), guaranteeFundContributedYuan: tenth(c.province.guaranteeFundContributedYuan),
-    centralInterestSubsidyYuan: tenth(c.province.centralInterestSubsidyYuan), principalRecoveredYuan: tenth(c.province.principalRecoveredYuan),
+    ...c.province,
+    disbursedAmountYuan: tenth(c.province.disbursedAmountYuan),
+    personsSupported: tenth(c.province.personsSupported),
+    jobsCreated: tenth(c.province.jobsCreated),
+    guaranteeFundContributedYuan: tenth(c.province.guaranteeFundContributedYuan),
+    centralInterestSubsidyYuan: tenth(c.province.centralInterestSubsidyYuan),
+    principalRecoveredYuan: tenth(c.province.principalRecoveredYuan),
     creditCommunityLoansYuan: tenth(c.province.creditCommunityLoansYuan),
   },
-  categories: Object.fromEntries(Object.entries(c.categories).map(([k, v]) => [k, { personsSupported: tenth(v.personsSupported), disbursedAmountYuan: tenth(v.disbursedAmountYuan) }])) as typeof c.categories,
+  categories: Object.fromEntries(
+    Object.entries(c.categories).map(([k, v]) => [
+      k,
+      { personsSupported: tenth(v.personsSupported), disbursedAmountYuan: tenth(v.disbursedAmountYuan) },
+    ]),
+  ) as typeof c.categories,
   precision: { ...c.precision, amountYuan: 100_000 }, // a tenth of the real precision
 };
 // A tenth of the loans in a tenth of the counties (Nanchang's and Ganzhou's), so each fund still lends enough to be steady.
 const counties = JIANGXI.counties.filter((c) => c.code.startsWith('3601') || c.code.startsWith('3607')).slice(0, 12);
-const small: Profile = { ...JIANGXI, name: 'jiangxi-tenth', counties, loansPerYear: Object.fromEntries(Object.entries(JIANGXI.loansPerYear).map(([y, n]) => [y, n / 10])), calibration };
+const small: Profile = {
+  ...JIANGXI,
+  name: 'jiangxi-tenth',
+  counties,
+  loansPerYear: Object.fromEntries(Object.entries(JIANGXI.loansPerYear).map(([y, n]) => [y, n / 10])),
+  calibration,
+};
 
 describe('a calibrated simulation', () => {
   it('reproduces every calibrated figure in the province row of the bulletin, through the commands', async () => {

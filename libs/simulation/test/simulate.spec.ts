@@ -19,7 +19,10 @@ async function run(seed: number) {
 function byHand(events: RecordedEvent[], month: string) {
   const end = `${month}-31`;
   const on = (e: RecordedEvent) => (e.metadata as { businessDate: string }).businessDate;
-  const loans = new Map<string, { persons: number; disbursed: number; repaid: number; maturity?: string; outstanding: number; overdue: number }>();
+  const loans = new Map<
+    string,
+    { persons: number; disbursed: number; repaid: number; maturity?: string; outstanding: number; overdue: number }
+  >();
   let compensation = 0;
   let subsidy = 0;
   for (const e of events) {
@@ -29,34 +32,67 @@ function byHand(events: RecordedEvent[], month: string) {
     if (e.type === 'LoanApplied') loans.set(d.loanId, { persons: d.personsSupported, disbursed: 0, repaid: 0, outstanding: 0, overdue: 0 });
     if (e.type === 'Disbursed') Object.assign(loan!, { disbursed: d.amount, outstanding: d.amount, maturity: d.maturityDate });
     if (e.type === 'LoanExtended') loan!.maturity = d.newMaturity;
-    if (e.type === 'Repaid') { loan!.repaid += d.principal; loan!.outstanding -= d.principal; loan!.overdue = Math.max(0, loan!.overdue - d.principal); subsidy += d.subsidyCentral + d.subsidyLocal; }
+    if (e.type === 'Repaid') {
+      loan!.repaid += d.principal;
+      loan!.outstanding -= d.principal;
+      loan!.overdue = Math.max(0, loan!.overdue - d.principal);
+      subsidy += d.subsidyCentral + d.subsidyLocal;
+    }
     if (e.type === 'Overdue') loan!.overdue = d.overduePrincipal;
     if (e.type === 'LoanSettled') loan!.overdue = 0;
-    if (e.type === 'CompensationPaid') { compensation += d.amount; loan!.outstanding = 0; loan!.overdue = 0; }
+    if (e.type === 'CompensationPaid') {
+      compensation += d.amount;
+      loan!.outstanding = 0;
+      loan!.overdue = 0;
+    }
   }
   const all = [...loans.values()].filter((l) => l.disbursed > 0);
   const matured = all.filter((l) => l.maturity! <= end);
   return {
-    loans: all.length, amount: sum(all, (l) => l.disbursed), persons: sum(all, (l) => l.persons), outstanding: sum(all, (l) => l.outstanding),
-    overdue: sum(all, (l) => l.overdue), compensation, subsidy, maturedDisbursed: sum(matured, (l) => l.disbursed), maturedRepaid: sum(matured, (l) => l.repaid),
+    loans: all.length,
+    amount: sum(all, (l) => l.disbursed),
+    persons: sum(all, (l) => l.persons),
+    outstanding: sum(all, (l) => l.outstanding),
+    overdue: sum(all, (l) => l.overdue),
+    compensation,
+    subsidy,
+    maturedDisbursed: sum(matured, (l) => l.disbursed),
+    maturedRepaid: sum(matured, (l) => l.repaid),
   };
 }
 const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
 
 describe('simulating a programme through the commands', () => {
   let first: Awaited<ReturnType<typeof run>>;
-  beforeAll(async () => { first = await run(7); }, 120_000);
+  beforeAll(async () => {
+    first = await run(7);
+  }, 120_000);
 
   it('is deterministic for a seed', async () => {
     const again = await run(7);
-    expect(again.events.map((e) => [e.id, e.type, JSON.stringify(e.data)])).toEqual(first.events.map((e) => [e.id, e.type, JSON.stringify(e.data)]));
+    expect(again.events.map((e) => [e.id, e.type, JSON.stringify(e.data)])).toEqual(
+      first.events.map((e) => [e.id, e.type, JSON.stringify(e.data)]),
+    );
     expect(again.report).toEqual(first.report);
   }, 120_000);
 
-  it('goes through every part of a loan\'s life', () => {
+  it("goes through every part of a loan's life", () => {
     const types = new Set(first.events.map((e) => e.type));
-    for (const t of ['LoanApplied', 'GuaranteeIssued', 'Disbursed', 'Repaid', 'Overdue', 'LoanSettled', 'SecondSupportGranted', 'CompensationPaid',
-      'GuaranteeFundContributed', 'InterestSubsidyClaimed', 'InterestSubsidyPaid', 'AnnualTargetSet']) expect(types).toContain(t);
+    for (const t of [
+      'LoanApplied',
+      'GuaranteeIssued',
+      'Disbursed',
+      'Repaid',
+      'Overdue',
+      'LoanSettled',
+      'SecondSupportGranted',
+      'CompensationPaid',
+      'GuaranteeFundContributed',
+      'InterestSubsidyClaimed',
+      'InterestSubsidyPaid',
+      'AnnualTargetSet',
+    ])
+      expect(types).toContain(t);
     expect(first.report.loans).toBeGreaterThan(100);
   });
 
@@ -66,9 +102,15 @@ describe('simulating a programme through the commands', () => {
       const province = buildBulletin(facts, reference, month).find((r) => r.level === 'province')!;
       const expected = byHand(first.events, month);
       expect({
-        loans: province.disbursed.cumulative.loans, amount: province.disbursed.cumulative.amount, persons: province.disbursed.cumulative.persons,
-        outstanding: province.outstanding, overdue: province.overduePrincipal, compensation: province.compensation.paid.cumulative,
-        subsidy: province.subsidy.central.cumulative + province.subsidy.local.cumulative, maturedDisbursed: province.matured.disbursed, maturedRepaid: province.matured.repaid,
+        loans: province.disbursed.cumulative.loans,
+        amount: province.disbursed.cumulative.amount,
+        persons: province.disbursed.cumulative.persons,
+        outstanding: province.outstanding,
+        overdue: province.overduePrincipal,
+        compensation: province.compensation.paid.cumulative,
+        subsidy: province.subsidy.central.cumulative + province.subsidy.local.cumulative,
+        maturedDisbursed: province.matured.disbursed,
+        maturedRepaid: province.matured.repaid,
       }).toEqual(expected);
     }
   });

@@ -3,7 +3,16 @@ import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
 import {
-  BusinessDate, FUND_SOURCES, Fen, Quarter, ReferenceData, borrowerStream, fundDecider, fundStream, subsidyStream, targetStream,
+  BusinessDate,
+  FUND_SOURCES,
+  Fen,
+  Quarter,
+  ReferenceData,
+  borrowerStream,
+  fundDecider,
+  fundStream,
+  subsidyStream,
+  targetStream,
 } from '@app/domain';
 import { CommandHandler, EventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
@@ -16,7 +25,9 @@ import { ApiConfig, today } from '../config';
 import { ACTOR_HEADERS } from '../loans/loans.controller';
 
 class ContributionDto extends WithBusinessDate {
-  @ApiProperty({ enum: FUND_SOURCES }) @IsIn(FUND_SOURCES, { message: `source must be one of: ${FUND_SOURCES.join(', ')}` }) source!: (typeof FUND_SOURCES)[number];
+  @ApiProperty({ enum: FUND_SOURCES })
+  @IsIn(FUND_SOURCES, { message: `source must be one of: ${FUND_SOURCES.join(', ')}` })
+  source!: (typeof FUND_SOURCES)[number];
   @ApiProperty({ example: 100_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
   @ApiProperty({ example: '赣县财政拨款 2011-03' }) @IsString() @Length(1, 200) reference!: string;
 }
@@ -28,10 +39,17 @@ class SubsidyItemDto {
 }
 
 class SubsidyClaimDto extends WithBusinessDate {
-  @ApiProperty({ example: 'ABC-2011-Q1-001' }) @Matches(/^[\w.-]{1,64}$/, { message: 'claimId must be letters, digits, - _ or .' }) claimId!: string;
+  @ApiProperty({ example: 'ABC-2011-Q1-001' })
+  @Matches(/^[\w.-]{1,64}$/, { message: 'claimId must be letters, digits, - _ or .' })
+  claimId!: string;
   @ApiProperty({ example: 'ABC' }) @IsString() @Length(1, 16) bankCode!: string;
   @ApiProperty({ example: '2011-Q1' }) @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must look like 2011-Q1' }) quarter!: string;
-  @ApiProperty({ type: [SubsidyItemDto] }) @IsArray() @ArrayNotEmpty() @ValidateNested({ each: true }) @Type(() => SubsidyItemDto) items!: SubsidyItemDto[];
+  @ApiProperty({ type: [SubsidyItemDto] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => SubsidyItemDto)
+  items!: SubsidyItemDto[];
 }
 
 class SubsidyPaymentDto extends WithBusinessDate {
@@ -51,7 +69,10 @@ class LookupDto {
 const fen = (n: number) => n as Fen;
 
 @ApiTags('funds, subsidy, targets, borrowers')
-@ApiHeader(ACTOR_HEADERS[0]) @ApiHeader(ACTOR_HEADERS[1]) @ApiHeader(ACTOR_HEADERS[2]) @ApiHeader(ACTOR_HEADERS[3])
+@ApiHeader(ACTOR_HEADERS[0])
+@ApiHeader(ACTOR_HEADERS[1])
+@ApiHeader(ACTOR_HEADERS[2])
+@ApiHeader(ACTOR_HEADERS[3])
 @Controller()
 export class FundsController {
   constructor(
@@ -64,20 +85,31 @@ export class FundsController {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
-  @Post('funds/:fundId/contributions') @ApiOperation({ summary: 'Money into a guarantee fund (GuaranteeFundContributed)' })
+  @Post('funds/:fundId/contributions')
+  @ApiOperation({ summary: 'Money into a guarantee fund (GuaranteeFundContributed)' })
   async contribute(@Acting() ctx: RequestContext, @Param('fundId') fundId: string, @Body() dto: ContributionDto) {
-    const handled = await this.programme.contribute(fundId, { source: dto.source, amount: fen(dto.amountFen), reference: dto.reference }, this.envelopes.for(ctx, dto.businessDate));
+    const handled = await this.programme.contribute(
+      fundId,
+      { source: dto.source, amount: fen(dto.amountFen), reference: dto.reference },
+      this.envelopes.for(ctx, dto.businessDate),
+    );
     return { fundId, ...commandView(handled) };
   }
 
-  @Get('funds/:fundId') @ApiOperation({ summary: 'A fund\'s balance, guarantees outstanding and headroom under the leverage cap' })
+  @Get('funds/:fundId')
+  @ApiOperation({ summary: "A fund's balance, guarantees outstanding and headroom under the leverage cap" })
   async fund(@Param('fundId') fundId: string) {
     this.reference.requireCentre(fundId);
     const { state, revision } = await this.handler.load(fundStream(fundId), fundDecider);
     const multiple = this.handler.context(today(this.config.timeZone) as BusinessDate).policy.leverageMultiple;
     return {
-      fundId, balanceFen: state.balance, guaranteesOutstandingFen: state.exposure, leverageCap: multiple,
-      headroomFen: Math.max(0, state.balance * multiple - state.exposure), guarantees: state.reservations.size, revision: revision?.toString(),
+      fundId,
+      balanceFen: state.balance,
+      guaranteesOutstandingFen: state.exposure,
+      leverageCap: multiple,
+      headroomFen: Math.max(0, state.balance * multiple - state.exposure),
+      guarantees: state.reservations.size,
+      revision: revision?.toString(),
     };
   }
 
@@ -85,7 +117,8 @@ export class FundsController {
     return streamView(fundStream(fundId), await this.store.readStream(fundStream(fundId)), 'fund');
   }
 
-  @Post('borrowers/lookup') @ApiOperation({ summary: 'Find a person\'s borrower id from their ID number (the number is not kept)' })
+  @Post('borrowers/lookup')
+  @ApiOperation({ summary: "Find a person's borrower id from their ID number (the number is not kept)" })
   lookup(@Acting() _ctx: RequestContext, @Body() dto: LookupDto) {
     return this.identity.identify(dto.idNumber);
   }
@@ -94,31 +127,65 @@ export class FundsController {
     return streamView(borrowerStream(borrowerId), await this.store.readStream(borrowerStream(borrowerId)), 'borrower');
   }
 
-  @Post('subsidy-claims') @ApiOperation({ summary: 'A bank\'s quarterly interest-subsidy claim (InterestSubsidyClaimed)' })
+  @Post('subsidy-claims')
+  @ApiOperation({ summary: "A bank's quarterly interest-subsidy claim (InterestSubsidyClaimed)" })
   async claim(@Acting() ctx: RequestContext, @Body() dto: SubsidyClaimDto) {
     const items = dto.items.map((i) => ({ loanId: i.loanId, central: fen(i.centralFen), local: fen(i.localFen) }));
-    const handled = await this.programme.claimSubsidy({ claimId: dto.claimId, bankCode: dto.bankCode, quarter: dto.quarter as Quarter, items }, this.envelopes.for(ctx, dto.businessDate));
+    const handled = await this.programme.claimSubsidy(
+      { claimId: dto.claimId, bankCode: dto.bankCode, quarter: dto.quarter as Quarter, items },
+      this.envelopes.for(ctx, dto.businessDate),
+    );
     return { claimId: dto.claimId, ...commandView(handled) };
   }
 
-  @Post('subsidy-claims/:bankCode/:quarter/:claimId/payment') @ApiOperation({ summary: 'Finance pays a claim (InterestSubsidyPaid)' })
-  async pay(@Acting() ctx: RequestContext, @Param('bankCode') bankCode: string, @Param('quarter') quarter: string, @Param('claimId') claimId: string, @Body() dto: SubsidyPaymentDto) {
-    const handled = await this.programme.paySubsidy(bankCode, quarter as Quarter, { claimId, central: fen(dto.centralFen), local: fen(dto.localFen) }, this.envelopes.for(ctx, dto.businessDate));
+  @Post('subsidy-claims/:bankCode/:quarter/:claimId/payment')
+  @ApiOperation({ summary: 'Finance pays a claim (InterestSubsidyPaid)' })
+  async pay(
+    @Acting() ctx: RequestContext,
+    @Param('bankCode') bankCode: string,
+    @Param('quarter') quarter: string,
+    @Param('claimId') claimId: string,
+    @Body() dto: SubsidyPaymentDto,
+  ) {
+    const handled = await this.programme.paySubsidy(
+      bankCode,
+      quarter as Quarter,
+      { claimId, central: fen(dto.centralFen), local: fen(dto.localFen) },
+      this.envelopes.for(ctx, dto.businessDate),
+    );
     return { claimId, ...commandView(handled) };
   }
 
-  @Get('subsidy-claims/:bankCode/:quarter/events') async subsidyEvents(@Param('bankCode') bankCode: string, @Param('quarter') quarter: string) {
+  @Get('subsidy-claims/:bankCode/:quarter/events') async subsidyEvents(
+    @Param('bankCode') bankCode: string,
+    @Param('quarter') quarter: string,
+  ) {
     const name = subsidyStream(bankCode, quarter as Quarter);
     return streamView(name, await this.store.readStream(name), 'subsidy claim for that bank and quarter');
   }
 
-  @Put('targets/:regionCode/:year') @ApiOperation({ summary: 'Set or revise a region\'s annual target (AnnualTargetSet)' })
-  async setTarget(@Acting() ctx: RequestContext, @Param('regionCode') regionCode: string, @Param('year') year: string, @Body() dto: TargetDto) {
-    const handled = await this.programme.setAnnualTarget(regionCode, Number(year), { loans: dto.loans, amount: fen(dto.amountFen) }, this.envelopes.for(ctx, dto.businessDate));
+  @Put('targets/:regionCode/:year')
+  @ApiOperation({ summary: "Set or revise a region's annual target (AnnualTargetSet)" })
+  async setTarget(
+    @Acting() ctx: RequestContext,
+    @Param('regionCode') regionCode: string,
+    @Param('year') year: string,
+    @Body() dto: TargetDto,
+  ) {
+    const handled = await this.programme.setAnnualTarget(
+      regionCode,
+      Number(year),
+      { loans: dto.loans, amount: fen(dto.amountFen) },
+      this.envelopes.for(ctx, dto.businessDate),
+    );
     return { regionCode, year: Number(year), ...commandView(handled) };
   }
 
   @Get('targets/:regionCode/:year/events') async targetEvents(@Param('regionCode') regionCode: string, @Param('year') year: string) {
-    return streamView(targetStream(regionCode, Number(year)), await this.store.readStream(targetStream(regionCode, Number(year))), 'target');
+    return streamView(
+      targetStream(regionCode, Number(year)),
+      await this.store.readStream(targetStream(regionCode, Number(year))),
+      'target',
+    );
   }
 }

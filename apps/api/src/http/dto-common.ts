@@ -8,6 +8,7 @@ export const fenMessage = { message: '$property must be a whole number of fen (1
 /** Every command may say the business date it happened on; it defaults to today. */
 export class WithBusinessDate {
   @ApiPropertyOptional({ example: '2011-03-20', description: 'The day it happened (YYYY-MM-DD); defaults to today.' })
-  @IsOptional() @Matches(DATE, dateMessage)
+  @IsOptional()
+  @Matches(DATE, dateMessage)
   businessDate?: string;
 }

@@ -17,24 +17,55 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-export interface Problem { type: string; title: string; status: number; code: string; detail: string; errors?: unknown; [k: string]: unknown }
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: unknown;
+  [k: string]: unknown;
+}
 
 function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = STATUS[error.kind];
-    return { type: `urn:problem:${error.code}`, title: titleFor(status), status, code: error.code, detail: error.message, ...(error.details ?? {}) };
+    return {
+      type: `urn:problem:${error.code}`,
+      title: titleFor(status),
+      status,
+      code: error.code,
+      detail: error.message,
+      ...(error.details ?? {}),
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse() as { code?: string; message?: string | string[]; errors?: unknown };
     const code = body.code ?? (status === 404 ? 'HTTP.NOT_FOUND' : status === 400 ? 'REQUEST.INVALID' : `HTTP.${status}`);
-    const detail = Array.isArray(body.message) ? body.message.join('; ') : body.message ?? error.message;
+    const detail = Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? error.message);
     return { type: `urn:problem:${code}`, title: titleFor(status), status, code, detail, errors: body.errors };
   }
   const status = HttpStatus.INTERNAL_SERVER_ERROR;
-  return { type: 'urn:problem:SERVER.ERROR', title: titleFor(status), status, code: 'SERVER.ERROR', detail: 'Something went wrong on our side; nothing was recorded. Please try again.' };
+  return {
+    type: 'urn:problem:SERVER.ERROR',
+    title: titleFor(status),
+    status,
+    code: 'SERVER.ERROR',
+    detail: 'Something went wrong on our side; nothing was recorded. Please try again.',
+  };
 }
 
 function titleFor(status: number): string {
-  return ({ 400: 'Invalid request', 401: 'Who is acting must be given', 404: 'Not found', 409: 'Refused by the programme rules', 500: 'Server error' } as Record<number, string>)[status] ?? 'Error';
+  return (
+    (
+      {
+        400: 'Invalid request',
+        401: 'Who is acting must be given',
+        404: 'Not found',
+        409: 'Refused by the programme rules',
+        500: 'Server error',
+      } as Record<number, string>
+    )[status] ?? 'Error'
+  );
 }

@@ -6,7 +6,11 @@ import type { FastifyRequest } from 'fastify';
 import { API_CONFIG } from '../tokens';
 import { ApiConfig, today } from '../config';
 
-export interface RequestContext { actor: Actor; commandId: string; correlationId?: string }
+export interface RequestContext {
+  actor: Actor;
+  commandId: string;
+  correlationId?: string;
+}
 
 /**
  * Who is acting, from the X-Actor-User, X-Actor-Role and X-Actor-Org headers until authentication lands;
@@ -22,16 +26,26 @@ export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   const role = header('x-actor-role');
   const organisationId = header('x-actor-org');
   if (!userId || !role || !organisationId) {
-    throw new UnauthorizedException({ code: 'ACTOR.MISSING', message: 'Say who is acting: the X-Actor-User, X-Actor-Role and X-Actor-Org headers are required.' });
+    throw new UnauthorizedException({
+      code: 'ACTOR.MISSING',
+      message: 'Say who is acting: the X-Actor-User, X-Actor-Role and X-Actor-Org headers are required.',
+    });
   }
   if (!ROLES.includes(role as Role)) {
     throw new UnauthorizedException({ code: 'ACTOR.UNKNOWN_ROLE', message: `"${role}" is not a role; use one of ${ROLES.join(', ')}.` });
   }
   const key = header('idempotency-key');
   if (key !== undefined && !/^[\w:.-]{8,128}$/.test(key)) {
-    throw new BadRequestException({ code: 'REQUEST.BAD_IDEMPOTENCY_KEY', message: 'Idempotency-Key must be 8 to 128 letters, digits or -_.:' });
+    throw new BadRequestException({
+      code: 'REQUEST.BAD_IDEMPOTENCY_KEY',
+      message: 'Idempotency-Key must be 8 to 128 letters, digits or -_.:',
+    });
   }
-  return { actor: { userId, role: role as Role, organisationId }, commandId: key ?? randomUUID(), correlationId: header('x-correlation-id') };
+  return {
+    actor: { userId, role: role as Role, organisationId },
+    commandId: key ?? randomUUID(),
+    correlationId: header('x-correlation-id'),
+  };
 });
 
 @Injectable()
@@ -42,8 +56,13 @@ export class Envelopes {
   for(ctx: RequestContext, businessDate?: string): CommandEnvelope {
     const now = today(this.config.timeZone);
     const date = businessDate ?? now;
-    if (!isBusinessDate(date)) throw new BadRequestException({ code: 'REQUEST.BAD_DATE', message: `businessDate ${date} is not a date (YYYY-MM-DD).` });
-    if (date > now) throw new BadRequestException({ code: 'REQUEST.FUTURE_DATE', message: `The business date ${date} is in the future; record things on or after the day they happen.` });
+    if (!isBusinessDate(date))
+      throw new BadRequestException({ code: 'REQUEST.BAD_DATE', message: `businessDate ${date} is not a date (YYYY-MM-DD).` });
+    if (date > now)
+      throw new BadRequestException({
+        code: 'REQUEST.FUTURE_DATE',
+        message: `The business date ${date} is in the future; record things on or after the day they happen.`,
+      });
     return { commandId: ctx.commandId, actor: ctx.actor, businessDate: date as BusinessDate, correlationId: ctx.correlationId };
   }
 

@@ -14,7 +14,10 @@ export const validationPipe = new ValidationPipe({
 function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(e.property) ? `${field}${message.slice(e.property.length)}` : message }));
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(e.property) ? `${field}${message.slice(e.property.length)}` : message,
+    }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

@@ -4,8 +4,14 @@ import { RecordedEvent, positionToString } from '@app/event-store';
 /** An event as the API shows it: revisions and positions as strings (they are 64-bit), times in ISO 8601. */
 export function eventView(e: RecordedEvent) {
   return {
-    id: e.id, type: e.type, streamName: e.streamName, revision: e.revision.toString(), position: positionToString(e.position),
-    recordedAt: e.created.toISOString(), data: e.data, metadata: e.metadata,
+    id: e.id,
+    type: e.type,
+    streamName: e.streamName,
+    revision: e.revision.toString(),
+    position: positionToString(e.position),
+    recordedAt: e.created.toISOString(),
+    data: e.data,
+    metadata: e.metadata,
   };
 }
 

@@ -11,8 +11,14 @@ export class PageQuery {
   @ApiPropertyOptional({ maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
   @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) from?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(DATE, dateMessage) to?: string;
-  @ApiPropertyOptional({ description: 'The ledger as it stood at the end of this business date' }) @IsOptional() @Matches(DATE, dateMessage) asOf?: string;
-  @ApiPropertyOptional({ description: 'The ledger as the system knew it at this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) knownAt?: string;
+  @ApiPropertyOptional({ description: 'The ledger as it stood at the end of this business date' })
+  @IsOptional()
+  @Matches(DATE, dateMessage)
+  asOf?: string;
+  @ApiPropertyOptional({ description: 'The ledger as the system knew it at this time (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  knownAt?: string;
 }
 
 export class BusinessQuery extends PageQuery {
@@ -52,14 +58,24 @@ export class TrialBalanceQuery {
 
 export class BulletinQuery {
   @ApiProperty({ example: '2011-06' }) @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2011-06' }) month!: string;
-  @ApiPropertyOptional({ example: '360700', description: 'A region: it and the regions directly under it; the whole province when left out' })
-  @IsOptional() @Matches(/^\d{6}$/, { message: 'region must be a six-digit region code' }) region?: string;
-  @ApiPropertyOptional({ description: 'The bulletin as the system knew it at this time (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true }) knownAt?: string;
+  @ApiPropertyOptional({
+    example: '360700',
+    description: 'A region: it and the regions directly under it; the whole province when left out',
+  })
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'region must be a six-digit region code' })
+  region?: string;
+  @ApiPropertyOptional({ description: 'The bulletin as the system knew it at this time (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  knownAt?: string;
 }
 
-
 export class RebuildDto {
-  @ApiProperty({ required: false, description: 'One projection, or every one when left out' }) @IsOptional() @IsString() projection?: string;
+  @ApiProperty({ required: false, description: 'One projection, or every one when left out' })
+  @IsOptional()
+  @IsString()
+  projection?: string;
 }
 
 const FORMATS = ['csv', 'xlsx', 'md', 'json'] as const;

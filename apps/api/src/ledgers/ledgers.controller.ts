@@ -1,16 +1,67 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ACCOUNTS, BULLETIN_COLUMNS, BUSINESS_LEDGER, Column, LEDGER_LAYOUTS, PROJECTIONS, Row, bulletinTable, toCsv, toMarkdown, toXlsx, FUNDS, FUND_MOVEMENTS, JOURNAL, LedgerQuery, Projection, ProjectionRunner, QueryError, ReadStore, SUBSIDY_BANK_QUARTERS,
-  SUBSIDY_LOAN_QUARTERS, TRIAL_BALANCE, buildBulletin, bulletin as bulletinProjection, bulletinFactsFrom, businessLedger, financialLedger, fundLedger,
-  loadBulletinFacts, projectAsOf, queryLedger, queryRows, subsidyLedger,
+  ACCOUNTS,
+  BULLETIN_COLUMNS,
+  BUSINESS_LEDGER,
+  Column,
+  LEDGER_LAYOUTS,
+  PROJECTIONS,
+  Row,
+  bulletinTable,
+  toCsv,
+  toMarkdown,
+  toXlsx,
+  FUNDS,
+  FUND_MOVEMENTS,
+  JOURNAL,
+  LedgerQuery,
+  Projection,
+  ProjectionRunner,
+  QueryError,
+  ReadStore,
+  SUBSIDY_BANK_QUARTERS,
+  SUBSIDY_LOAN_QUARTERS,
+  TRIAL_BALANCE,
+  buildBulletin,
+  bulletin as bulletinProjection,
+  bulletinFactsFrom,
+  businessLedger,
+  financialLedger,
+  fundLedger,
+  loadBulletinFacts,
+  projectAsOf,
+  queryLedger,
+  queryRows,
+  subsidyLedger,
 } from '@app/projections';
 import { ReferenceData } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
 import { EventStore } from '@app/event-store';
 import {
-  BulletinExportQuery, BulletinQuery, BusinessQuery, JournalQuery, LedgerExportQuery, MovementQuery, PageQuery, RebuildDto, SubsidyQuery, TrialBalanceQuery,
+  BulletinExportQuery,
+  BulletinQuery,
+  BusinessQuery,
+  JournalQuery,
+  LedgerExportQuery,
+  MovementQuery,
+  PageQuery,
+  RebuildDto,
+  SubsidyQuery,
+  TrialBalanceQuery,
 } from './ledger.dto';
 
 /** Analysts' queries of the ledgers, with filters, sorting and paging; the projections' status and rebuild. */
@@ -24,10 +75,12 @@ export class LedgersController {
     private readonly reference: ReferenceData,
   ) {}
 
-  @Get('bulletin') @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
+  @Get('bulletin')
+  @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
   async bulletin(@Query() q: BulletinQuery) {
     const region = q.region ?? '360000';
-    if (!this.reference.region(region)) throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
+    if (!this.reference.region(region))
+      throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
     const status = this.runner.status().find((s) => s.name === 'bulletin');
     const facts = q.knownAt
       ? bulletinFactsFrom(await projectAsOf(this.store, bulletinProjection, { knownAt: new Date(q.knownAt) }))
@@ -36,76 +89,147 @@ export class LedgersController {
     return { month: q.month, region, knownAt: q.knownAt ?? null, projection: status, rows };
   }
 
-  @Get('ledgers/business') @ApiOperation({ summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date' })
+  @Get('ledgers/business')
+  @ApiOperation({
+    summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date',
+  })
   business(@Query() q: BusinessQuery) {
     const { sort, order, page, pageSize, from, to, category, asOf, knownAt, ...filters } = q;
-    return this.query(businessLedger, BUSINESS_LEDGER, { filters, sort, order, page, pageSize, range: ['disbursed_on', from, to], tag: ['categories', category] }, { asOf, knownAt });
+    return this.query(
+      businessLedger,
+      BUSINESS_LEDGER,
+      { filters, sort, order, page, pageSize, range: ['disbursed_on', from, to], tag: ['categories', category] },
+      { asOf, knownAt },
+    );
   }
 
-  @Get('ledgers/funds') @ApiOperation({ summary: '担保基金管理台账: each fund\'s balance, guarantees outstanding and leverage' })
+  @Get('ledgers/funds')
+  @ApiOperation({ summary: "担保基金管理台账: each fund's balance, guarantees outstanding and leverage" })
   funds(@Query() q: PageQuery) {
     return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize }, q);
   }
 
-  @Get('ledgers/fund-movements') @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
+  @Get('ledgers/fund-movements')
+  @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
   movements(@Query() q: MovementQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
-    return this.query(fundLedger, FUND_MOVEMENTS, { filters, sort, order, page, pageSize, range: ['business_date', from, to] }, { asOf, knownAt });
+    return this.query(
+      fundLedger,
+      FUND_MOVEMENTS,
+      { filters, sort, order, page, pageSize, range: ['business_date', from, to] },
+      { asOf, knownAt },
+    );
   }
 
-  @Get('ledgers/subsidy/loans') @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
+  @Get('ledgers/subsidy/loans')
+  @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
   subsidyLoans(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, from: _f, to: _t, asOf, knownAt, ...filters } = q;
     return this.query(subsidyLedger, SUBSIDY_LOAN_QUARTERS, { filters, sort, order, page, pageSize }, { asOf, knownAt });
   }
 
-  @Get('ledgers/subsidy/banks') @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
+  @Get('ledgers/subsidy/banks')
+  @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
   subsidyBanks(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, bank_code, quarter } = q;
     return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bank_code, quarter }, sort, order, page, pageSize }, q);
   }
 
-  @Get('ledgers/journal') @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
+  @Get('ledgers/journal')
+  @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
   journal(@Query() q: JournalQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
-    return this.query(financialLedger, JOURNAL, { filters, sort, order, page, pageSize, range: ['business_date', from, to] }, { asOf, knownAt });
+    return this.query(
+      financialLedger,
+      JOURNAL,
+      { filters, sort, order, page, pageSize, range: ['business_date', from, to] },
+      { asOf, knownAt },
+    );
   }
 
-  @Get('ledgers/trial-balance') @ApiOperation({ summary: 'A book\'s trial balance at the end of a month: movements in the month and balances to date' })
+  @Get('ledgers/trial-balance')
+  @ApiOperation({ summary: "A book's trial balance at the end of a month: movements in the month and balances to date" })
   async trialBalance(@Query() q: TrialBalanceQuery) {
-    const rows = await this.readStore.query(
-      `SELECT account, sum(CASE WHEN month = ? THEN debit ELSE 0 END) AS month_debit, sum(CASE WHEN month = ? THEN credit ELSE 0 END) AS month_credit,
+    const rows = await this.readStore
+      .query(
+        `SELECT account, sum(CASE WHEN month = ? THEN debit ELSE 0 END) AS month_debit, sum(CASE WHEN month = ? THEN credit ELSE 0 END) AS month_credit,
          sum(debit) AS debit_to_date, sum(credit) AS credit_to_date FROM ${TRIAL_BALANCE} WHERE book = ? AND month <= ? GROUP BY account ORDER BY account`,
-      [q.month, q.month, q.book, q.month],
-    ).catch(() => []);
-    const accounts = rows.map((r) => ({ ...r, name: ACCOUNTS[String(r.account).split('.')[0]], balance: Number(r.debit_to_date) - Number(r.credit_to_date) }));
+        [q.month, q.month, q.book, q.month],
+      )
+      .catch(() => []);
+    const accounts = rows.map((r) => ({
+      ...r,
+      name: ACCOUNTS[String(r.account).split('.')[0]],
+      balance: Number(r.debit_to_date) - Number(r.credit_to_date),
+    }));
     return { book: q.book, month: q.month, accounts, total: accounts.reduce((s, a) => s + a.balance, 0) };
   }
 
-  @Get('exports/bulletin') @ApiOperation({ summary: 'The bulletin as CSV, XLSX (laid out like the printed bulletin), Markdown or JSON' })
+  @Get('exports/bulletin')
+  @ApiOperation({ summary: 'The bulletin as CSV, XLSX (laid out like the printed bulletin), Markdown or JSON' })
   async exportBulletin(@Query() q: BulletinExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { format, ...query } = q;
     const { rows } = await this.bulletin(query);
     const title = `${q.month} 小额担保贷款工作通报`;
-    return this.send(reply, format ?? 'csv', `bulletin-${q.month}-${q.region ?? '360000'}`, title, q.region ?? '360000', BULLETIN_COLUMNS, bulletinTable(rows), rows);
+    return this.send(
+      reply,
+      format ?? 'csv',
+      `bulletin-${q.month}-${q.region ?? '360000'}`,
+      title,
+      q.region ?? '360000',
+      BULLETIN_COLUMNS,
+      bulletinTable(rows),
+      rows,
+    );
   }
 
-  @Get('exports/:ledger') @ApiOperation({ summary: 'A ledger (business, funds, fund-movements, subsidy-loans, subsidy-banks, journal) as CSV, XLSX, Markdown or JSON, with the listing\'s filters' })
+  @Get('exports/:ledger')
+  @ApiOperation({
+    summary:
+      "A ledger (business, funds, fund-movements, subsidy-loans, subsidy-banks, journal) as CSV, XLSX, Markdown or JSON, with the listing's filters",
+  })
   async exportLedger(@Param('ledger') ledger: string, @Query() q: LedgerExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const layout = LEDGER_LAYOUTS[ledger];
-    if (!layout) throw new BadRequestException({ code: 'LEDGER.UNKNOWN', message: `There is no ledger ${ledger}; there are ${Object.keys(LEDGER_LAYOUTS).join(', ')}.` });
+    if (!layout)
+      throw new BadRequestException({
+        code: 'LEDGER.UNKNOWN',
+        message: `There is no ledger ${ledger}; there are ${Object.keys(LEDGER_LAYOUTS).join(', ')}.`,
+      });
     const { format, sort, order, from, to, category, asOf, knownAt, page: _p, pageSize: _s, ...filters } = q;
     const p = PROJECTIONS.find((x) => x.tables.some((t) => t.name === layout.table))!;
-    const dateColumn = ({ business: 'disbursed_on', journal: 'business_date', 'fund-movements': 'business_date' } as Record<string, string>)[ledger];
-    const result = await this.query(p, layout.table, {
-      filters, sort, order, unpaged: true, range: dateColumn ? [dateColumn, from, to] : undefined, tag: ledger === 'business' ? ['categories', category] : undefined,
-    }, { asOf, knownAt });
-    const subtitle = [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
+    const dateColumn = (
+      { business: 'disbursed_on', journal: 'business_date', 'fund-movements': 'business_date' } as Record<string, string>
+    )[ledger];
+    const result = await this.query(
+      p,
+      layout.table,
+      {
+        filters,
+        sort,
+        order,
+        unpaged: true,
+        range: dateColumn ? [dateColumn, from, to] : undefined,
+        tag: ledger === 'business' ? ['categories', category] : undefined,
+      },
+      { asOf, knownAt },
+    );
+    const subtitle =
+      [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
     return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, result.rows, result.rows);
   }
 
-  private async send(reply: FastifyReply, format: string, name: string, title: string, subtitle: string, columns: Column[], rows: Row[], json: unknown) {
-    const file = (ext: string, type: string) => reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}.${ext}"`);
+  private async send(
+    reply: FastifyReply,
+    format: string,
+    name: string,
+    title: string,
+    subtitle: string,
+    columns: Column[],
+    rows: Row[],
+    json: unknown,
+  ) {
+    const file = (ext: string, type: string) =>
+      reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}.${ext}"`);
     if (format === 'xlsx') {
       file('xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       return toXlsx(title, subtitle, columns, rows);
@@ -119,15 +243,21 @@ export class LedgersController {
     return toCsv(columns, rows);
   }
 
-  @Get('projections') @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed, lag and progress' })
+  @Get('projections')
+  @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed, lag and progress' })
   status() {
     return this.runner.statusWithLag();
   }
 
-  @Post('projections/rebuild') @HttpCode(202) @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
+  @Post('projections/rebuild')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
   rebuild(@Body() dto: RebuildDto) {
     if (dto.projection && !this.runner.projections.some((p) => p.name === dto.projection)) {
-      throw new BadRequestException({ code: 'PROJECTION.UNKNOWN', message: `There is no projection ${dto.projection}; there are ${this.runner.projections.map((p) => p.name).join(', ')}.` });
+      throw new BadRequestException({
+        code: 'PROJECTION.UNKNOWN',
+        message: `There is no projection ${dto.projection}; there are ${this.runner.projections.map((p) => p.name).join(', ')}.`,
+      });
     }
     void this.runner.rebuild(dto.projection).catch(() => undefined);
     return { rebuilding: dto.projection ?? this.runner.projections.map((p) => p.name) };
@@ -140,7 +270,10 @@ export class LedgersController {
   private liveBulletinFacts(month: string) {
     return loadBulletinFacts(this.readStore, month).catch((error: Error) => {
       if (!/no such table|does not exist/.test(error.message)) throw error;
-      throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: 'The bulletin is being built for the first time; try again shortly.' });
+      throw new ServiceUnavailableException({
+        code: 'LEDGER.BUILDING',
+        message: 'The bulletin is being built for the first time; try again shortly.',
+      });
     });
   }
 
@@ -156,7 +289,10 @@ export class LedgersController {
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
       if (/no such table|does not exist/.test((error as Error).message)) {
-        throw new ServiceUnavailableException({ code: 'LEDGER.BUILDING', message: `The ${table} ledger is being built for the first time; try again shortly.` });
+        throw new ServiceUnavailableException({
+          code: 'LEDGER.BUILDING',
+          message: `The ${table} ledger is being built for the first time; try again shortly.`,
+        });
       }
       throw error;
     }

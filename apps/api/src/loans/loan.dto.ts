@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { BORROWER_CATEGORIES, COUNTER_GUARANTEE_MODES, LOAN_KINDS, RECOVERY_SOURCES, REPAYMENT_METHODS } from '@app/domain';
 import { DATE, WithBusinessDate, dateMessage, fenMessage } from '../http/dto-common';
@@ -14,52 +28,97 @@ export class ProjectDto {
 }
 
 export class CounterGuaranteeDto {
-  @ApiProperty({ enum: COUNTER_GUARANTEE_MODES }) @IsIn(COUNTER_GUARANTEE_MODES, oneOf(COUNTER_GUARANTEE_MODES)) mode!: (typeof COUNTER_GUARANTEE_MODES)[number];
-  @ApiPropertyOptional({ description: 'Households in a joint guarantee (3 or more).' }) @IsOptional() @IsInt() @Min(1) @Max(100) households?: number;
-  @ApiPropertyOptional({ description: 'The credit community recommending the borrower.' }) @IsOptional() @IsString() @Length(1, 64) creditCommunityId?: string;
+  @ApiProperty({ enum: COUNTER_GUARANTEE_MODES })
+  @IsIn(COUNTER_GUARANTEE_MODES, oneOf(COUNTER_GUARANTEE_MODES))
+  mode!: (typeof COUNTER_GUARANTEE_MODES)[number];
+  @ApiPropertyOptional({ description: 'Households in a joint guarantee (3 or more).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  households?: number;
+  @ApiPropertyOptional({ description: 'The credit community recommending the borrower.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  creditCommunityId?: string;
 }
 
 export class ApplyForLoanDto extends WithBusinessDate {
-  @ApiPropertyOptional({ description: 'Chosen by the caller, or derived from the Idempotency-Key.' }) @IsOptional() @IsUUID() loanId?: string;
+  @ApiPropertyOptional({ description: 'Chosen by the caller, or derived from the Idempotency-Key.' })
+  @IsOptional()
+  @IsUUID()
+  loanId?: string;
   @ApiProperty({ example: '11010519491231002X', description: 'Resident ID number (GB 11643). Hashed on arrival; never stored.' })
-  @IsString() @Matches(/^\d{17}[\dXx]$/, { message: 'idNumber must be 18 characters: 17 digits and a final digit or X' }) idNumber!: string;
-  @ApiProperty({ enum: BORROWER_CATEGORIES, isArray: true }) @IsArray() @ArrayNotEmpty() @ArrayMaxSize(7) @IsIn(BORROWER_CATEGORIES, { each: true, ...oneOf(BORROWER_CATEGORIES) })
+  @IsString()
+  @Matches(/^\d{17}[\dXx]$/, { message: 'idNumber must be 18 characters: 17 digits and a final digit or X' })
+  idNumber!: string;
+  @ApiProperty({ enum: BORROWER_CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(7)
+  @IsIn(BORROWER_CATEGORIES, { each: true, ...oneOf(BORROWER_CATEGORIES) })
   categories!: Array<(typeof BORROWER_CATEGORIES)[number]>;
   @ApiProperty({ enum: LOAN_KINDS }) @IsIn(LOAN_KINDS, oneOf(LOAN_KINDS)) kind!: (typeof LOAN_KINDS)[number];
   @ApiProperty({ type: ProjectDto }) @ValidateNested() @Type(() => ProjectDto) project!: ProjectDto;
   @ApiProperty() @IsBoolean() microProfit!: boolean;
   @ApiProperty({ example: 5_000_000, description: 'Amount applied for, in fen.' }) @IsInt(fenMessage) @Min(1) amountFen!: number;
   @ApiProperty({ example: 24 }) @IsInt() @Min(1) @Max(120) termMonths!: number;
-  @ApiProperty({ example: '360721', description: 'GB/T 2260 code of the county or district.' }) @Matches(/^\d{6}$/, { message: 'countyCode must be a six-digit region code' }) countyCode!: string;
+  @ApiProperty({ example: '360721', description: 'GB/T 2260 code of the county or district.' })
+  @Matches(/^\d{6}$/, { message: 'countyCode must be a six-digit region code' })
+  countyCode!: string;
   @ApiProperty({ example: 'GC-360721' }) @IsString() @Length(1, 64) centreId!: string;
   @ApiProperty({ example: 'ABC-360721' }) @IsString() @Length(1, 64) branchId!: string;
   @ApiProperty({ type: CounterGuaranteeDto }) @ValidateNested() @Type(() => CounterGuaranteeDto) counterGuarantee!: CounterGuaranteeDto;
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(10_000) personsSupported!: number;
   @ApiProperty({ example: 3 }) @IsInt() @Min(1) @Max(100_000) jobsPlanned!: number;
-  @ApiPropertyOptional({ description: 'The first loan, for second support.' }) @IsOptional() @IsString() @MaxLength(64) previousLoanId?: string;
+  @ApiPropertyOptional({ description: 'The first loan, for second support.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  previousLoanId?: string;
 }
 
 export class RejectDto extends WithBusinessDate {
-  @ApiProperty({ example: 'INCOMPLETE_FILE' }) @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'reasonCode must be an upper-case code like INCOMPLETE_FILE' }) reasonCode!: string;
+  @ApiProperty({ example: 'INCOMPLETE_FILE' })
+  @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'reasonCode must be an upper-case code like INCOMPLETE_FILE' })
+  reasonCode!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
 }
 
 export class SecondSupportDto extends WithBusinessDate {
-  @ApiProperty({ example: 6, description: 'People employed by the project, as verified by the centre.' }) @IsInt() @Min(0) jobsCreated!: number;
+  @ApiProperty({ example: 6, description: 'People employed by the project, as verified by the centre.' })
+  @IsInt()
+  @Min(0)
+  jobsCreated!: number;
 }
 
 export class GuaranteeDto extends WithBusinessDate {
   @ApiProperty({ example: 5_000_000 }) @IsInt(fenMessage) @Min(1) guaranteedAmountFen!: number;
-  @ApiProperty({ example: 100, description: 'Annual guarantee fee in basis points (at most 100), paid by finance.' }) @IsInt() @Min(0) feeRateBp!: number;
-  @ApiProperty({ enum: ['finance', 'borrower'] }) @IsIn(['finance', 'borrower'], oneOf(['finance', 'borrower'])) feePaidBy!: 'finance' | 'borrower';
+  @ApiProperty({ example: 100, description: 'Annual guarantee fee in basis points (at most 100), paid by finance.' })
+  @IsInt()
+  @Min(0)
+  feeRateBp!: number;
+  @ApiProperty({ enum: ['finance', 'borrower'] }) @IsIn(['finance', 'borrower'], oneOf(['finance', 'borrower'])) feePaidBy!:
+    'finance' | 'borrower';
 }
 
 export class DisburseDto extends WithBusinessDate {
   @ApiProperty({ example: 5_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
-  @ApiProperty({ example: 831, description: 'Contract rate in basis points a year: 831 = 8.31 %.' }) @IsInt() @Min(1) @Max(5000) contractRateBp!: number;
-  @ApiProperty({ enum: REPAYMENT_METHODS }) @IsIn(REPAYMENT_METHODS, oneOf(REPAYMENT_METHODS)) repaymentMethod!: (typeof REPAYMENT_METHODS)[number];
+  @ApiProperty({ example: 831, description: 'Contract rate in basis points a year: 831 = 8.31 %.' })
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  contractRateBp!: number;
+  @ApiProperty({ enum: REPAYMENT_METHODS })
+  @IsIn(REPAYMENT_METHODS, oneOf(REPAYMENT_METHODS))
+  repaymentMethod!: (typeof REPAYMENT_METHODS)[number];
   @ApiProperty({ example: 'ABC-2011-000123' }) @IsString() @Length(1, 64) bankContractNo!: string;
-  @ApiPropertyOptional({ description: 'Any fee charged to the borrower, in fen: must be 0.' }) @IsOptional() @IsInt(fenMessage) @Min(0) borrowerFeesFen?: number;
+  @ApiPropertyOptional({ description: 'Any fee charged to the borrower, in fen: must be 0.' })
+  @IsOptional()
+  @IsInt(fenMessage)
+  @Min(0)
+  borrowerFeesFen?: number;
 }
 
 export class RepaymentDto extends WithBusinessDate {
@@ -79,7 +138,10 @@ export class RecoveryDto extends WithBusinessDate {
 }
 
 export class WriteOffDto extends WithBusinessDate {
-  @ApiProperty({ example: 'FIN-2011-88', description: 'Reference of the approval to write off.' }) @IsString() @Length(1, 64) approvalRef!: string;
+  @ApiProperty({ example: 'FIN-2011-88', description: 'Reference of the approval to write off.' })
+  @IsString()
+  @Length(1, 64)
+  approvalRef!: string;
 }
 
 export class BusinessDateOnlyDto extends WithBusinessDate {}

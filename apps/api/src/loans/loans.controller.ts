@@ -8,17 +8,31 @@ import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
 import { EVENT_STORE } from '../tokens';
 import {
-  ApplyForLoanDto, BusinessDateOnlyDto, DisburseDto, ExtensionDto, GuaranteeDto, RecoveryDto, RejectDto, RepaymentDto, SecondSupportDto, WriteOffDto,
+  ApplyForLoanDto,
+  BusinessDateOnlyDto,
+  DisburseDto,
+  ExtensionDto,
+  GuaranteeDto,
+  RecoveryDto,
+  RejectDto,
+  RepaymentDto,
+  SecondSupportDto,
+  WriteOffDto,
 } from './loan.dto';
 
 export const ACTOR_HEADERS = [
-  { name: 'X-Actor-User', required: true }, { name: 'X-Actor-Role', required: true }, { name: 'X-Actor-Org', required: true },
+  { name: 'X-Actor-User', required: true },
+  { name: 'X-Actor-Role', required: true },
+  { name: 'X-Actor-Org', required: true },
   { name: 'Idempotency-Key', required: false, description: 'Send the same key when retrying: the request is then recorded once.' },
 ];
 const fen = (n: number | undefined) => (n ?? 0) as Fen;
 
 @ApiTags('loans')
-@ApiHeader(ACTOR_HEADERS[0]) @ApiHeader(ACTOR_HEADERS[1]) @ApiHeader(ACTOR_HEADERS[2]) @ApiHeader(ACTOR_HEADERS[3])
+@ApiHeader(ACTOR_HEADERS[0])
+@ApiHeader(ACTOR_HEADERS[1])
+@ApiHeader(ACTOR_HEADERS[2])
+@ApiHeader(ACTOR_HEADERS[3])
 @Controller('loans')
 export class LoansController {
   constructor(
@@ -29,75 +43,131 @@ export class LoansController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Post() @ApiOperation({ summary: 'Take an application (LoanApplied)' })
+  @Post()
+  @ApiOperation({ summary: 'Take an application (LoanApplied)' })
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
     const env = this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
-    const handled = await this.programme.applyForLoan({
-      loanId, borrowerId, maskedIdNumber, categories: dto.categories, kind: dto.kind, project: dto.project, microProfit: dto.microProfit,
-      amount: fen(dto.amountFen), termMonths: dto.termMonths, countyCode: dto.countyCode, centreId: dto.centreId, branchId: dto.branchId,
-      counterGuarantee: { ...dto.counterGuarantee }, personsSupported: dto.personsSupported, jobsPlanned: dto.jobsPlanned, previousLoanId: dto.previousLoanId,
-    }, env);
+    const handled = await this.programme.applyForLoan(
+      {
+        loanId,
+        borrowerId,
+        maskedIdNumber,
+        categories: dto.categories,
+        kind: dto.kind,
+        project: dto.project,
+        microProfit: dto.microProfit,
+        amount: fen(dto.amountFen),
+        termMonths: dto.termMonths,
+        countyCode: dto.countyCode,
+        centreId: dto.centreId,
+        branchId: dto.branchId,
+        counterGuarantee: { ...dto.counterGuarantee },
+        personsSupported: dto.personsSupported,
+        jobsPlanned: dto.jobsPlanned,
+        previousLoanId: dto.previousLoanId,
+      },
+      env,
+    );
     return { loanId, borrowerId, ...commandView(handled) };
   }
 
-  @Post(':loanId/rejection') @HttpCode(200) @ApiOperation({ summary: 'Reject an application (LoanApplicationRejected)' })
+  @Post(':loanId/rejection')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject an application (LoanApplicationRejected)' })
   async reject(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RejectDto) {
-    return this.view(loanId, await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(
+      loanId,
+      await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, this.envelopes.for(ctx, dto.businessDate)),
+    );
   }
 
-  @Post(':loanId/second-support') @HttpCode(200) @ApiOperation({ summary: 'Confirm second support (SecondSupportGranted)' })
+  @Post(':loanId/second-support')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm second support (SecondSupportGranted)' })
   async grantSecondSupport(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: SecondSupportDto) {
     return this.view(loanId, await this.programme.grantSecondSupport(loanId, dto.jobsCreated, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/guarantee') @HttpCode(200) @ApiOperation({ summary: 'Issue the guarantee (GuaranteeIssued), within the fund\'s 5× leverage' })
+  @Post(':loanId/guarantee')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Issue the guarantee (GuaranteeIssued), within the fund's 5× leverage" })
   async guarantee(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: GuaranteeDto) {
     const data = { guaranteedAmount: fen(dto.guaranteedAmountFen), feeRate: bp(dto.feeRateBp), feePaidBy: dto.feePaidBy };
     return this.view(loanId, await this.programme.issueGuarantee(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/disbursement') @HttpCode(200) @ApiOperation({ summary: 'Record the bank\'s disbursement (Disbursed)' })
+  @Post(':loanId/disbursement')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Record the bank's disbursement (Disbursed)" })
   async disburse(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: DisburseDto) {
-    const data = { amount: fen(dto.amountFen), contractRate: bp(dto.contractRateBp), repaymentMethod: dto.repaymentMethod, bankContractNo: dto.bankContractNo, borrowerFees: fen(dto.borrowerFeesFen) };
+    const data = {
+      amount: fen(dto.amountFen),
+      contractRate: bp(dto.contractRateBp),
+      repaymentMethod: dto.repaymentMethod,
+      bankContractNo: dto.bankContractNo,
+      borrowerFees: fen(dto.borrowerFeesFen),
+    };
     return this.view(loanId, await this.programme.disburse(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/repayments') @HttpCode(200) @ApiOperation({ summary: 'Record a repayment (Repaid, and LoanSettled when all is paid)' })
+  @Post(':loanId/repayments')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a repayment (Repaid, and LoanSettled when all is paid)' })
   async repay(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RepaymentDto) {
     const data = { principal: fen(dto.principalFen), interest: fen(dto.interestFen), borrowerFees: fen(dto.borrowerFeesFen) };
     return this.view(loanId, await this.programme.repay(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/extension') @HttpCode(200) @ApiOperation({ summary: 'Extend the loan once (LoanExtended)' })
+  @Post(':loanId/extension')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Extend the loan once (LoanExtended)' })
   async extend(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: ExtensionDto) {
     const data = { newMaturity: dto.newMaturity as BusinessDate, guarantorConsent: dto.guarantorConsent };
     return this.view(loanId, await this.programme.extend(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/compensation') @HttpCode(200) @ApiOperation({ summary: 'Pay compensation from the fund (CompensationPaid)' })
+  @Post(':loanId/compensation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pay compensation from the fund (CompensationPaid)' })
   async compensate(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: BusinessDateOnlyDto) {
     return this.view(loanId, await this.programme.payCompensation(loanId, this.envelopes.for(ctx, dto.businessDate)));
   }
 
-  @Post(':loanId/recoveries') @HttpCode(200) @ApiOperation({ summary: 'Record money recovered after compensation (RecoveryCollected)' })
+  @Post(':loanId/recoveries')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record money recovered after compensation (RecoveryCollected)' })
   async recover(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RecoveryDto) {
-    return this.view(loanId, await this.programme.collectRecovery(loanId, { amount: fen(dto.amountFen), source: dto.source }, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(
+      loanId,
+      await this.programme.collectRecovery(
+        loanId,
+        { amount: fen(dto.amountFen), source: dto.source },
+        this.envelopes.for(ctx, dto.businessDate),
+      ),
+    );
   }
 
-  @Post(':loanId/write-off') @HttpCode(200) @ApiOperation({ summary: 'Write off what cannot be recovered (LoanWrittenOff)' })
+  @Post(':loanId/write-off')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Write off what cannot be recovered (LoanWrittenOff)' })
   async writeOff(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: WriteOffDto) {
-    return this.view(loanId, await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(
+      loanId,
+      await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, this.envelopes.for(ctx, dto.businessDate)),
+    );
   }
 
-  @Get(':loanId') @ApiOperation({ summary: 'The loan as its events make it now' })
+  @Get(':loanId')
+  @ApiOperation({ summary: 'The loan as its events make it now' })
   async get(@Param('loanId') loanId: string) {
     const { state, revision } = await this.handler.load(loanStream(loanId), loanDecider);
     return { ...summary(loanId, state), revision: revision?.toString() };
   }
 
-  @Get(':loanId/events') @ApiOperation({ summary: 'Every event of the loan with its metadata' })
+  @Get(':loanId/events')
+  @ApiOperation({ summary: 'Every event of the loan with its metadata' })
   async events(@Param('loanId') loanId: string) {
     return streamView(loanStream(loanId), await this.store.readStream(loanStream(loanId)), 'loan');
   }
@@ -111,9 +181,17 @@ function summary(loanId: string, s: LoanState) {
   if (s.status === 'none') return { loanId, status: 'none' as const };
   const account = s.account;
   return {
-    loanId, status: s.status, application: s.application, guarantee: s.guarantee, disbursement: s.disbursement,
-    outstandingPrincipalFen: account?.outstanding, maturityDate: account?.maturity, extended: s.extended, everOverdue: s.everOverdue,
+    loanId,
+    status: s.status,
+    application: s.application,
+    guarantee: s.guarantee,
+    disbursement: s.disbursement,
+    outstandingPrincipalFen: account?.outstanding,
+    maturityDate: account?.maturity,
+    extended: s.extended,
+    everOverdue: s.everOverdue,
     markedOverdue: { principalFen: s.marked.principal, interestFen: s.marked.interest },
-    compensationFen: s.claim, recoveredFen: s.recovered,
+    compensationFen: s.claim,
+    recoveredFen: s.recovered,
   };
 }

@@ -21,30 +21,41 @@ export class OperationsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  @Post('operations/day-end') @HttpCode(200) @ApiHeader(ACTOR_HEADERS[0]) @ApiHeader(ACTOR_HEADERS[1]) @ApiHeader(ACTOR_HEADERS[2])
+  @Post('operations/day-end')
+  @HttpCode(200)
+  @ApiHeader(ACTOR_HEADERS[0])
+  @ApiHeader(ACTOR_HEADERS[1])
+  @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Run the day-end overdue check for a business date (idempotent per loan and date)' })
   async dayEnd(@Acting() ctx: RequestContext, @Body() dto: BusinessDateOnlyDto) {
     const { businessDate } = this.envelopes.for(ctx, dto.businessDate);
     return this.runtime.dayEnd(businessDate as BusinessDate);
   }
 
-  @Post('operations/reconcile') @HttpCode(200) @ApiHeader(ACTOR_HEADERS[0]) @ApiHeader(ACTOR_HEADERS[1]) @ApiHeader(ACTOR_HEADERS[2])
+  @Post('operations/reconcile')
+  @HttpCode(200)
+  @ApiHeader(ACTOR_HEADERS[0])
+  @ApiHeader(ACTOR_HEADERS[1])
+  @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Finish or undo two-step writes left half-done (also runs at boot and every minute)' })
   reconcile(@Acting() _ctx: RequestContext) {
     return this.reconciler.run({ graceMs: 30_000 });
   }
 
-  @Get('streams/:streamName/events') @ApiOperation({ summary: 'Any stream with every event and its metadata, for auditors' })
+  @Get('streams/:streamName/events')
+  @ApiOperation({ summary: 'Any stream with every event and its metadata, for auditors' })
   async stream(@Param('streamName') streamName: string) {
     return streamView(streamName, await this.store.readStream(streamName), 'stream');
   }
 
-  @Get('reference') @ApiOperation({ summary: 'Regions (GB/T 2260), guarantee centres, banks and branches' })
+  @Get('reference')
+  @ApiOperation({ summary: 'Regions (GB/T 2260), guarantee centres, banks and branches' })
   referenceData() {
     return this.reference.set;
   }
 
-  @Get('health') @ApiOperation({ summary: 'Whether the API and its event store answer' })
+  @Get('health')
+  @ApiOperation({ summary: 'Whether the API and its event store answer' })
   async health() {
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     return { status: 'ok', eventStore: { lastPosition: last ? positionToString(last.position) : null } };

@@ -20,16 +20,32 @@ export class ProgrammeModule {
     const rules = loadRules(config);
     const providers = [
       { provide: API_CONFIG, useValue: config },
-      { provide: EVENT_STORE, useFactory: async () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }) },
+      {
+        provide: EVENT_STORE,
+        useFactory: async () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }),
+      },
       { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
-      { provide: Reconciler, inject: [Programme, EVENT_STORE, CHECKPOINTS], useFactory: (p: Programme, s: EventStore, c: CheckpointStore) => new Reconciler(p, s, c) },
+      {
+        provide: Reconciler,
+        inject: [Programme, EVENT_STORE, CHECKPOINTS],
+        useFactory: (p: Programme, s: EventStore, c: CheckpointStore) => new Reconciler(p, s, c),
+      },
       { provide: OpenLoans, inject: [EVENT_STORE], useFactory: (s: EventStore) => new OpenLoans(s) },
-      { provide: READ_STORE, useFactory: () => (config.readStoreUrl ? new PostgresReadStore(config.readStoreUrl) : new SqliteReadStore(config.eventStorePath)) },
-      { provide: ProjectionRunner, inject: [EVENT_STORE, READ_STORE], useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS) },
-      BorrowerIdentity, ProgrammeRuntime, Envelopes,
+      {
+        provide: READ_STORE,
+        useFactory: () => (config.readStoreUrl ? new PostgresReadStore(config.readStoreUrl) : new SqliteReadStore(config.eventStorePath)),
+      },
+      {
+        provide: ProjectionRunner,
+        inject: [EVENT_STORE, READ_STORE],
+        useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS),
+      },
+      BorrowerIdentity,
+      ProgrammeRuntime,
+      Envelopes,
     ];
     return { module: ProgrammeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

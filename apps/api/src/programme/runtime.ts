@@ -29,7 +29,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap() {
     const report = await this.reconciler.run({ graceMs: 0 });
-    if (report.finished || report.undone) this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes left by a crash`);
+    if (report.finished || report.undone)
+      this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes left by a crash`);
     await this.openLoans.start();
     if (this.config.projections === 'in-process') {
       // Catching up can take a while on a long history; the API answers meanwhile and shows the progress.
@@ -55,7 +56,12 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   private async maybeRunDayEnd() {
     const now = new Date();
     const date = today(this.config.timeZone, now);
-    const time = new Intl.DateTimeFormat('en-GB', { timeZone: this.config.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(now);
+    const time = new Intl.DateTimeFormat('en-GB', {
+      timeZone: this.config.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(now);
     if (time < this.config.dayEndAt || this.lastDayEnd === date) return;
     this.lastDayEnd = date;
     const report = await this.dayEnd(addDays(date as BusinessDate, -1));

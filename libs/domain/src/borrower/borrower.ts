@@ -17,7 +17,11 @@ export type BorrowerCommand =
   | { type: 'OpenLoan'; borrowerId: string; loanId: string }
   | { type: 'CloseLoan'; borrowerId: string; loanId: string; outcome: LoanOutcome };
 
-export interface BorrowerState { openLoanId?: string; defaulted: boolean; loans: string[] }
+export interface BorrowerState {
+  openLoanId?: string;
+  defaulted: boolean;
+  loans: string[];
+}
 
 export const borrowerStream = (borrowerId: string) => `borrower-${borrowerId}`;
 
@@ -27,22 +31,35 @@ export const borrowerDecider: Decider<BorrowerCommand, BorrowerEvent, BorrowerSt
     switch (c.type) {
       case 'OpenLoan':
         if (s.openLoanId === c.loanId) return [];
-        if (s.openLoanId) throw broken('BORROWER.HAS_OPEN_LOAN',
-          'This person already has a guaranteed loan that is not yet repaid; only one open loan per person is allowed in the province.', { openLoanId: s.openLoanId });
-        if (s.defaulted) throw broken('BORROWER.DEFAULTED', 'A loan of this person was written off after compensation; they cannot be guaranteed again.');
+        if (s.openLoanId)
+          throw broken(
+            'BORROWER.HAS_OPEN_LOAN',
+            'This person already has a guaranteed loan that is not yet repaid; only one open loan per person is allowed in the province.',
+            { openLoanId: s.openLoanId },
+          );
+        if (s.defaulted)
+          throw broken('BORROWER.DEFAULTED', 'A loan of this person was written off after compensation; they cannot be guaranteed again.');
         return [{ type: 'BorrowerLoanOpened', data: { borrowerId: c.borrowerId, loanId: c.loanId, openedOn: ctx.businessDate } }];
       case 'CloseLoan':
         if (s.openLoanId !== c.loanId) return [];
-        return [{ type: 'BorrowerLoanClosed', data: { borrowerId: c.borrowerId, loanId: c.loanId, outcome: c.outcome, closedOn: ctx.businessDate } }];
-      default: return unreachable(c);
+        return [
+          {
+            type: 'BorrowerLoanClosed',
+            data: { borrowerId: c.borrowerId, loanId: c.loanId, outcome: c.outcome, closedOn: ctx.businessDate },
+          },
+        ];
+      default:
+        return unreachable(c);
     }
   },
   evolve(s, e) {
     switch (e.type) {
-      case 'BorrowerLoanOpened': return { ...s, openLoanId: e.data.loanId, loans: [...s.loans, e.data.loanId] };
+      case 'BorrowerLoanOpened':
+        return { ...s, openLoanId: e.data.loanId, loans: [...s.loans, e.data.loanId] };
       case 'BorrowerLoanClosed':
         return { ...s, openLoanId: undefined, defaulted: s.defaulted || e.data.outcome === 'written_off' };
-      default: return unreachable(e);
+      default:
+        return unreachable(e);
     }
   },
 };

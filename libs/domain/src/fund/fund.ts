@@ -9,20 +9,36 @@ import { broken, ensure, invalid, unreachable } from '../shared/errors';
  * leverage × balance whatever the concurrency; it is released when the loan closes. A guarantee counts
  * at its full amount until then: conservative, and the same figure in every ledger.
  */
-export const FUND_SOURCES = ['province_finance', 'city_finance', 'county_finance', 'central_reward', 'deposit_interest', 'guarantee_fee'] as const;
+export const FUND_SOURCES = [
+  'province_finance',
+  'city_finance',
+  'county_finance',
+  'central_reward',
+  'deposit_interest',
+  'guarantee_fee',
+] as const;
 /** The sources that set a fund up (筹集): finance's money, not what the fund earns (interest, guarantee fees). */
 export const CAPITAL_SOURCES: readonly FundSource[] = ['province_finance', 'city_finance', 'county_finance', 'central_reward'];
 export type FundSource = (typeof FUND_SOURCES)[number];
 export type ExposureReleaseReason = 'settled' | 'rejected' | 'not_issued';
 
 export type FundEvent =
-  | DomainEvent<'GuaranteeFundContributed', { fundId: string; source: FundSource; amount: Fen; reference: string; contributedOn: BusinessDate }>
+  | DomainEvent<
+      'GuaranteeFundContributed',
+      { fundId: string; source: FundSource; amount: Fen; reference: string; contributedOn: BusinessDate }
+    >
   | DomainEvent<'FundExposureReserved', { fundId: string; loanId: string; amount: Fen; reservedOn: BusinessDate }>
-  | DomainEvent<'FundExposureReleased', { fundId: string; loanId: string; amount: Fen; reason: ExposureReleaseReason; releasedOn: BusinessDate }>
+  | DomainEvent<
+      'FundExposureReleased',
+      { fundId: string; loanId: string; amount: Fen; reason: ExposureReleaseReason; releasedOn: BusinessDate }
+    >
   | DomainEvent<'FundCompensationCharged', { fundId: string; loanId: string; amount: Fen; exposureReleased: Fen; chargedOn: BusinessDate }>
   | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>
   /** A compensation charged to the fund whose payment on the loan could not be recorded: put back. */
-  | DomainEvent<'FundCompensationReversed', { fundId: string; loanId: string; amount: Fen; exposureRestored: Fen; reversedOn: BusinessDate }>;
+  | DomainEvent<
+      'FundCompensationReversed',
+      { fundId: string; loanId: string; amount: Fen; exposureRestored: Fen; reversedOn: BusinessDate }
+    >;
 
 export type FundCommand =
   | { type: 'ContributeToFund'; fundId: string; source: FundSource; amount: Fen; reference: string }
@@ -53,14 +69,23 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
     switch (c.type) {
       case 'ContributeToFund':
         ensure(c.amount > 0, () => invalid('FUND.AMOUNT_NOT_POSITIVE', 'A contribution must be more than zero.'));
-        return [{ type: 'GuaranteeFundContributed', data: { fundId, source: c.source, amount: c.amount, reference: c.reference, contributedOn: on } }];
+        return [
+          {
+            type: 'GuaranteeFundContributed',
+            data: { fundId, source: c.source, amount: c.amount, reference: c.reference, contributedOn: on },
+          },
+        ];
       case 'ReserveExposure': {
         if (s.reservations.has(c.loanId)) return [];
         const limit = fen(s.balance * ctx.policy.leverageMultiple);
         const after = add(s.exposure, c.amount);
-        ensure(after <= limit, () => broken('FUND.LEVERAGE_EXCEEDED',
-          `The fund's guarantees would reach ${formatYuan(after)}, more than ${ctx.policy.leverageMultiple} times its balance of ${formatYuan(s.balance)}.`,
-          { exposure: s.exposure, balance: s.balance, requested: c.amount }));
+        ensure(after <= limit, () =>
+          broken(
+            'FUND.LEVERAGE_EXCEEDED',
+            `The fund's guarantees would reach ${formatYuan(after)}, more than ${ctx.policy.leverageMultiple} times its balance of ${formatYuan(s.balance)}.`,
+            { exposure: s.exposure, balance: s.balance, requested: c.amount },
+          ),
+        );
         return [{ type: 'FundExposureReserved', data: { fundId, loanId: c.loanId, amount: c.amount, reservedOn: on } }];
       }
       case 'ReleaseExposure': {
@@ -70,22 +95,38 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
       }
       case 'ChargeCompensation':
         if (s.compensated.has(c.loanId)) return [];
-        ensure(c.amount <= s.balance, () => broken('FUND.INSUFFICIENT_BALANCE',
-          `The fund holds ${formatYuan(s.balance)}, not enough to pay ${formatYuan(c.amount)} in compensation.`));
-        return [{ type: 'FundCompensationCharged', data: { fundId, loanId: c.loanId, amount: c.amount, exposureReleased: s.reservations.get(c.loanId) ?? ZERO, chargedOn: on } }];
+        ensure(c.amount <= s.balance, () =>
+          broken(
+            'FUND.INSUFFICIENT_BALANCE',
+            `The fund holds ${formatYuan(s.balance)}, not enough to pay ${formatYuan(c.amount)} in compensation.`,
+          ),
+        );
+        return [
+          {
+            type: 'FundCompensationCharged',
+            data: { fundId, loanId: c.loanId, amount: c.amount, exposureReleased: s.reservations.get(c.loanId) ?? ZERO, chargedOn: on },
+          },
+        ];
       case 'CreditRecovery':
         return [{ type: 'FundRecoveryCredited', data: { fundId, loanId: c.loanId, amount: c.amount, creditedOn: on } }];
       case 'ReverseCompensation': {
         const charged = s.compensated.get(c.loanId);
         if (!charged) return [];
-        return [{ type: 'FundCompensationReversed', data: { fundId, loanId: c.loanId, amount: charged.amount, exposureRestored: charged.exposureReleased, reversedOn: on } }];
+        return [
+          {
+            type: 'FundCompensationReversed',
+            data: { fundId, loanId: c.loanId, amount: charged.amount, exposureRestored: charged.exposureReleased, reversedOn: on },
+          },
+        ];
       }
-      default: return unreachable(c);
+      default:
+        return unreachable(c);
     }
   },
   evolve(s, e) {
     switch (e.type) {
-      case 'GuaranteeFundContributed': return { ...s, balance: add(s.balance, e.data.amount) };
+      case 'GuaranteeFundContributed':
+        return { ...s, balance: add(s.balance, e.data.amount) };
       case 'FundExposureReserved':
         s.reservations.set(e.data.loanId, e.data.amount);
         return { ...s, exposure: add(s.exposure, e.data.amount) };
@@ -96,13 +137,14 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
         s.reservations.delete(e.data.loanId);
         s.compensated.set(e.data.loanId, { amount: e.data.amount, exposureReleased: e.data.exposureReleased });
         return { ...s, balance: sub(s.balance, e.data.amount), exposure: sub(s.exposure, e.data.exposureReleased) };
-      case 'FundRecoveryCredited': return { ...s, balance: add(s.balance, e.data.amount) };
+      case 'FundRecoveryCredited':
+        return { ...s, balance: add(s.balance, e.data.amount) };
       case 'FundCompensationReversed':
         s.compensated.delete(e.data.loanId);
         if (e.data.exposureRestored > 0) s.reservations.set(e.data.loanId, e.data.exposureRestored);
         return { ...s, balance: add(s.balance, e.data.amount), exposure: add(s.exposure, e.data.exposureRestored) };
-      default: return unreachable(e);
+      default:
+        return unreachable(e);
     }
   },
 };
-

@@ -11,4 +11,8 @@ export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
 
 export const loanStream = (loanId: string) => `loan-${loanId}`;
-export const loanDecider: Decider<LoanCommand, LoanEvent, LoanState> = { initialState: initialLoanState, decide: decideLoan, evolve: evolveLoan };
+export const loanDecider: Decider<LoanCommand, LoanEvent, LoanState> = {
+  initialState: initialLoanState,
+  decide: decideLoan,
+  evolve: evolveLoan,
+};

@@ -3,7 +3,11 @@ import { BusinessDate, addDays, daysBetween, settlementDatesBetween } from '../s
 import { Instalment } from './loan.events';
 
 /** Something owed on a date, and how much of it has been paid. */
-export interface Due { dueDate: BusinessDate; amount: Fen; paid: Fen }
+export interface Due {
+  dueDate: BusinessDate;
+  amount: Fen;
+  paid: Fen;
+}
 
 /**
  * A disbursed loan's account: principal instalments, interest crystallised at each settlement, and interest
@@ -23,9 +27,19 @@ export interface LoanAccount {
   interestDues: Due[];
 }
 
-export function openAccount(amount: Fen, rate: BasisPoints, disbursedOn: BusinessDate, maturity: BusinessDate, plan: Instalment[]): LoanAccount {
+export function openAccount(
+  amount: Fen,
+  rate: BasisPoints,
+  disbursedOn: BusinessDate,
+  maturity: BusinessDate,
+  plan: Instalment[],
+): LoanAccount {
   return {
-    rate, maturity, outstanding: amount, accruedFrom: disbursedOn, fenDays: 0,
+    rate,
+    maturity,
+    outstanding: amount,
+    accruedFrom: disbursedOn,
+    fenDays: 0,
     principalDues: plan.map((i) => ({ dueDate: i.dueDate, amount: i.principal, paid: ZERO })),
     interestDues: [],
   };
@@ -53,8 +67,10 @@ export function nextSettlement(a: LoanAccount, from: BusinessDate): BusinessDate
 export function advance(account: LoanAccount, to: BusinessDate): LoanAccount {
   let a = account;
   if (to <= a.accruedFrom) return a;
-  const points: Array<{ dueDate: BusinessDate; cut: BusinessDate }> = settlementDatesBetween(a.accruedFrom, addDays(to, -1))
-    .map((s) => ({ dueDate: s, cut: addDays(s, 1) }));
+  const points: Array<{ dueDate: BusinessDate; cut: BusinessDate }> = settlementDatesBetween(a.accruedFrom, addDays(to, -1)).map((s) => ({
+    dueDate: s,
+    cut: addDays(s, 1),
+  }));
   if (a.maturity >= a.accruedFrom && a.maturity <= to) points.push({ dueDate: a.maturity, cut: a.maturity });
   points.sort((x, y) => (x.cut < y.cut ? -1 : x.cut > y.cut ? 1 : 0));
   for (const p of points) a = crystallise(accrueTo(a, p.cut), p.dueDate);
@@ -93,7 +109,11 @@ export function applyRepayment(account: LoanAccount, principal: Fen, interest: F
   return { ...account, outstanding: sub(account.outstanding, principal), principalDues: p.dues, interestDues: i.dues };
 }
 
-export interface OverduePosition { principal: Fen; interest: Fen; since?: BusinessDate }
+export interface OverduePosition {
+  principal: Fen;
+  interest: Fen;
+  since?: BusinessDate;
+}
 
 /** What fell due before `on` and is unpaid. */
 export function overdueOn(account: LoanAccount, on: BusinessDate): OverduePosition {

@@ -18,7 +18,10 @@ export type LoanCommand =
   | { type: 'RejectLoanApplication'; data: { reasonCode: string; note?: string } }
   | { type: 'GrantSecondSupport'; data: { jobsCreated: number }; previousLoan: PreviousLoanFacts }
   | { type: 'IssueGuarantee'; data: { guaranteedAmount: Fen; feeRate: BasisPoints; feePaidBy: 'finance' | 'borrower' } }
-  | { type: 'DisburseLoan'; data: { amount: Fen; contractRate: BasisPoints; repaymentMethod: RepaymentMethod; bankContractNo: string; borrowerFees: Fen } }
+  | {
+      type: 'DisburseLoan';
+      data: { amount: Fen; contractRate: BasisPoints; repaymentMethod: RepaymentMethod; bankContractNo: string; borrowerFees: Fen };
+    }
   | { type: 'RecordRepayment'; data: { principal: Fen; interest: Fen; borrowerFees: Fen } }
   | { type: 'MarkOverdue' }
   | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }

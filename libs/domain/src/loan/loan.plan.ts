@@ -18,7 +18,11 @@ export function repaymentPlan(method: RepaymentMethod, amount: Fen, disbursedOn:
 /** Individual, partnership and second-support micro-profit loans: central finance pays all; enterprises share. */
 export function subsidyTerms(application: LoanApplication, policy: Policy): SubsidyTerms {
   if (application.kind === 'enterprise') {
-    return { scheme: 'enterprise_shared', centralShare: policy.enterpriseSubsidyCentralShare, principalCap: policy.enterpriseSubsidyPrincipalCap };
+    return {
+      scheme: 'enterprise_shared',
+      centralShare: policy.enterpriseSubsidyCentralShare,
+      principalCap: policy.enterpriseSubsidyPrincipalCap,
+    };
   }
   return application.microProfit ? { scheme: 'central_full', centralShare: bp(10_000) } : { scheme: 'none', centralShare: bp(0) };
 }

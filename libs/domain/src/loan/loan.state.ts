@@ -4,7 +4,8 @@ import { unreachable } from '../shared/errors';
 import { LoanAccount, applyRepayment, extendTo, openAccount, settleAccrualOn } from './loan.account';
 import { LoanApplication, LoanEvent, SubsidyTerms } from './loan.events';
 
-export type LoanStatus = 'none' | 'applied' | 'rejected' | 'guaranteed' | 'disbursed' | 'settled' | 'compensated' | 'recovered' | 'written_off';
+export type LoanStatus =
+  'none' | 'applied' | 'rejected' | 'guaranteed' | 'disbursed' | 'settled' | 'compensated' | 'recovered' | 'written_off';
 
 export interface LoanState {
   status: LoanStatus;
@@ -25,21 +26,35 @@ export interface LoanState {
 }
 
 export const initialLoanState = (): LoanState => ({
-  status: 'none', secondSupportGranted: false, extended: false, marked: { principal: ZERO, interest: ZERO },
-  everOverdue: false, claim: ZERO, recovered: ZERO, subsidyDue: {},
+  status: 'none',
+  secondSupportGranted: false,
+  extended: false,
+  marked: { principal: ZERO, interest: ZERO },
+  everOverdue: false,
+  claim: ZERO,
+  recovered: ZERO,
+  subsidyDue: {},
 });
 
 export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
   switch (e.type) {
-    case 'LoanApplied': return { ...s, status: 'applied', application: e.data };
-    case 'LoanApplicationRejected': return { ...s, status: 'rejected' };
-    case 'SecondSupportGranted': return { ...s, secondSupportGranted: true };
+    case 'LoanApplied':
+      return { ...s, status: 'applied', application: e.data };
+    case 'LoanApplicationRejected':
+      return { ...s, status: 'rejected' };
+    case 'SecondSupportGranted':
+      return { ...s, secondSupportGranted: true };
     case 'GuaranteeIssued':
-      return { ...s, status: 'guaranteed', guarantee: { fundId: e.data.fundId, amount: e.data.guaranteedAmount, issuedOn: e.data.issuedOn } };
+      return {
+        ...s,
+        status: 'guaranteed',
+        guarantee: { fundId: e.data.fundId, amount: e.data.guaranteedAmount, issuedOn: e.data.issuedOn },
+      };
     case 'Disbursed': {
       const d = e.data;
       return {
-        ...s, status: 'disbursed',
+        ...s,
+        status: 'disbursed',
         disbursement: { amount: d.amount, disbursedOn: d.disbursedOn, originalMaturity: d.maturityDate, subsidy: d.subsidy },
         account: openAccount(d.amount, d.contractRate, d.disbursedOn, d.maturityDate, d.plan),
       };
@@ -55,16 +70,22 @@ export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
         marked: { principal: max(ZERO, sub(s.marked.principal, principal)), interest: max(ZERO, sub(s.marked.interest, interest)) },
       };
     }
-    case 'Overdue': return { ...s, everOverdue: true, marked: { principal: e.data.overduePrincipal, interest: e.data.overdueInterest } };
-    case 'LoanExtended': return { ...s, extended: true, account: extendTo(s.account!, e.data.newMaturity) };
-    case 'LoanSettled': return { ...s, status: 'settled' };
-    case 'CompensationPaid': return { ...s, status: 'compensated', claim: e.data.amount };
+    case 'Overdue':
+      return { ...s, everOverdue: true, marked: { principal: e.data.overduePrincipal, interest: e.data.overdueInterest } };
+    case 'LoanExtended':
+      return { ...s, extended: true, account: extendTo(s.account!, e.data.newMaturity) };
+    case 'LoanSettled':
+      return { ...s, status: 'settled' };
+    case 'CompensationPaid':
+      return { ...s, status: 'compensated', claim: e.data.amount };
     case 'RecoveryCollected': {
       const recovered = add(s.recovered, e.data.amount);
       return { ...s, recovered, status: recovered >= s.claim ? 'recovered' : s.status };
     }
-    case 'LoanWrittenOff': return { ...s, status: 'written_off' };
-    default: return unreachable(e);
+    case 'LoanWrittenOff':
+      return { ...s, status: 'written_off' };
+    default:
+      return unreachable(e);
   }
 }
 

@@ -11,14 +11,25 @@ export function policyProblems(policies: readonly Policy[]): string[] {
     if (!p.version || versions.has(p.version)) out.push(`${at}: each policy needs its own version`);
     versions.add(p.version);
     if (!isBusinessDate(p.effectiveFrom)) out.push(`${at}: effectiveFrom must be YYYY-MM-DD`);
-    for (const kind of LOAN_KINDS) if (!isWholePositive(p.caps?.[kind])) out.push(`${at}: caps.${kind} must be a whole number of fen above zero`);
-    for (const key of ['maxTermMonths', 'maxExtensionMonths', 'leverageMultiple', 'compensationAfterOverdueDays', 'secondSupportMinJobs', 'jointGuaranteeMinHouseholds'] as const) {
+    for (const kind of LOAN_KINDS)
+      if (!isWholePositive(p.caps?.[kind])) out.push(`${at}: caps.${kind} must be a whole number of fen above zero`);
+    for (const key of [
+      'maxTermMonths',
+      'maxExtensionMonths',
+      'leverageMultiple',
+      'compensationAfterOverdueDays',
+      'secondSupportMinJobs',
+      'jointGuaranteeMinHouseholds',
+    ] as const) {
       if (!isWholePositive(p[key])) out.push(`${at}: ${key} must be a whole number above zero`);
     }
     for (const key of ['defaultCompensationShare', 'enterpriseSubsidyCentralShare'] as const) {
       if (!Number.isInteger(p[key]) || p[key] < 0 || p[key] > 10_000) out.push(`${at}: ${key} must be basis points between 0 and 10000`);
     }
-    if (!p.benchmarkRates?.length || p.benchmarkRates.some((r) => !isBusinessDate(r.from) || ![r.upTo6Months, r.upTo12Months, r.upTo36Months].every(isWholePositive))) {
+    if (
+      !p.benchmarkRates?.length ||
+      p.benchmarkRates.some((r) => !isBusinessDate(r.from) || ![r.upTo6Months, r.upTo12Months, r.upTo36Months].every(isWholePositive))
+    ) {
       out.push(`${at}: benchmarkRates must list dated rates in basis points`);
     }
   }

@@ -13,11 +13,14 @@ import { unreachable } from '../shared/errors';
  * Every step is idempotent, so finishing a half-done write twice is harmless.
  */
 export type StepCommand =
-  | { aggregate: 'fund'; streamName: string; command: FundCommand }
-  | { aggregate: 'borrower'; streamName: string; command: BorrowerCommand };
+  { aggregate: 'fund'; streamName: string; command: FundCommand } | { aggregate: 'borrower'; streamName: string; command: BorrowerCommand };
 
 const onFund = (command: FundCommand): StepCommand => ({ aggregate: 'fund', streamName: fundStream(command.fundId), command });
-const onBorrower = (command: BorrowerCommand): StepCommand => ({ aggregate: 'borrower', streamName: borrowerStream(command.borrowerId), command });
+const onBorrower = (command: BorrowerCommand): StepCommand => ({
+  aggregate: 'borrower',
+  streamName: borrowerStream(command.borrowerId),
+  command,
+});
 
 export function followUpsOf(e: LoanEvent): StepCommand[] {
   switch (e.type) {
@@ -28,7 +31,10 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
     }
     case 'LoanSettled': {
       const { loanId, fundId, borrowerId } = e.data;
-      return [onFund({ type: 'ReleaseExposure', fundId, loanId, reason: 'settled' }), onBorrower({ type: 'CloseLoan', borrowerId, loanId, outcome: 'settled' })];
+      return [
+        onFund({ type: 'ReleaseExposure', fundId, loanId, reason: 'settled' }),
+        onBorrower({ type: 'CloseLoan', borrowerId, loanId, outcome: 'settled' }),
+      ];
     }
     case 'RecoveryCollected': {
       const { loanId, fundId, borrowerId, amount, remainingClaim } = e.data;
@@ -39,19 +45,30 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
       const { loanId, borrowerId } = e.data;
       return [onBorrower({ type: 'CloseLoan', borrowerId, loanId, outcome: 'written_off' })];
     }
-    case 'LoanApplied': case 'SecondSupportGranted': case 'GuaranteeIssued': case 'Disbursed': case 'Repaid':
-    case 'Overdue': case 'LoanExtended': case 'CompensationPaid':
+    case 'LoanApplied':
+    case 'SecondSupportGranted':
+    case 'GuaranteeIssued':
+    case 'Disbursed':
+    case 'Repaid':
+    case 'Overdue':
+    case 'LoanExtended':
+    case 'CompensationPaid':
       return [];
-    default: return unreachable(e);
+    default:
+      return unreachable(e);
   }
 }
 
 /** How to take back a reservation whose loan step was refused. */
 export function undoReservation(e: BorrowerEvent | FundEvent): StepCommand | undefined {
   switch (e.type) {
-    case 'BorrowerLoanOpened': return onBorrower({ type: 'CloseLoan', borrowerId: e.data.borrowerId, loanId: e.data.loanId, outcome: 'not_applied' });
-    case 'FundExposureReserved': return onFund({ type: 'ReleaseExposure', fundId: e.data.fundId, loanId: e.data.loanId, reason: 'not_issued' });
-    case 'FundCompensationCharged': return onFund({ type: 'ReverseCompensation', fundId: e.data.fundId, loanId: e.data.loanId });
-    default: return undefined;
+    case 'BorrowerLoanOpened':
+      return onBorrower({ type: 'CloseLoan', borrowerId: e.data.borrowerId, loanId: e.data.loanId, outcome: 'not_applied' });
+    case 'FundExposureReserved':
+      return onFund({ type: 'ReleaseExposure', fundId: e.data.fundId, loanId: e.data.loanId, reason: 'not_issued' });
+    case 'FundCompensationCharged':
+      return onFund({ type: 'ReverseCompensation', fundId: e.data.fundId, loanId: e.data.loanId });
+    default:
+      return undefined;
   }
 }

@@ -2,13 +2,36 @@ import { BasisPoints } from '../shared/money';
 import { DomainError, invalid } from '../shared/errors';
 
 export type RegionLevel = 'province' | 'city' | 'county';
-export interface Region { code: string; name: string; level: RegionLevel; parent?: string }
+export interface Region {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parent?: string;
+}
 /** Each guarantee centre (担保中心) runs one guarantee fund, whose id is the centre's. */
-export interface Centre { id: string; name: string; regionCode: string; compensationShare?: BasisPoints }
-export interface Bank { code: string; name: string }
-export interface Branch { id: string; bankCode: string; regionCode: string; name: string }
+export interface Centre {
+  id: string;
+  name: string;
+  regionCode: string;
+  compensationShare?: BasisPoints;
+}
+export interface Bank {
+  code: string;
+  name: string;
+}
+export interface Branch {
+  id: string;
+  bankCode: string;
+  regionCode: string;
+  name: string;
+}
 
-export interface ReferenceSet { regions: Region[]; centres: Centre[]; banks: Bank[]; branches: Branch[] }
+export interface ReferenceSet {
+  regions: Region[];
+  centres: Centre[];
+  banks: Bank[];
+  branches: Branch[];
+}
 
 /** Indexed reference data (regions with GB/T 2260 codes, centres, banks, branches), checked once at boot. */
 export class ReferenceData {
@@ -32,7 +55,8 @@ export class ReferenceData {
       if (!/^\d{6}$/.test(r.code)) out.push(`region ${r.code} is not a six-digit GB/T 2260 code`);
       if (r.parent && !this.regions.has(r.parent)) out.push(`region ${r.code} has unknown parent ${r.parent}`);
     }
-    for (const c of this.centres.values()) if (!this.regions.has(c.regionCode)) out.push(`centre ${c.id} is in unknown region ${c.regionCode}`);
+    for (const c of this.centres.values())
+      if (!this.regions.has(c.regionCode)) out.push(`centre ${c.id} is in unknown region ${c.regionCode}`);
     for (const b of this.branches.values()) {
       if (!this.banks.has(b.bankCode)) out.push(`branch ${b.id} belongs to unknown bank ${b.bankCode}`);
       if (!this.regions.has(b.regionCode)) out.push(`branch ${b.id} is in unknown region ${b.regionCode}`);
@@ -40,11 +64,21 @@ export class ReferenceData {
     return out;
   }
 
-  region(code: string): Region | undefined { return this.regions.get(code); }
-  centre(id: string): Centre | undefined { return this.centres.get(id); }
-  bank(code: string): Bank | undefined { return this.banks.get(code); }
-  branch(id: string): Branch | undefined { return this.branches.get(id); }
-  allRegions(): Region[] { return [...this.regions.values()]; }
+  region(code: string): Region | undefined {
+    return this.regions.get(code);
+  }
+  centre(id: string): Centre | undefined {
+    return this.centres.get(id);
+  }
+  bank(code: string): Bank | undefined {
+    return this.banks.get(code);
+  }
+  branch(id: string): Branch | undefined {
+    return this.branches.get(id);
+  }
+  allRegions(): Region[] {
+    return [...this.regions.values()];
+  }
 
   /** The region and each of its ancestors, nearest first. */
   lineage(code: string): Region[] {
@@ -53,7 +87,9 @@ export class ReferenceData {
     return out;
   }
 
-  cityOf(code: string): Region | undefined { return this.lineage(code).find((r) => r.level === 'city'); }
+  cityOf(code: string): Region | undefined {
+    return this.lineage(code).find((r) => r.level === 'city');
+  }
 
   county(code: string): Region {
     const r = this.regions.get(code);
@@ -80,4 +116,6 @@ export class ReferenceData {
 }
 
 const unknown = (code: string, message: string) => invalid(code, message);
-function throwIt(e: DomainError): never { throw e; }
+function throwIt(e: DomainError): never {
+  throw e;
+}

@@ -52,7 +52,6 @@ export function addMonths(d: BusinessDate, months: number): BusinessDate {
   return fromUtc(Date.UTC(y, m, Math.min(day, lastDay)));
 }
 
-
 /** Quarter as 'YYYY-Qn'. */
 export type Quarter = string & { readonly __brand: 'Quarter' };
 export const quarterOf = (d: BusinessDate): Quarter => `${d.slice(0, 4)}-Q${Math.floor((+d.slice(5, 7) - 1) / 3) + 1}` as Quarter;

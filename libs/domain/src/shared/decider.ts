@@ -9,7 +9,10 @@ export interface DecisionContext {
   reference: ReferenceData;
 }
 
-export interface DomainEvent<T extends string = string, D = unknown> { type: T; data: D }
+export interface DomainEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+}
 
 /** An aggregate as a pure decider: decide(command, state) → events; evolve(state, event) → state. */
 export interface Decider<C, E extends DomainEvent, S> {
@@ -17,4 +20,3 @@ export interface Decider<C, E extends DomainEvent, S> {
   decide: (command: C, state: S, ctx: DecisionContext) => E[];
   evolve: (state: S, event: E) => S;
 }
-

@@ -19,8 +19,7 @@ export class DomainError extends Error {
 export const invalid = (code: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(code, message, 'invalid', details);
 export const notFound = (code: string, message: string) => new DomainError(code, message, 'not_found');
-export const broken = (code: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(code, message, 'rule', details);
+export const broken = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, 'rule', details);
 
 /** Throws the rule's error when the condition does not hold. */
 export function ensure(condition: boolean, error: () => DomainError): asserts condition {

@@ -13,7 +13,7 @@ export function idNumberProblem(raw: string): string | undefined {
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   if (!isBusinessDate(birth)) return `the birth date in the ID number (${birth}) is not a real date`;
   const sum = WEIGHTS.reduce((s, w, i) => s + w * +id[i], 0);
-  if (CHECK[sum % 11] !== id[17]) return 'the ID number\'s check digit does not match: please check it was typed correctly';
+  if (CHECK[sum % 11] !== id[17]) return "the ID number's check digit does not match: please check it was typed correctly";
   return undefined;
 }
 

@@ -25,12 +25,23 @@ export interface EventMetadata {
   [extra: string]: unknown;
 }
 
-export interface Loaded<S> { state: S; revision?: bigint; commands: Map<string, string> }
-export interface Handled<S> extends Loaded<S> { appended: RecordedEvent[]; duplicate: boolean; position?: Position }
+export interface Loaded<S> {
+  state: S;
+  revision?: bigint;
+  commands: Map<string, string>;
+}
+export interface Handled<S> extends Loaded<S> {
+  appended: RecordedEvent[];
+  duplicate: boolean;
+  position?: Position;
+}
 
 type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
 
-export interface Rules { policies: readonly Policy[]; reference: ReferenceData }
+export interface Rules {
+  policies: readonly Policy[];
+  reference: ReferenceData;
+}
 
 /**
  * fold → decide → append with the exact revision folded. Streams are cached by revision. A command
@@ -42,7 +53,11 @@ export class CommandHandler {
   private readonly cache = new Map<string, Loaded<unknown>>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(readonly store: EventStore, readonly rules: Rules, private readonly options = { maxAttempts: 12, cacheSize: 20_000 }) {}
+  constructor(
+    readonly store: EventStore,
+    readonly rules: Rules,
+    private readonly options = { maxAttempts: 12, cacheSize: 20_000 },
+  ) {}
 
   context(businessDate: BusinessDate): DecisionContext {
     return { businessDate, policy: policyInForce(this.rules.policies, businessDate), reference: this.rules.reference };
@@ -62,17 +77,29 @@ export class CommandHandler {
     return cached ? Promise.resolve(cached) : this.load(streamName, decider);
   }
 
-  handle<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, envelope: CommandEnvelope): Promise<Handled<S>> {
+  handle<C, E extends DomainEvent, S>(
+    streamName: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    envelope: CommandEnvelope,
+  ): Promise<Handled<S>> {
     return this.mutex.run(streamName, () => this.attempt(streamName, decider, command, envelope, 1));
   }
 
-  private async attempt<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>, command: C, env: CommandEnvelope, attempt: number): Promise<Handled<S>> {
+  private async attempt<C, E extends DomainEvent, S>(
+    streamName: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    env: CommandEnvelope,
+    attempt: number,
+  ): Promise<Handled<S>> {
     const cached = attempt === 1 ? (this.cache.get(streamName) as Loaded<S> | undefined) : undefined;
     const loaded = cached ?? (await this.catchUp(streamName, decider));
     const print = fingerprint(command);
     const seen = loaded.commands.get(env.commandId);
     if (seen !== undefined) {
-      if (seen !== print) throw new DomainError('COMMAND.ID_REUSED', 'This request id was already used for a different request; use a new id.', 'conflict');
+      if (seen !== print)
+        throw new DomainError('COMMAND.ID_REUSED', 'This request id was already used for a different request; use a new id.', 'conflict');
       return { ...loaded, appended: [], duplicate: true };
     }
     const ctx = this.context(env.businessDate);
@@ -90,10 +117,21 @@ export class CommandHandler {
     }
 
     const metadata: EventMetadata = {
-      commandId: env.commandId, commandFingerprint: print, actor: env.actor, businessDate: env.businessDate, policyVersion: ctx.policy.version,
-      correlationId: env.correlationId ?? env.commandId, causationId: env.causationId ?? env.commandId, ...env.extra,
+      commandId: env.commandId,
+      commandFingerprint: print,
+      actor: env.actor,
+      businessDate: env.businessDate,
+      policyVersion: ctx.policy.version,
+      correlationId: env.correlationId ?? env.commandId,
+      causationId: env.causationId ?? env.commandId,
+      ...env.extra,
     };
-    const toAppend: NewEvent[] = events.map((e, i) => ({ id: eventIdFor(env.commandId, streamName, i), type: e.type, data: e.data, metadata }));
+    const toAppend: NewEvent[] = events.map((e, i) => ({
+      id: eventIdFor(env.commandId, streamName, i),
+      type: e.type,
+      data: e.data,
+      metadata,
+    }));
     try {
       const result = await this.store.appendToStream(streamName, toAppend, { expectedRevision: loaded.revision ?? 'no_stream' });
       if (!result.recorded) {
@@ -103,14 +141,19 @@ export class CommandHandler {
         return { ...after, appended, duplicate: false, position: result.position };
       }
       // The store returned what it recorded, so the cache moves on without reading the stream again.
-      const after: Loaded<S> = { state: events.reduce((state, e) => decider.evolve(state, e), loaded.state), revision: result.nextExpectedRevision, commands: loaded.commands };
+      const after: Loaded<S> = {
+        state: events.reduce((state, e) => decider.evolve(state, e), loaded.state),
+        revision: result.nextExpectedRevision,
+        commands: loaded.commands,
+      };
       after.commands.set(env.commandId, print);
       this.remember(streamName, after);
       return { ...after, appended: result.recorded, duplicate: false, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= this.options.maxAttempts) {
         this.cache.delete(streamName);
-        if (error instanceof WrongExpectedVersionError) throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
+        if (error instanceof WrongExpectedVersionError)
+          throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
         throw error;
       }
       await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
@@ -119,7 +162,11 @@ export class CommandHandler {
   }
 
   /** Brings the cached state up to the stream's head; the events read are pushed onto `fresh`. */
-  private async catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>, fresh: RecordedEvent[] = []): Promise<Loaded<S>> {
+  private async catchUp<E extends DomainEvent, S>(
+    streamName: string,
+    decider: Folder<E, S>,
+    fresh: RecordedEvent[] = [],
+  ): Promise<Loaded<S>> {
     const cached = this.cache.get(streamName) as Loaded<S> | undefined;
     let loaded: Loaded<S> = cached ?? { state: decider.initialState(), revision: undefined, commands: new Map() };
     const from = loaded.revision === undefined ? 'start' : loaded.revision + 1n;

@@ -5,25 +5,34 @@ import { EsdbTestServer } from './testing/test-server';
 const servers = new Map<EsdbEventStore, EsdbTestServer>();
 
 for (const batchAppend of [true, false]) {
-  describeEventStoreBehaviour(`EventStoreDB through the official client (in-process test server, ${batchAppend ? 'BatchAppend' : 'Append'})`, async () => {
-    const server = new EsdbTestServer({ batchAppend });
-    await server.start();
-    const store = new EsdbEventStore(server.connectionString);
-    servers.set(store, server);
-    return store;
-  }, async (store) => {
-    await store.close();
-    await servers.get(store as EsdbEventStore)?.stop();
-  });
+  describeEventStoreBehaviour(
+    `EventStoreDB through the official client (in-process test server, ${batchAppend ? 'BatchAppend' : 'Append'})`,
+    async () => {
+      const server = new EsdbTestServer({ batchAppend });
+      await server.start();
+      const store = new EsdbEventStore(server.connectionString);
+      servers.set(store, server);
+      return store;
+    },
+    async (store) => {
+      await store.close();
+      await servers.get(store as EsdbEventStore)?.stop();
+    },
+  );
 }
 
 describe('the append call the client chooses', () => {
-  it.each([[true, 'batchAppend'], [false, 'append']] as const)('with BatchAppend advertised: %s, it uses %s', async (batchAppend, used) => {
+  it.each([
+    [true, 'batchAppend'],
+    [false, 'append'],
+  ] as const)('with BatchAppend advertised: %s, it uses %s', async (batchAppend, used) => {
     const server = new EsdbTestServer({ batchAppend });
     await server.start();
     const store = new EsdbEventStore(server.connectionString);
     try {
-      await store.appendToStream('loan-x', [{ id: '1c9e1b2a-3d4f-4a5b-9c8d-7e6f5a4b3c2d', type: 'LoanApplied', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      await store.appendToStream('loan-x', [{ id: '1c9e1b2a-3d4f-4a5b-9c8d-7e6f5a4b3c2d', type: 'LoanApplied', data: {}, metadata: {} }], {
+        expectedRevision: 'no_stream',
+      });
       expect(server.calls[used]).toBe(1);
       expect(server.calls[used === 'append' ? 'batchAppend' : 'append']).toBe(0);
     } finally {

@@ -1,11 +1,31 @@
 import {
-  BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError, WrongExpectedVersionError as EsdbWrongExpectedVersion,
-  eventTypeFilter, excludeSystemEvents, jsonEvent, streamNameFilter,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersion,
+  eventTypeFilter,
+  excludeSystemEvents,
+  jsonEvent,
+  streamNameFilter,
 } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, Filter, Position as EsdbPosition, ResolvedEvent } from '@eventstore/db-client';
 import {
-  AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeToAllOptions, Subscription,
-  SubscriptionMessage, WrongExpectedVersionError, matchesFilter,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+  SubscriptionMessage,
+  WrongExpectedVersionError,
+  matchesFilter,
 } from '../store.port';
 
 /**
@@ -16,7 +36,10 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
 
   /** `deadlineMs`: how long an append may take before the client gives up (the server may still write it). */
-  constructor(connectionString: string, private readonly options: { deadlineMs?: number } = {}) {
+  constructor(
+    connectionString: string,
+    private readonly options: { deadlineMs?: number } = {},
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
@@ -30,7 +53,8 @@ export class EsdbEventStore implements EventStore {
       );
       return { nextExpectedRevision: result.nextExpectedRevision, position: result.position! };
     } catch (error) {
-      if (error instanceof EsdbWrongExpectedVersion) throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
+      if (error instanceof EsdbWrongExpectedVersion)
+        throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
       throw error;
     }
   }
@@ -71,12 +95,18 @@ export class EsdbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     const f = options.filter;
-    const filter: Filter = f?.streamNamePrefixes ? streamNameFilter({ prefixes: f.streamNamePrefixes })
-      : f?.eventTypePrefixes ? eventTypeFilter({ prefixes: f.eventTypePrefixes }) : excludeSystemEvents();
+    const filter: Filter = f?.streamNamePrefixes
+      ? streamNameFilter({ prefixes: f.streamNamePrefixes })
+      : f?.eventTypePrefixes
+        ? eventTypeFilter({ prefixes: f.eventTypePrefixes })
+        : excludeSystemEvents();
     const queue = new MessageQueue();
     const sub = this.client.subscribeToAll({
       fromPosition: toFrom(options.fromPosition ?? 'start'),
-      filter: { ...filter, checkpointReached: (_s: unknown, position: EsdbPosition) => queue.push({ kind: 'checkpoint', position }) } as Filter,
+      filter: {
+        ...filter,
+        checkpointReached: (_s: unknown, position: EsdbPosition) => queue.push({ kind: 'checkpoint', position }),
+      } as Filter,
     });
     sub.on('data', (e: AllStreamResolvedEvent) => {
       if (isSystem(e)) return;
@@ -108,8 +138,14 @@ const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p ===
 function toRecorded(resolved: ResolvedEvent): RecordedEvent {
   const e = resolved.event!;
   return {
-    streamName: e.streamId, revision: e.revision, id: e.id, type: e.type, data: e.data, metadata: e.metadata ?? {},
-    position: e.position!, created: e.created,
+    streamName: e.streamId,
+    revision: e.revision,
+    id: e.id,
+    type: e.type,
+    data: e.data,
+    metadata: e.metadata ?? {},
+    position: e.position!,
+    created: e.created,
   };
 }
 
@@ -152,7 +188,10 @@ class MessageQueue {
         if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
         if (this.error) return Promise.reject(this.error);
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve, reject) => { this.waiting = resolve; this.failing = reject; });
+        return new Promise((resolve, reject) => {
+          this.waiting = resolve;
+          this.failing = reject;
+        });
       },
       return: async () => {
         this.end();

@@ -1,7 +1,11 @@
 import { Position, RecordedEvent, Subscription, SubscriptionFilter, SubscriptionMessage } from '../store.port';
 
 interface Source {
-  readAfter(position: Position | 'start', maxCount: number, filter?: SubscriptionFilter): { events: RecordedEvent[]; last?: Position; count: number };
+  readAfter(
+    position: Position | 'start',
+    maxCount: number,
+    filter?: SubscriptionFilter,
+  ): { events: RecordedEvent[]; last?: Position; count: number };
   onAppend(wake: () => void): () => void;
 }
 
@@ -53,8 +57,14 @@ export class PollingSubscription implements Subscription {
   private idle(): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, this.pollIntervalMs);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = () => { this.wake = undefined; done(); };
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
     });
   }
 

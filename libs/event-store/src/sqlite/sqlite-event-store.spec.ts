@@ -15,7 +15,9 @@ describe('SQLite file store', () => {
   it('keeps every acknowledged event when reopened, in WAL mode', async () => {
     const path = join(dir, 'reopen.db');
     const first = new SqliteEventStore({ path });
-    await first.appendToStream('loan-1', [{ id: randomUUID(), type: 'LoanApplied', data: { a: 1 }, metadata: {} }], { expectedRevision: 'no_stream' });
+    await first.appendToStream('loan-1', [{ id: randomUUID(), type: 'LoanApplied', data: { a: 1 }, metadata: {} }], {
+      expectedRevision: 'no_stream',
+    });
     await first.close();
     const second = new SqliteEventStore({ path });
     expect((await second.readStream('loan-1')).map((e) => e.type)).toEqual(['LoanApplied']);

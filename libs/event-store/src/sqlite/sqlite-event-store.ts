@@ -1,11 +1,31 @@
 import Database from 'better-sqlite3';
 import {
-  AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeToAllOptions, Subscription, SubscriptionFilter, WrongExpectedVersionError, matchesFilter,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+  SubscriptionFilter,
+  WrongExpectedVersionError,
+  matchesFilter,
 } from '../store.port';
 import { PollingSubscription } from './polling-subscription';
 
-interface Row { position: number; stream: string; revision: number; id: string; type: string; data: string; metadata: string; created: number }
+interface Row {
+  position: number;
+  stream: string;
+  revision: number;
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  created: number;
+}
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:' for tests. */
@@ -36,7 +56,13 @@ CREATE INDEX IF NOT EXISTS events_by_id ON events (id);`;
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly listeners = new Set<() => void>();
-  private readonly pending: Array<{ stream: string; events: NewEvent[]; expected: ExpectedRevision; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }> = [];
+  private readonly pending: Array<{
+    stream: string;
+    events: NewEvent[];
+    expected: ExpectedRevision;
+    resolve: (r: AppendResult) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private readonly pollIntervalMs: number;
   private readonly q: ReturnType<typeof prepare>;
 
@@ -68,16 +94,18 @@ export class SqliteEventStore implements EventStore {
     const batch = this.pending.splice(0);
     const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
     try {
-      this.db.transaction(() => {
-        for (const a of batch) {
-          try {
-            outcomes.push({ result: this.appendInTransaction(a.stream, a.events, a.expected) });
-          } catch (error) {
-            if (!(error instanceof WrongExpectedVersionError)) throw error;
-            outcomes.push({ error });
+      this.db
+        .transaction(() => {
+          for (const a of batch) {
+            try {
+              outcomes.push({ result: this.appendInTransaction(a.stream, a.events, a.expected) });
+            } catch (error) {
+              if (!(error instanceof WrongExpectedVersionError)) throw error;
+              outcomes.push({ error });
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
     } catch (error) {
       for (const a of batch) a.reject(error);
       return;
@@ -111,7 +139,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The same event ids already at the expected place: success, and nothing written (EventStoreDB's idempotency). */
-  private idempotentReplay(stream: string, events: NewEvent[], expected: ExpectedRevision, current: bigint | undefined): AppendResult | undefined {
+  private idempotentReplay(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    current: bigint | undefined,
+  ): AppendResult | undefined {
     const first = this.q.revisionOfId.get(stream, events[0].id) as { revision: number } | undefined;
     if (!first) return undefined;
     const at = BigInt(first.revision);
@@ -144,7 +177,11 @@ export class SqliteEventStore implements EventStore {
    * Up to `maxCount` events strictly after a position, for subscriptions: those the filter lets through,
    * parsed, and the position of the last one looked at. The filter is applied before any JSON is parsed.
    */
-  readAfter(position: Position | 'start', maxCount: number, filter?: SubscriptionFilter): { events: RecordedEvent[]; last?: Position; count: number } {
+  readAfter(
+    position: Position | 'start',
+    maxCount: number,
+    filter?: SubscriptionFilter,
+  ): { events: RecordedEvent[]; last?: Position; count: number } {
     const after = position === 'start' ? 0 : Number(position.commit) + 1;
     const rows = this.q.allForward.all(after, maxCount) as Row[];
     const events: RecordedEvent[] = [];
@@ -160,7 +197,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
-    const from = options.fromPosition === 'end' ? this.headPosition() : options.fromPosition ?? 'start';
+    const from = options.fromPosition === 'end' ? this.headPosition() : (options.fromPosition ?? 'start');
     return new PollingSubscription(this, from, options.filter, this.pollIntervalMs);
   }
 
@@ -185,8 +222,14 @@ function satisfies(expected: ExpectedRevision, current: bigint | undefined): boo
 function toRecorded(r: Row): RecordedEvent {
   const p = BigInt(r.position);
   return {
-    streamName: r.stream, revision: BigInt(r.revision), id: r.id, type: r.type,
-    data: JSON.parse(r.data), metadata: JSON.parse(r.metadata), position: { commit: p, prepare: p }, created: new Date(r.created),
+    streamName: r.stream,
+    revision: BigInt(r.revision),
+    id: r.id,
+    type: r.type,
+    data: JSON.parse(r.data),
+    metadata: JSON.parse(r.metadata),
+    position: { commit: p, prepare: p },
+    created: new Date(r.created),
   };
 }
 

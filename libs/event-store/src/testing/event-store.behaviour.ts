@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, NewEvent, RecordedEvent, Subscription, SubscriptionMessage, WrongExpectedVersionError, comparePositions, positionFromString, positionToString } from '../store.port';
+import {
+  EventStore,
+  NewEvent,
+  RecordedEvent,
+  Subscription,
+  SubscriptionMessage,
+  WrongExpectedVersionError,
+  comparePositions,
+  positionFromString,
+  positionToString,
+} from '../store.port';
 
 /**
  * The behaviour every adapter of the store port must show, written once. Each adapter's spec calls this
@@ -8,18 +18,27 @@ import { EventStore, NewEvent, RecordedEvent, Subscription, SubscriptionMessage,
 export function describeEventStoreBehaviour(name: string, open: () => Promise<EventStore>, close?: (s: EventStore) => Promise<void>) {
   describe(`event store behaviour: ${name}`, () => {
     let store: EventStore;
-    beforeEach(async () => { store = await open(); });
-    afterEach(async () => { await (close ? close(store) : store.close()); });
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await (close ? close(store) : store.close());
+    });
 
     const ev = (type = 'Happened', data: unknown = { n: 1 }): NewEvent => ({ id: randomUUID(), type, data, metadata: { by: 'test' } });
     const stream = () => `test-${randomUUID()}`;
 
     it('appends to a new stream and reads it back in order with data, metadata and recorded time', async () => {
       const s = stream();
-      const result = await store.appendToStream(s, [ev('A', { 名称: '赣县', amount: 5_000_000 }), ev('B')], { expectedRevision: 'no_stream' });
+      const result = await store.appendToStream(s, [ev('A', { 名称: '赣县', amount: 5_000_000 }), ev('B')], {
+        expectedRevision: 'no_stream',
+      });
       expect(result.nextExpectedRevision).toBe(1n);
       const read = await store.readStream(s);
-      expect(read.map((e) => [e.type, e.revision])).toEqual([['A', 0n], ['B', 1n]]);
+      expect(read.map((e) => [e.type, e.revision])).toEqual([
+        ['A', 0n],
+        ['B', 1n],
+      ]);
       expect(read[0].data).toEqual({ 名称: '赣县', amount: 5_000_000 });
       expect(read[0].metadata).toEqual({ by: 'test' });
       expect(read[0].created).toBeInstanceOf(Date);
@@ -28,7 +47,9 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
 
     it('refuses each expected revision that does not hold, naming the actual revision', async () => {
       const s = stream();
-      await expect(store.appendToStream(s, [ev()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendToStream(s, [ev()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
       await expect(store.appendToStream(s, [ev()], { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
       await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
       await expect(store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
@@ -66,13 +87,19 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       const s = stream();
       const a = ev('A');
       await store.appendToStream(s, [a, ev('B')], { expectedRevision: 'no_stream' });
-      await expect(store.appendToStream(s, [a, ev('X')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendToStream(s, [a, ev('X')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        WrongExpectedVersionError,
+      );
       expect((await store.readStream(s)).length).toBe(2);
     });
 
     it('reads a stream backwards, from a revision, and a limited count; a missing stream reads empty', async () => {
       const s = stream();
-      await store.appendToStream(s, [0, 1, 2, 3, 4].map((n) => ev('N', { n })), { expectedRevision: 'no_stream' });
+      await store.appendToStream(
+        s,
+        [0, 1, 2, 3, 4].map((n) => ev('N', { n })),
+        { expectedRevision: 'no_stream' },
+      );
       const n = (es: RecordedEvent[]) => es.map((e) => (e.data as { n: number }).n);
       expect(n(await store.readStream(s, { direction: 'backwards' }))).toEqual([4, 3, 2, 1, 0]);
       expect(n(await store.readStream(s, { fromRevision: 2n, maxCount: 2 }))).toEqual([2, 3]);
@@ -103,15 +130,25 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
       const results = await Promise.allSettled(Array.from({ length: 20 }, () => store.appendToStream(s, [ev()], { expectedRevision: 0n })));
       expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
-      expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError)).toBe(true);
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError),
+      ).toBe(true);
       expect((await store.readStream(s)).length).toBe(2);
     });
 
     describe('catch-up subscription to all', () => {
       let sub: Subscription | undefined;
-      afterEach(async () => { await sub?.unsubscribe(); sub = undefined; });
+      afterEach(async () => {
+        await sub?.unsubscribe();
+        sub = undefined;
+      });
 
-      async function take(it: AsyncIterator<SubscriptionMessage>, until: (m: SubscriptionMessage[]) => boolean): Promise<SubscriptionMessage[]> {
+      async function take(
+        it: AsyncIterator<SubscriptionMessage>,
+        until: (m: SubscriptionMessage[]) => boolean,
+      ): Promise<SubscriptionMessage[]> {
         const got: SubscriptionMessage[] = [];
         while (!until(got)) {
           const next = await it.next();

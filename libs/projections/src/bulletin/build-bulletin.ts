@@ -2,10 +2,24 @@ import { ReferenceData, Region, divideHalfUp } from '@app/domain';
 import { Row } from '../projection';
 
 /** The bulletin projection's rows up to a month, from SQL or from memory. */
-export interface BulletinFacts { flows: Row[]; maturity: Row[]; targets: Row[]; fundFlows: Row[] }
+export interface BulletinFacts {
+  flows: Row[];
+  maturity: Row[];
+  targets: Row[];
+  fundFlows: Row[];
+}
 
-export interface Figures { loans: number; amount: number; persons: number; jobs: number }
-export interface Periods<T> { month: T; yearToDate: T; cumulative: T }
+export interface Figures {
+  loans: number;
+  amount: number;
+  persons: number;
+  jobs: number;
+}
+export interface Periods<T> {
+  month: T;
+  yearToDate: T;
+  cumulative: T;
+}
 
 export interface BulletinRow {
   month: string;
@@ -18,7 +32,15 @@ export interface BulletinRow {
   byCategory: Record<string, Periods<Figures>>;
   /** By counter-guarantee mode: `credit_community` is lending on a credit community's recommendation alone. */
   byCounterGuarantee: Record<string, Periods<Figures>>;
-  target: { loans: number; amount: number; completionLoansBp: number; completionAmountBp: number; timePaceBp: number; rank: number | null; rankChange: number | null } | null;
+  target: {
+    loans: number;
+    amount: number;
+    completionLoansBp: number;
+    completionAmountBp: number;
+    timePaceBp: number;
+    rank: number | null;
+    rankChange: number | null;
+  } | null;
   outstanding: number;
   principalRepaid: Periods<number>;
   overduePrincipal: number;
@@ -41,11 +63,15 @@ const ratioBp = (a: number, b: number) => (b === 0 ? null : Number(divideHalfUp(
  */
 export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
   const current = figuresFor(facts, reference, month);
-  const previousMonth = Number(month.slice(5)) > 1 ? `${month.slice(0, 5)}${String(Number(month.slice(5)) - 1).padStart(2, '0')}` : undefined;
+  const previousMonth =
+    Number(month.slice(5)) > 1 ? `${month.slice(0, 5)}${String(Number(month.slice(5)) - 1).padStart(2, '0')}` : undefined;
   const previous = previousMonth ? figuresFor(facts, reference, previousMonth) : undefined;
   const rows = current.map((r) => {
     const before = previous?.find((p) => p.regionCode === r.regionCode);
-    return { ...r, target: r.target && { ...r.target, rankChange: before?.target?.rank && r.target.rank ? before.target.rank - r.target.rank : null } };
+    return {
+      ...r,
+      target: r.target && { ...r.target, rankChange: before?.target?.rank && r.target.rank ? before.target.rank - r.target.rank : null },
+    };
   });
   return rows;
 }
@@ -65,13 +91,15 @@ function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: strin
 
   for (const f of facts.flows) {
     if ((f.month as string) > month) continue;
-    for (const region of upward(f.county_code as string)) add(region, f.metric as string, f.dim as string, f.month as string, f.value as number);
+    for (const region of upward(f.county_code as string))
+      add(region, f.metric as string, f.dim as string, f.month as string, f.value as number);
   }
   for (const m of facts.maturity) {
     if ((m.maturity_month as string) > month) continue;
     const paid = m.paid_month as string;
     if (paid !== '' && paid > month) continue;
-    for (const region of upward(m.county_code as string)) add(region, paid === '' ? 'matured_disbursed' : 'matured_repaid', 'all', '0000-00', m.amount as number);
+    for (const region of upward(m.county_code as string))
+      add(region, paid === '' ? 'matured_disbursed' : 'matured_repaid', 'all', '0000-00', m.amount as number);
   }
   for (const f of facts.fundFlows) {
     if ((f.month as string) > month) continue;
@@ -114,18 +142,30 @@ function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: strin
     const balance = get(r.code, 'fund_balance').cumulative;
     const exposure = get(r.code, 'fund_exposure').cumulative;
     return {
-      month, regionCode: r.code, regionName: r.name, level: r.level, parentCode: r.parent ?? null,
+      month,
+      regionCode: r.code,
+      regionName: r.name,
+      level: r.level,
+      parentCode: r.parent ?? null,
       disbursed,
       byKind: Object.fromEntries(kinds.map((k) => [k, periods(r.code, `kind:${k}`)])),
       byCategory: Object.fromEntries(categories.map((c) => [c, periods(r.code, `category:${c}`)])),
       byCounterGuarantee: Object.fromEntries(guarantees.map((g) => [g, periods(r.code, `guarantee:${g}`)])),
-      target: target ? {
-        loans: target.loans as number, amount: target.amount as number,
-        completionLoansBp: ratioBp(disbursed.yearToDate.loans, target.loans as number) ?? 0,
-        completionAmountBp: ratioBp(disbursed.yearToDate.amount, target.amount as number) ?? 0,
-        timePaceBp, rank: null, rankChange: null,
-      } : null,
-      outstanding, principalRepaid: get(r.code, 'principal_repaid'), overduePrincipal: overdue, overdueRateBp: ratioBp(overdue, outstanding),
+      target: target
+        ? {
+            loans: target.loans as number,
+            amount: target.amount as number,
+            completionLoansBp: ratioBp(disbursed.yearToDate.loans, target.loans as number) ?? 0,
+            completionAmountBp: ratioBp(disbursed.yearToDate.amount, target.amount as number) ?? 0,
+            timePaceBp,
+            rank: null,
+            rankChange: null,
+          }
+        : null,
+      outstanding,
+      principalRepaid: get(r.code, 'principal_repaid'),
+      overduePrincipal: overdue,
+      overdueRateBp: ratioBp(overdue, outstanding),
       matured: { disbursed: maturedDisbursed, repaid: maturedRepaid, recoveryRateBp: ratioBp(maturedRepaid, maturedDisbursed) },
       compensation: { paid: get(r.code, 'compensation_paid'), recovered: get(r.code, 'compensation_recovered') },
       fund: { capital: get(r.code, 'fund_capital'), balance, guaranteesOutstanding: exposure, leverageBp: ratioBp(exposure, balance) },
@@ -142,6 +182,8 @@ function rankAmongSiblings(rows: BulletinRow[]) {
   for (const r of rows) if (r.target && r.parentCode) byParent.set(r.parentCode, [...(byParent.get(r.parentCode) ?? []), r]);
   for (const siblings of byParent.values()) {
     siblings.sort((a, b) => b.target!.completionAmountBp - a.target!.completionAmountBp || a.regionCode.localeCompare(b.regionCode));
-    siblings.forEach((r, i) => { r.target!.rank = i + 1; });
+    siblings.forEach((r, i) => {
+      r.target!.rank = i + 1;
+    });
   }
 }

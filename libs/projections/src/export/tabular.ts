@@ -5,15 +5,24 @@ import { Column, cellText } from './columns';
 /** CSV (RFC 4180) with a byte-order mark, so that Excel opens the Chinese headers as UTF-8. */
 export function toCsv(columns: Column[], rows: Row[]): string {
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = [columns.map((c) => quote(c.label)).join(','), ...rows.map((r) => columns.map((c) => quote(cellText(c, r[c.key]))).join(','))];
+  const lines = [
+    columns.map((c) => quote(c.label)).join(','),
+    ...rows.map((r) => columns.map((c) => quote(cellText(c, r[c.key]))).join(',')),
+  ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
 /** A Markdown table, for the terminal and for pasting into a report. */
 export function toMarkdown(title: string, columns: Column[], rows: Row[]): string {
   const cells = (values: string[]) => `| ${values.map((v) => v.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [`## ${title}`, '', cells(columns.map((c) => c.label)), cells(columns.map((c) => (c.format === 'text' ? '---' : '---:'))),
-    ...rows.map((r) => cells(columns.map((c) => cellText(c, r[c.key])))), ''].join('\n');
+  return [
+    `## ${title}`,
+    '',
+    cells(columns.map((c) => c.label)),
+    cells(columns.map((c) => (c.format === 'text' ? '---' : '---:'))),
+    ...rows.map((r) => cells(columns.map((c) => cellText(c, r[c.key])))),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -29,7 +38,12 @@ export async function toXlsx(title: string, subtitle: string, columns: Column[],
   Object.assign(sheet.getCell(2, 1), { value: subtitle, alignment: { horizontal: 'center' } });
   const header = sheet.getRow(3);
   columns.forEach((c, i) => {
-    Object.assign(header.getCell(i + 1), { value: c.label, font: { bold: true }, alignment: { horizontal: 'center', wrapText: true }, border: thin });
+    Object.assign(header.getCell(i + 1), {
+      value: c.label,
+      font: { bold: true },
+      alignment: { horizontal: 'center', wrapText: true },
+      border: thin,
+    });
     sheet.getColumn(i + 1).width = Math.max(10, c.label.length * 2 + 2);
   });
   rows.forEach((r, n) => {

@@ -1,4 +1,17 @@
-import { AnnualTargetSet, CAPITAL_SOURCES, CompensationPaid, Disbursed, FundEvent, LoanApplied, LoanExtended, LoanSettled, Overdue, RecoveryCollected, Repaid, unreachable } from '@app/domain';
+import {
+  AnnualTargetSet,
+  CAPITAL_SOURCES,
+  CompensationPaid,
+  Disbursed,
+  FundEvent,
+  LoanApplied,
+  LoanExtended,
+  LoanSettled,
+  Overdue,
+  RecoveryCollected,
+  Repaid,
+  unreachable,
+} from '@app/domain';
 import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
 
 /**
@@ -13,8 +26,18 @@ export const BULLETIN_FUND_FLOWS = 'bulletin_fund_flows';
 const LOANS = 'bulletin_loans';
 
 type Loan = Row & {
-  loan_id: string; county_code: string; kind: string; categories: string[]; counter_guarantee: string; persons: number; jobs: number; outstanding: number;
-  overdue_principal: number; maturity_month: string | null; disbursed_amount: number; repaid_by_month: Record<string, number>;
+  loan_id: string;
+  county_code: string;
+  kind: string;
+  categories: string[];
+  counter_guarantee: string;
+  persons: number;
+  jobs: number;
+  outstanding: number;
+  overdue_principal: number;
+  maturity_month: string | null;
+  disbursed_amount: number;
+  repaid_by_month: Record<string, number>;
 };
 
 export const bulletin: Projection = {
@@ -22,19 +45,64 @@ export const bulletin: Projection = {
   version: 3,
   tables: [
     {
-      name: LOANS, primaryKey: ['loan_id'],
-      columns: { loan_id: 'text', county_code: 'text', kind: 'text', categories: 'json', counter_guarantee: 'text', persons: 'integer', jobs: 'integer', outstanding: 'integer',
-        overdue_principal: 'integer', maturity_month: 'text', disbursed_amount: 'integer', repaid_by_month: 'json' },
+      name: LOANS,
+      primaryKey: ['loan_id'],
+      columns: {
+        loan_id: 'text',
+        county_code: 'text',
+        kind: 'text',
+        categories: 'json',
+        counter_guarantee: 'text',
+        persons: 'integer',
+        jobs: 'integer',
+        outstanding: 'integer',
+        overdue_principal: 'integer',
+        maturity_month: 'text',
+        disbursed_amount: 'integer',
+        repaid_by_month: 'json',
+      },
     },
-    { name: BULLETIN_FLOWS, primaryKey: ['county_code', 'month', 'metric', 'dim'], indexes: [['month']], columns: { county_code: 'text', month: 'text', metric: 'text', dim: 'text', value: 'integer' } },
+    {
+      name: BULLETIN_FLOWS,
+      primaryKey: ['county_code', 'month', 'metric', 'dim'],
+      indexes: [['month']],
+      columns: { county_code: 'text', month: 'text', metric: 'text', dim: 'text', value: 'integer' },
+    },
     /** Principal disbursed (paid_month '') and repaid (paid_month) by the month the loan matures. */
-    { name: BULLETIN_MATURITY, primaryKey: ['county_code', 'maturity_month', 'paid_month'], columns: { county_code: 'text', maturity_month: 'text', paid_month: 'text', amount: 'integer' } },
-    { name: BULLETIN_TARGETS, primaryKey: ['region_code', 'year'], columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer' } },
+    {
+      name: BULLETIN_MATURITY,
+      primaryKey: ['county_code', 'maturity_month', 'paid_month'],
+      columns: { county_code: 'text', maturity_month: 'text', paid_month: 'text', amount: 'integer' },
+    },
+    {
+      name: BULLETIN_TARGETS,
+      primaryKey: ['region_code', 'year'],
+      columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer' },
+    },
     /** Per fund and month: the change of balance and of guarantees outstanding, and the capital finance put in. */
-    { name: BULLETIN_FUND_FLOWS, primaryKey: ['fund_id', 'month'], columns: { fund_id: 'text', month: 'text', balance: 'integer', exposure: 'integer', capital: 'integer' } },
+    {
+      name: BULLETIN_FUND_FLOWS,
+      primaryKey: ['fund_id', 'month'],
+      columns: { fund_id: 'text', month: 'text', balance: 'integer', exposure: 'integer', capital: 'integer' },
+    },
   ],
-  eventTypes: ['LoanApplied', 'Disbursed', 'Repaid', 'Overdue', 'LoanExtended', 'LoanSettled', 'CompensationPaid', 'RecoveryCollected', 'AnnualTargetSet',
-    'GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged', 'FundCompensationReversed', 'FundRecoveryCredited'],
+  eventTypes: [
+    'LoanApplied',
+    'Disbursed',
+    'Repaid',
+    'Overdue',
+    'LoanExtended',
+    'LoanSettled',
+    'CompensationPaid',
+    'RecoveryCollected',
+    'AnnualTargetSet',
+    'GuaranteeFundContributed',
+    'FundExposureReserved',
+    'FundExposureReleased',
+    'FundCompensationCharged',
+    'FundCompensationReversed',
+    'FundRecoveryCredited',
+  ],
 
   async apply(e: ProjectedEvent, tx: ProjectionTx) {
     const month = e.businessDate.slice(0, 7);
@@ -48,16 +116,31 @@ export const bulletin: Projection = {
         const { fundId, amount, source } = event.data;
         return fundFlow(tx, fundId, month, amount, 0, CAPITAL_SOURCES.includes(source) ? amount : 0);
       }
-      case 'FundExposureReserved': return fundFlow(tx, event.data.fundId, month, 0, event.data.amount);
-      case 'FundExposureReleased': return fundFlow(tx, event.data.fundId, month, 0, -event.data.amount);
-      case 'FundCompensationCharged': return fundFlow(tx, event.data.fundId, month, -event.data.amount, -event.data.exposureReleased);
-      case 'FundCompensationReversed': return fundFlow(tx, event.data.fundId, month, event.data.amount, event.data.exposureRestored);
-      case 'FundRecoveryCredited': return fundFlow(tx, event.data.fundId, month, event.data.amount, 0);
+      case 'FundExposureReserved':
+        return fundFlow(tx, event.data.fundId, month, 0, event.data.amount);
+      case 'FundExposureReleased':
+        return fundFlow(tx, event.data.fundId, month, 0, -event.data.amount);
+      case 'FundCompensationCharged':
+        return fundFlow(tx, event.data.fundId, month, -event.data.amount, -event.data.exposureReleased);
+      case 'FundCompensationReversed':
+        return fundFlow(tx, event.data.fundId, month, event.data.amount, event.data.exposureRestored);
+      case 'FundRecoveryCredited':
+        return fundFlow(tx, event.data.fundId, month, event.data.amount, 0);
       case 'LoanApplied': {
         const d = event.data;
         return tx.put(LOANS, {
-          loan_id: d.loanId, county_code: d.countyCode, kind: d.kind, categories: d.categories, counter_guarantee: d.counterGuarantee.mode, persons: d.personsSupported, jobs: d.jobsPlanned,
-          outstanding: 0, overdue_principal: 0, maturity_month: null, disbursed_amount: 0, repaid_by_month: {},
+          loan_id: d.loanId,
+          county_code: d.countyCode,
+          kind: d.kind,
+          categories: d.categories,
+          counter_guarantee: d.counterGuarantee.mode,
+          persons: d.personsSupported,
+          jobs: d.jobsPlanned,
+          outstanding: 0,
+          overdue_principal: 0,
+          maturity_month: null,
+          disbursed_amount: 0,
+          repaid_by_month: {},
         });
       }
       default: {
@@ -110,8 +193,10 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
       }
       return;
     }
-    case 'Overdue': return overdueTo(e.data.overduePrincipal);
-    case 'LoanSettled': return overdueTo(0);
+    case 'Overdue':
+      return overdueTo(e.data.overduePrincipal);
+    case 'LoanSettled':
+      return overdueTo(0);
     case 'LoanExtended': {
       // The recovery rate counts a loan by its final maturity: move what it has so far to the new month.
       const from = loan.maturity_month!;
@@ -131,8 +216,10 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
       loan.outstanding = 0;
       return overdueTo(0);
     }
-    case 'RecoveryCollected': return flow('compensation_recovered', e.data.amount);
-    default: return unreachable(e);
+    case 'RecoveryCollected':
+      return flow('compensation_recovered', e.data.amount);
+    default:
+      return unreachable(e);
   }
 }
 
@@ -152,5 +239,10 @@ async function addMaturity(tx: ProjectionTx, county: string, maturityMonth: stri
 async function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
   const key = { fund_id: fundId, month };
   const row = await tx.get<Row & { balance: number; exposure: number; capital: number }>(BULLETIN_FUND_FLOWS, key);
-  await tx.put(BULLETIN_FUND_FLOWS, { ...key, balance: (row?.balance ?? 0) + balance, exposure: (row?.exposure ?? 0) + exposure, capital: (row?.capital ?? 0) + capital });
+  await tx.put(BULLETIN_FUND_FLOWS, {
+    ...key,
+    balance: (row?.balance ?? 0) + balance,
+    exposure: (row?.exposure ?? 0) + exposure,
+    capital: (row?.capital ?? 0) + capital,
+  });
 }

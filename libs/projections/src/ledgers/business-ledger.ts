@@ -8,46 +8,139 @@ import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
 export const BUSINESS_LEDGER = 'business_ledger';
 
 type Loan = Row & {
-  loan_id: string; status: string; lifecycle: string; disbursed_amount: number; principal_repaid: number; interest_paid: number;
-  overdue_principal: number; overdue_interest: number; compensation: number; recovered: number; extended: boolean;
+  loan_id: string;
+  status: string;
+  lifecycle: string;
+  disbursed_amount: number;
+  principal_repaid: number;
+  interest_paid: number;
+  overdue_principal: number;
+  overdue_interest: number;
+  compensation: number;
+  recovered: number;
+  extended: boolean;
 };
 
-const money = ['amount_applied', 'guaranteed_amount', 'disbursed_amount', 'principal_repaid', 'interest_paid', 'outstanding_principal',
-  'overdue_principal', 'overdue_interest', 'compensation', 'bank_loss', 'recovered', 'written_off', 'subsidy_central', 'subsidy_local'];
+const money = [
+  'amount_applied',
+  'guaranteed_amount',
+  'disbursed_amount',
+  'principal_repaid',
+  'interest_paid',
+  'outstanding_principal',
+  'overdue_principal',
+  'overdue_interest',
+  'compensation',
+  'bank_loss',
+  'recovered',
+  'written_off',
+  'subsidy_central',
+  'subsidy_local',
+];
 
 export const businessLedger: Projection = {
   name: 'business-ledger',
   version: 2,
-  tables: [{
-    name: BUSINESS_LEDGER,
-    primaryKey: ['loan_id'],
-    indexes: [['county_code'], ['city_code'], ['bank_code'], ['centre_id'], ['status'], ['disbursed_on']],
-    columns: {
-      loan_id: 'text', borrower_id: 'text', masked_id_number: 'text', kind: 'text', categories: 'json', micro_profit: 'boolean',
-      project_name: 'text', industry: 'text', county_code: 'text', city_code: 'text', centre_id: 'text', fund_id: 'text', bank_code: 'text',
-      branch_id: 'text', counter_guarantee: 'text', persons_supported: 'integer', jobs_planned: 'integer', jobs_created: 'integer',
-      previous_loan_id: 'text', term_months: 'integer', applied_on: 'text', status: 'text', lifecycle: 'text', reject_reason: 'text',
-      guaranteed_on: 'text', policy_version: 'text', disbursed_on: 'text', maturity_date: 'text', contract_rate_bp: 'integer',
-      repayment_method: 'text', overdue_since: 'text', ever_overdue: 'boolean', extended: 'boolean', closed_on: 'text',
-      ...Object.fromEntries(money.map((m) => [m, 'integer' as const])),
+  tables: [
+    {
+      name: BUSINESS_LEDGER,
+      primaryKey: ['loan_id'],
+      indexes: [['county_code'], ['city_code'], ['bank_code'], ['centre_id'], ['status'], ['disbursed_on']],
+      columns: {
+        loan_id: 'text',
+        borrower_id: 'text',
+        masked_id_number: 'text',
+        kind: 'text',
+        categories: 'json',
+        micro_profit: 'boolean',
+        project_name: 'text',
+        industry: 'text',
+        county_code: 'text',
+        city_code: 'text',
+        centre_id: 'text',
+        fund_id: 'text',
+        bank_code: 'text',
+        branch_id: 'text',
+        counter_guarantee: 'text',
+        persons_supported: 'integer',
+        jobs_planned: 'integer',
+        jobs_created: 'integer',
+        previous_loan_id: 'text',
+        term_months: 'integer',
+        applied_on: 'text',
+        status: 'text',
+        lifecycle: 'text',
+        reject_reason: 'text',
+        guaranteed_on: 'text',
+        policy_version: 'text',
+        disbursed_on: 'text',
+        maturity_date: 'text',
+        contract_rate_bp: 'integer',
+        repayment_method: 'text',
+        overdue_since: 'text',
+        ever_overdue: 'boolean',
+        extended: 'boolean',
+        closed_on: 'text',
+        ...Object.fromEntries(money.map((m) => [m, 'integer' as const])),
+      },
     },
-  }],
-  eventTypes: ['LoanApplied', 'LoanApplicationRejected', 'SecondSupportGranted', 'GuaranteeIssued', 'Disbursed', 'Repaid', 'Overdue',
-    'LoanExtended', 'LoanSettled', 'CompensationPaid', 'RecoveryCollected', 'LoanWrittenOff'],
+  ],
+  eventTypes: [
+    'LoanApplied',
+    'LoanApplicationRejected',
+    'SecondSupportGranted',
+    'GuaranteeIssued',
+    'Disbursed',
+    'Repaid',
+    'Overdue',
+    'LoanExtended',
+    'LoanSettled',
+    'CompensationPaid',
+    'RecoveryCollected',
+    'LoanWrittenOff',
+  ],
 
   async apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as LoanEvent;
     if (event.type === 'LoanApplied') {
       const d = event.data;
       const row: Row = {
-        loan_id: d.loanId, borrower_id: d.borrowerId, masked_id_number: d.maskedIdNumber, kind: d.kind, categories: d.categories,
-        micro_profit: d.microProfit, project_name: d.project.name, industry: d.project.industry, county_code: d.countyCode, city_code: d.cityCode,
-        centre_id: d.centreId, fund_id: null, bank_code: d.bankCode, branch_id: d.branchId, counter_guarantee: d.counterGuarantee.mode,
-        persons_supported: d.personsSupported, jobs_planned: d.jobsPlanned, jobs_created: null, previous_loan_id: d.previousLoanId ?? null,
-        term_months: d.termMonths, applied_on: d.appliedOn, status: 'applied', lifecycle: 'applied', reject_reason: null, guaranteed_on: null,
-        policy_version: e.policyVersion ?? null, disbursed_on: null, maturity_date: null, contract_rate_bp: null, repayment_method: null,
-        overdue_since: null, ever_overdue: false, extended: false, closed_on: null,
-        ...Object.fromEntries(money.map((m) => [m, 0])), amount_applied: d.amount,
+        loan_id: d.loanId,
+        borrower_id: d.borrowerId,
+        masked_id_number: d.maskedIdNumber,
+        kind: d.kind,
+        categories: d.categories,
+        micro_profit: d.microProfit,
+        project_name: d.project.name,
+        industry: d.project.industry,
+        county_code: d.countyCode,
+        city_code: d.cityCode,
+        centre_id: d.centreId,
+        fund_id: null,
+        bank_code: d.bankCode,
+        branch_id: d.branchId,
+        counter_guarantee: d.counterGuarantee.mode,
+        persons_supported: d.personsSupported,
+        jobs_planned: d.jobsPlanned,
+        jobs_created: null,
+        previous_loan_id: d.previousLoanId ?? null,
+        term_months: d.termMonths,
+        applied_on: d.appliedOn,
+        status: 'applied',
+        lifecycle: 'applied',
+        reject_reason: null,
+        guaranteed_on: null,
+        policy_version: e.policyVersion ?? null,
+        disbursed_on: null,
+        maturity_date: null,
+        contract_rate_bp: null,
+        repayment_method: null,
+        overdue_since: null,
+        ever_overdue: false,
+        extended: false,
+        closed_on: null,
+        ...Object.fromEntries(money.map((m) => [m, 0])),
+        amount_applied: d.amount,
       };
       return tx.put(BUSINESS_LEDGER, row);
     }
@@ -62,28 +155,59 @@ export const businessLedger: Projection = {
 
 function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Row {
   switch (e.type) {
-    case 'LoanApplicationRejected': return { lifecycle: 'rejected', reject_reason: e.data.reasonCode, closed_on: e.data.rejectedOn };
-    case 'SecondSupportGranted': return { jobs_created: e.data.jobsCreated };
-    case 'GuaranteeIssued': return { lifecycle: 'guaranteed', guaranteed_amount: e.data.guaranteedAmount, guaranteed_on: e.data.issuedOn, fund_id: e.data.fundId, policy_version: e.data.policyVersion };
+    case 'LoanApplicationRejected':
+      return { lifecycle: 'rejected', reject_reason: e.data.reasonCode, closed_on: e.data.rejectedOn };
+    case 'SecondSupportGranted':
+      return { jobs_created: e.data.jobsCreated };
+    case 'GuaranteeIssued':
+      return {
+        lifecycle: 'guaranteed',
+        guaranteed_amount: e.data.guaranteedAmount,
+        guaranteed_on: e.data.issuedOn,
+        fund_id: e.data.fundId,
+        policy_version: e.data.policyVersion,
+      };
     case 'Disbursed':
-      return { lifecycle: 'disbursed', disbursed_amount: e.data.amount, disbursed_on: e.data.disbursedOn, maturity_date: e.data.maturityDate, contract_rate_bp: e.data.contractRate, repayment_method: e.data.repaymentMethod };
+      return {
+        lifecycle: 'disbursed',
+        disbursed_amount: e.data.amount,
+        disbursed_on: e.data.disbursedOn,
+        maturity_date: e.data.maturityDate,
+        contract_rate_bp: e.data.contractRate,
+        repayment_method: e.data.repaymentMethod,
+      };
     case 'Repaid': {
       const overduePrincipal = Math.max(0, loan.overdue_principal - e.data.principal);
       const overdueInterest = Math.max(0, loan.overdue_interest - e.data.interest);
       return {
-        principal_repaid: loan.principal_repaid + e.data.principal, interest_paid: loan.interest_paid + e.data.interest,
-        subsidy_central: (loan.subsidy_central as number) + e.data.subsidyCentral, subsidy_local: (loan.subsidy_local as number) + e.data.subsidyLocal,
-        overdue_principal: overduePrincipal, overdue_interest: overdueInterest,
+        principal_repaid: loan.principal_repaid + e.data.principal,
+        interest_paid: loan.interest_paid + e.data.interest,
+        subsidy_central: (loan.subsidy_central as number) + e.data.subsidyCentral,
+        subsidy_local: (loan.subsidy_local as number) + e.data.subsidyLocal,
+        overdue_principal: overduePrincipal,
+        overdue_interest: overdueInterest,
         overdue_since: overduePrincipal + overdueInterest > 0 ? loan.overdue_since : null,
       };
     }
-    case 'Overdue': return { overdue_principal: e.data.overduePrincipal, overdue_interest: e.data.overdueInterest, overdue_since: e.data.dueDate, ever_overdue: true };
-    case 'LoanExtended': return { extended: true, maturity_date: e.data.newMaturity };
-    case 'LoanSettled': return { lifecycle: 'settled', closed_on: e.data.settledOn, overdue_principal: 0, overdue_interest: 0, overdue_since: null };
-    case 'CompensationPaid': return { lifecycle: 'compensated', compensation: e.data.amount, bank_loss: e.data.bankShare, closed_on: e.data.paidOn };
-    case 'RecoveryCollected': return { recovered: loan.recovered + e.data.amount, ...(e.data.remainingClaim === 0 ? { lifecycle: 'recovered' } : {}) };
-    case 'LoanWrittenOff': return { lifecycle: 'written_off', written_off: e.data.amount, closed_on: e.data.writtenOffOn };
-    default: return unreachable(e);
+    case 'Overdue':
+      return {
+        overdue_principal: e.data.overduePrincipal,
+        overdue_interest: e.data.overdueInterest,
+        overdue_since: e.data.dueDate,
+        ever_overdue: true,
+      };
+    case 'LoanExtended':
+      return { extended: true, maturity_date: e.data.newMaturity };
+    case 'LoanSettled':
+      return { lifecycle: 'settled', closed_on: e.data.settledOn, overdue_principal: 0, overdue_interest: 0, overdue_since: null };
+    case 'CompensationPaid':
+      return { lifecycle: 'compensated', compensation: e.data.amount, bank_loss: e.data.bankShare, closed_on: e.data.paidOn };
+    case 'RecoveryCollected':
+      return { recovered: loan.recovered + e.data.amount, ...(e.data.remainingClaim === 0 ? { lifecycle: 'recovered' } : {}) };
+    case 'LoanWrittenOff':
+      return { lifecycle: 'written_off', written_off: e.data.amount, closed_on: e.data.writtenOffOn };
+    default:
+      return unreachable(e);
   }
 }
 

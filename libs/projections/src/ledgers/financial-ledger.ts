@@ -29,13 +29,39 @@ export const financialLedger: Projection = {
   version: 2,
   tables: [
     {
-      name: JOURNAL, primaryKey: ['event_id', 'line'], indexes: [['book', 'month'], ['account']],
-      columns: { event_id: 'text', line: 'integer', book: 'text', business_date: 'text', month: 'text', account: 'text', debit: 'integer', credit: 'integer', loan_id: 'text', memo: 'text' },
+      name: JOURNAL,
+      primaryKey: ['event_id', 'line'],
+      indexes: [['book', 'month'], ['account']],
+      columns: {
+        event_id: 'text',
+        line: 'integer',
+        book: 'text',
+        business_date: 'text',
+        month: 'text',
+        account: 'text',
+        debit: 'integer',
+        credit: 'integer',
+        loan_id: 'text',
+        memo: 'text',
+      },
     },
-    { name: TRIAL_BALANCE, primaryKey: ['book', 'month', 'account'], columns: { book: 'text', month: 'text', account: 'text', debit: 'integer', credit: 'integer' } },
+    {
+      name: TRIAL_BALANCE,
+      primaryKey: ['book', 'month', 'account'],
+      columns: { book: 'text', month: 'text', account: 'text', debit: 'integer', credit: 'integer' },
+    },
   ],
-  eventTypes: ['GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged',
-    'FundCompensationReversed', 'FundRecoveryCredited', 'LoanWrittenOff', 'Repaid', 'InterestSubsidyPaid'],
+  eventTypes: [
+    'GuaranteeFundContributed',
+    'FundExposureReserved',
+    'FundExposureReleased',
+    'FundCompensationCharged',
+    'FundCompensationReversed',
+    'FundRecoveryCredited',
+    'LoanWrittenOff',
+    'Repaid',
+    'InterestSubsidyPaid',
+  ],
 
   async apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff | Repaid | InterestSubsidyPaid;
@@ -45,7 +71,18 @@ export const financialLedger: Projection = {
     for (const [account, debit, credit] of lines) {
       if (debit === 0 && credit === 0) continue;
       n++;
-      await tx.put(JOURNAL, { event_id: e.id, line: n, book, business_date: e.businessDate, month, account, debit, credit, loan_id: loanId ?? null, memo: e.type });
+      await tx.put(JOURNAL, {
+        event_id: e.id,
+        line: n,
+        book,
+        business_date: e.businessDate,
+        month,
+        account,
+        debit,
+        credit,
+        loan_id: loanId ?? null,
+        memo: e.type,
+      });
       const key = { book, month, account };
       const tb = (await tx.get<Row & { debit: number; credit: number }>(TRIAL_BALANCE, key)) ?? { ...key, debit: 0, credit: 0 };
       await tx.put(TRIAL_BALANCE, { ...tb, debit: tb.debit + debit, credit: tb.credit + credit });
@@ -56,27 +93,100 @@ export const financialLedger: Projection = {
 /** The balanced lines each event posts. */
 export function postings(e: FundEvent | LoanWrittenOff | Repaid | InterestSubsidyPaid): { book: string; lines: Line[]; loanId?: string } {
   switch (e.type) {
-    case 'GuaranteeFundContributed': return { book: e.data.fundId, lines: [['1001', e.data.amount, 0], [`3001.${e.data.source}`, 0, e.data.amount]] };
-    case 'FundExposureReserved': return { book: e.data.fundId, loanId: e.data.loanId, lines: [['9001', e.data.amount, 0], ['9002', 0, e.data.amount]] };
-    case 'FundExposureReleased': return { book: e.data.fundId, loanId: e.data.loanId, lines: [['9002', e.data.amount, 0], ['9001', 0, e.data.amount]] };
+    case 'GuaranteeFundContributed':
+      return {
+        book: e.data.fundId,
+        lines: [
+          ['1001', e.data.amount, 0],
+          [`3001.${e.data.source}`, 0, e.data.amount],
+        ],
+      };
+    case 'FundExposureReserved':
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['9001', e.data.amount, 0],
+          ['9002', 0, e.data.amount],
+        ],
+      };
+    case 'FundExposureReleased':
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['9002', e.data.amount, 0],
+          ['9001', 0, e.data.amount],
+        ],
+      };
     case 'FundCompensationCharged': {
       const { amount, exposureReleased: x } = e.data;
-      return { book: e.data.fundId, loanId: e.data.loanId, lines: [['1131', amount, 0], ['1001', 0, amount], ['9002', x, 0], ['9001', 0, x]] };
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['1131', amount, 0],
+          ['1001', 0, amount],
+          ['9002', x, 0],
+          ['9001', 0, x],
+        ],
+      };
     }
     case 'FundCompensationReversed': {
       const { amount, exposureRestored: x } = e.data;
-      return { book: e.data.fundId, loanId: e.data.loanId, lines: [['1001', amount, 0], ['1131', 0, amount], ['9001', x, 0], ['9002', 0, x]] };
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['1001', amount, 0],
+          ['1131', 0, amount],
+          ['9001', x, 0],
+          ['9002', 0, x],
+        ],
+      };
     }
-    case 'FundRecoveryCredited': return { book: e.data.fundId, loanId: e.data.loanId, lines: [['1001', e.data.amount, 0], ['1131', 0, e.data.amount]] };
-    case 'LoanWrittenOff': return { book: e.data.fundId, loanId: e.data.loanId, lines: [['3101', e.data.amount, 0], ['1131', 0, e.data.amount]] };
+    case 'FundRecoveryCredited':
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['1001', e.data.amount, 0],
+          ['1131', 0, e.data.amount],
+        ],
+      };
+    case 'LoanWrittenOff':
+      return {
+        book: e.data.fundId,
+        loanId: e.data.loanId,
+        lines: [
+          ['3101', e.data.amount, 0],
+          ['1131', 0, e.data.amount],
+        ],
+      };
     case 'Repaid': {
       const { subsidyCentral: c, subsidyLocal: l } = e.data;
-      return { book: SUBSIDY_BOOK, loanId: e.data.loanId, lines: [['1141', c, 0], ['1142', l, 0], ['2141', 0, c + l]] };
+      return {
+        book: SUBSIDY_BOOK,
+        loanId: e.data.loanId,
+        lines: [
+          ['1141', c, 0],
+          ['1142', l, 0],
+          ['2141', 0, c + l],
+        ],
+      };
     }
     case 'InterestSubsidyPaid': {
       const { central: c, local: l } = e.data;
-      return { book: SUBSIDY_BOOK, lines: [['2141', c + l, 0], ['1141', 0, c], ['1142', 0, l]] };
+      return {
+        book: SUBSIDY_BOOK,
+        lines: [
+          ['2141', c + l, 0],
+          ['1141', 0, c],
+          ['1142', 0, l],
+        ],
+      };
     }
-    default: return unreachable(e);
+    default:
+      return unreachable(e);
   }
 }

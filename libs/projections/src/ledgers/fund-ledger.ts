@@ -10,8 +10,16 @@ export const FUND_MOVEMENTS = 'fund_movements';
 export const FUNDS = 'funds';
 
 type Fund = Row & {
-  fund_id: string; balance: number; exposure: number; guarantees_open: number; movements: number; contributed: number;
-  contributed_by_source: Record<string, number>; compensation_paid: number; recovered: number; written_off: number;
+  fund_id: string;
+  balance: number;
+  exposure: number;
+  guarantees_open: number;
+  movements: number;
+  contributed: number;
+  contributed_by_source: Record<string, number>;
+  compensation_paid: number;
+  recovered: number;
+  written_off: number;
 };
 
 export const fundLedger: Projection = {
@@ -19,22 +27,52 @@ export const fundLedger: Projection = {
   version: 2,
   tables: [
     {
-      name: FUND_MOVEMENTS, primaryKey: ['fund_id', 'seq'], indexes: [['business_date'], ['loan_id']],
+      name: FUND_MOVEMENTS,
+      primaryKey: ['fund_id', 'seq'],
+      indexes: [['business_date'], ['loan_id']],
       columns: {
-        fund_id: 'text', seq: 'integer', event_id: 'text', business_date: 'text', recorded_at: 'text', kind: 'text', source: 'text',
-        reference: 'text', loan_id: 'text', cash_in: 'integer', cash_out: 'integer', written_off: 'integer', balance_after: 'integer',
+        fund_id: 'text',
+        seq: 'integer',
+        event_id: 'text',
+        business_date: 'text',
+        recorded_at: 'text',
+        kind: 'text',
+        source: 'text',
+        reference: 'text',
+        loan_id: 'text',
+        cash_in: 'integer',
+        cash_out: 'integer',
+        written_off: 'integer',
+        balance_after: 'integer',
       },
     },
     {
-      name: FUNDS, primaryKey: ['fund_id'],
+      name: FUNDS,
+      primaryKey: ['fund_id'],
       columns: {
-        fund_id: 'text', balance: 'integer', exposure: 'integer', guarantees_open: 'integer', leverage_bp: 'integer', movements: 'integer',
-        contributed: 'integer', contributed_by_source: 'json', compensation_paid: 'integer', recovered: 'integer', written_off: 'integer',
+        fund_id: 'text',
+        balance: 'integer',
+        exposure: 'integer',
+        guarantees_open: 'integer',
+        leverage_bp: 'integer',
+        movements: 'integer',
+        contributed: 'integer',
+        contributed_by_source: 'json',
+        compensation_paid: 'integer',
+        recovered: 'integer',
+        written_off: 'integer',
       },
     },
   ],
-  eventTypes: ['GuaranteeFundContributed', 'FundExposureReserved', 'FundExposureReleased', 'FundCompensationCharged',
-    'FundCompensationReversed', 'FundRecoveryCredited', 'LoanWrittenOff'],
+  eventTypes: [
+    'GuaranteeFundContributed',
+    'FundExposureReserved',
+    'FundExposureReleased',
+    'FundCompensationCharged',
+    'FundCompensationReversed',
+    'FundRecoveryCredited',
+    'LoanWrittenOff',
+  ],
 
   async apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff;
@@ -44,8 +82,20 @@ export const fundLedger: Projection = {
       fund.balance += cashIn - cashOut;
       fund.movements += 1;
       return tx.put(FUND_MOVEMENTS, {
-        fund_id: fundId, seq: fund.movements, event_id: e.id, business_date: e.businessDate, recorded_at: e.recordedAt.toISOString(), kind,
-        source: null, reference: null, loan_id: null, cash_in: cashIn, cash_out: cashOut, written_off: 0, balance_after: fund.balance, ...extra,
+        fund_id: fundId,
+        seq: fund.movements,
+        event_id: e.id,
+        business_date: e.businessDate,
+        recorded_at: e.recordedAt.toISOString(),
+        kind,
+        source: null,
+        reference: null,
+        loan_id: null,
+        cash_in: cashIn,
+        cash_out: cashOut,
+        written_off: 0,
+        balance_after: fund.balance,
+        ...extra,
       });
     };
     switch (event.type) {
@@ -56,8 +106,14 @@ export const fundLedger: Projection = {
         await move('contribution', amount, 0, { source, reference });
         break;
       }
-      case 'FundExposureReserved': fund.exposure += event.data.amount; fund.guarantees_open += 1; break;
-      case 'FundExposureReleased': fund.exposure -= event.data.amount; fund.guarantees_open -= 1; break;
+      case 'FundExposureReserved':
+        fund.exposure += event.data.amount;
+        fund.guarantees_open += 1;
+        break;
+      case 'FundExposureReleased':
+        fund.exposure -= event.data.amount;
+        fund.guarantees_open -= 1;
+        break;
       case 'FundCompensationCharged':
         fund.exposure -= event.data.exposureReleased;
         if (event.data.exposureReleased > 0) fund.guarantees_open -= 1;
@@ -78,7 +134,8 @@ export const fundLedger: Projection = {
         fund.written_off += event.data.amount;
         await move('write_off', 0, 0, { loan_id: event.data.loanId, written_off: event.data.amount });
         break;
-      default: unreachable(event);
+      default:
+        unreachable(event);
     }
     fund.leverage_bp = fund.balance > 0 ? Math.round((fund.exposure * 10_000) / fund.balance) : null;
     await tx.put(FUNDS, fund);
@@ -86,6 +143,15 @@ export const fundLedger: Projection = {
 };
 
 const emptyFund = (fundId: string): Fund => ({
-  fund_id: fundId, balance: 0, exposure: 0, guarantees_open: 0, leverage_bp: null, movements: 0, contributed: 0,
-  contributed_by_source: {}, compensation_paid: 0, recovered: 0, written_off: 0,
+  fund_id: fundId,
+  balance: 0,
+  exposure: 0,
+  guarantees_open: 0,
+  leverage_bp: null,
+  movements: 0,
+  contributed: 0,
+  contributed_by_source: {},
+  compensation_paid: 0,
+  recovered: 0,
+  written_off: 0,
 });

@@ -18,13 +18,27 @@ export const subsidyLedger: Projection = {
   name: 'subsidy-ledger',
   version: 2,
   tables: [
-    { name: LOANS, primaryKey: ['loan_id'], columns: { loan_id: 'text', bank_code: 'text', county_code: 'text', city_code: 'text', centre_id: 'text' } },
     {
-      name: SUBSIDY_LOAN_QUARTERS, primaryKey: ['loan_id', 'quarter'], indexes: [['bank_code', 'quarter'], ['county_code']],
-      columns: { loan_id: 'text', quarter: 'text', bank_code: 'text', county_code: 'text', city_code: 'text', ...Object.fromEntries(sums.map((s) => [s, 'integer' as const])) },
+      name: LOANS,
+      primaryKey: ['loan_id'],
+      columns: { loan_id: 'text', bank_code: 'text', county_code: 'text', city_code: 'text', centre_id: 'text' },
     },
     {
-      name: SUBSIDY_BANK_QUARTERS, primaryKey: ['bank_code', 'quarter'],
+      name: SUBSIDY_LOAN_QUARTERS,
+      primaryKey: ['loan_id', 'quarter'],
+      indexes: [['bank_code', 'quarter'], ['county_code']],
+      columns: {
+        loan_id: 'text',
+        quarter: 'text',
+        bank_code: 'text',
+        county_code: 'text',
+        city_code: 'text',
+        ...Object.fromEntries(sums.map((s) => [s, 'integer' as const])),
+      },
+    },
+    {
+      name: SUBSIDY_BANK_QUARTERS,
+      primaryKey: ['bank_code', 'quarter'],
       columns: { bank_code: 'text', quarter: 'text', ...Object.fromEntries(bankSums.map((s) => [s, 'integer' as const])) },
     },
   ],
@@ -35,7 +49,13 @@ export const subsidyLedger: Projection = {
     switch (event.type) {
       case 'LoanApplied': {
         const d = event.data;
-        return tx.put(LOANS, { loan_id: d.loanId, bank_code: d.bankCode, county_code: d.countyCode, city_code: d.cityCode, centre_id: d.centreId });
+        return tx.put(LOANS, {
+          loan_id: d.loanId,
+          bank_code: d.bankCode,
+          county_code: d.countyCode,
+          city_code: d.cityCode,
+          centre_id: d.centreId,
+        });
       }
       case 'Repaid': {
         const d = event.data;
@@ -43,24 +63,54 @@ export const subsidyLedger: Projection = {
         const loan = await tx.get<Row>(LOANS, { loan_id: d.loanId });
         if (!loan) return;
         const quarter = quarterOf(d.paidOn);
-        const add = { interest_paid: d.interest, subsidisable_interest: d.subsidisableInterest, central_due: d.subsidyCentral, local_due: d.subsidyLocal };
-        await addTo(tx, SUBSIDY_LOAN_QUARTERS, { loan_id: d.loanId, quarter, bank_code: loan.bank_code, county_code: loan.county_code, city_code: loan.city_code }, sums, add);
+        const add = {
+          interest_paid: d.interest,
+          subsidisable_interest: d.subsidisableInterest,
+          central_due: d.subsidyCentral,
+          local_due: d.subsidyLocal,
+        };
+        await addTo(
+          tx,
+          SUBSIDY_LOAN_QUARTERS,
+          { loan_id: d.loanId, quarter, bank_code: loan.bank_code, county_code: loan.county_code, city_code: loan.city_code },
+          sums,
+          add,
+        );
         return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: loan.bank_code, quarter }, bankSums, add);
       }
       case 'InterestSubsidyClaimed': {
         const d = event.data;
         for (const item of d.items) {
           const loan = await tx.get<Row>(LOANS, { loan_id: item.loanId });
-          await addTo(tx, SUBSIDY_LOAN_QUARTERS, { loan_id: item.loanId, quarter: d.quarter, bank_code: d.bankCode, county_code: loan?.county_code ?? null, city_code: loan?.city_code ?? null },
-            sums, { central_claimed: item.central, local_claimed: item.local });
+          await addTo(
+            tx,
+            SUBSIDY_LOAN_QUARTERS,
+            {
+              loan_id: item.loanId,
+              quarter: d.quarter,
+              bank_code: d.bankCode,
+              county_code: loan?.county_code ?? null,
+              city_code: loan?.city_code ?? null,
+            },
+            sums,
+            { central_claimed: item.central, local_claimed: item.local },
+          );
         }
-        return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, { central_claimed: d.central, local_claimed: d.local, claims: 1 });
+        return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, {
+          central_claimed: d.central,
+          local_claimed: d.local,
+          claims: 1,
+        });
       }
       case 'InterestSubsidyPaid': {
         const d = event.data;
-        return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, { central_paid: d.central, local_paid: d.local });
+        return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, {
+          central_paid: d.central,
+          local_paid: d.local,
+        });
       }
-      default: return unreachable(event);
+      default:
+        return unreachable(event);
     }
   },
 };

@@ -21,9 +21,13 @@ export class PostgresReadStore implements ReadStore {
 
   constructor(connectionString: string, schema?: string) {
     this.pool = new Pool({ connectionString, max: 4, types: typeParsers, options: schema ? `-c search_path=${schema}` : undefined });
-    this.ready = this.pool.query(`CREATE TABLE IF NOT EXISTS projection_generations (
+    this.ready = this.pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS projection_generations (
       projection TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
-      checkpoint TEXT, processed BIGINT NOT NULL, updated BIGINT NOT NULL, PRIMARY KEY (projection, generation))`).then(() => undefined);
+      checkpoint TEXT, processed BIGINT NOT NULL, updated BIGINT NOT NULL, PRIMARY KEY (projection, generation))`,
+      )
+      .then(() => undefined);
   }
 
   async generations(projection: string): Promise<Generation[]> {
@@ -37,19 +41,28 @@ export class PostgresReadStore implements ReadStore {
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         await c.query(`DROP TABLE IF EXISTS "${name}" CASCADE`);
-        const cols = Object.entries(t.columns).map(([col, type]) => `"${col}" ${SQL_TYPE[type]}`).join(', ');
+        const cols = Object.entries(t.columns)
+          .map(([col, type]) => `"${col}" ${SQL_TYPE[type]}`)
+          .join(', ');
         await c.query(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
-        for (const [i, idx] of (t.indexes ?? []).entries()) await c.query(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((col) => `"${col}"`).join(', ')})`);
+        for (const [i, idx] of (t.indexes ?? []).entries())
+          await c.query(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((col) => `"${col}"`).join(', ')})`);
       }
-      await c.query(`INSERT INTO projection_generations VALUES ($1, $2, $3, 'building', NULL, 0, $4)
-        ON CONFLICT (projection, generation) DO UPDATE SET version = excluded.version, status = 'building', checkpoint = NULL, processed = 0`, [p.name, generation, p.version, Date.now()]);
+      await c.query(
+        `INSERT INTO projection_generations VALUES ($1, $2, $3, 'building', NULL, 0, $4)
+        ON CONFLICT (projection, generation) DO UPDATE SET version = excluded.version, status = 'building', checkpoint = NULL, processed = 0`,
+        [p.name, generation, p.version, Date.now()],
+      );
     });
   }
 
   async get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined> {
     const spec = tableSpec(p, table);
     const where = spec.primaryKey.map((k, i) => `"${k}" = $${i + 1}`).join(' AND ');
-    const { rows } = await this.pool.query(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`, spec.primaryKey.map((k) => toSql(key[k])));
+    const { rows } = await this.pool.query(
+      `SELECT * FROM "${physical(table, generation)}" WHERE ${where}`,
+      spec.primaryKey.map((k) => toSql(key[k])),
+    );
     return rows[0] && decode(spec, rows[0]);
   }
 
@@ -58,17 +71,25 @@ export class PostgresReadStore implements ReadStore {
       for (const [table, rows] of changes) {
         const spec = tableSpec(p, table);
         const cols = Object.keys(spec.columns);
-        const updates = cols.filter((col) => !spec.primaryKey.includes(col)).map((col) => `"${col}" = excluded."${col}"`).join(', ');
+        const updates = cols
+          .filter((col) => !spec.primaryKey.includes(col))
+          .map((col) => `"${col}" = excluded."${col}"`)
+          .join(', ');
         const all = [...rows.values()];
         for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
           const chunk = all.slice(i, i + ROWS_PER_INSERT);
           const values = chunk.map((_, r) => `(${cols.map((__, k) => `$${r * cols.length + k + 1}`).join(', ')})`).join(', ');
-          await c.query(`INSERT INTO "${physical(table, generation)}" (${cols.map((col) => `"${col}"`).join(', ')}) VALUES ${values}
-            ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`, chunk.flatMap((row) => cols.map((col) => toSql(row[col]))));
+          await c.query(
+            `INSERT INTO "${physical(table, generation)}" (${cols.map((col) => `"${col}"`).join(', ')}) VALUES ${values}
+            ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`,
+            chunk.flatMap((row) => cols.map((col) => toSql(row[col]))),
+          );
         }
       }
-      await c.query('UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3 WHERE projection = $4 AND generation = $5',
-        [checkpoint, processed, Date.now(), p.name, generation]);
+      await c.query(
+        'UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3 WHERE projection = $4 AND generation = $5',
+        [checkpoint, processed, Date.now(), p.name, generation],
+      );
     });
   }
 
@@ -78,10 +99,17 @@ export class PostgresReadStore implements ReadStore {
         await c.query(`DROP VIEW IF EXISTS "${t.name}"`);
         await c.query(`CREATE VIEW "${t.name}" AS SELECT * FROM "${physical(t.name, generation)}"`);
       }
-      const { rows } = await c.query('SELECT generation FROM projection_generations WHERE projection = $1 AND generation <> $2', [p.name, generation]);
+      const { rows } = await c.query('SELECT generation FROM projection_generations WHERE projection = $1 AND generation <> $2', [
+        p.name,
+        generation,
+      ]);
       for (const { generation: g } of rows) for (const t of p.tables) await c.query(`DROP TABLE IF EXISTS "${physical(t.name, g)}"`);
       await c.query('DELETE FROM projection_generations WHERE projection = $1 AND generation <> $2', [p.name, generation]);
-      await c.query(`UPDATE projection_generations SET status = 'active', updated = $1 WHERE projection = $2 AND generation = $3`, [Date.now(), p.name, generation]);
+      await c.query(`UPDATE projection_generations SET status = 'active', updated = $1 WHERE projection = $2 AND generation = $3`, [
+        Date.now(),
+        p.name,
+        generation,
+      ]);
     });
   }
 
@@ -89,7 +117,10 @@ export class PostgresReadStore implements ReadStore {
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     await this.ready;
     let n = 0;
-    const { rows } = await this.pool.query(sql.replace(/\?/g, () => `$${++n}`), params.map((v) => toSql(v as Value)));
+    const { rows } = await this.pool.query(
+      sql.replace(/\?/g, () => `$${++n}`),
+      params.map((v) => toSql(v as Value)),
+    );
     return rows;
   }
 

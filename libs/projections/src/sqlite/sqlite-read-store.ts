@@ -21,7 +21,9 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async generations(projection: string): Promise<Generation[]> {
-    const rows = this.db.prepare('SELECT * FROM projection_generations WHERE projection = ? ORDER BY generation').all(projection) as Generation[];
+    const rows = this.db
+      .prepare('SELECT * FROM projection_generations WHERE projection = ? ORDER BY generation')
+      .all(projection) as Generation[];
     return rows.map((r) => ({ ...r }));
   }
 
@@ -31,18 +33,25 @@ export class SqliteReadStore implements ReadStore {
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         this.db.exec(`DROP TABLE IF EXISTS "${name}"`);
-        const cols = Object.entries(t.columns).map(([c, type]) => `"${c}" ${SQL_TYPE[type]}`).join(', ');
+        const cols = Object.entries(t.columns)
+          .map(([c, type]) => `"${c}" ${SQL_TYPE[type]}`)
+          .join(', ');
         this.db.exec(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
-        for (const [i, idx] of (t.indexes ?? []).entries()) this.db.exec(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((c) => `"${c}"`).join(', ')})`);
+        for (const [i, idx] of (t.indexes ?? []).entries())
+          this.db.exec(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((c) => `"${c}"`).join(', ')})`);
       }
-      this.db.prepare(`INSERT OR REPLACE INTO projection_generations VALUES (?, ?, ?, 'building', NULL, 0, ?)`).run(p.name, generation, p.version, Date.now());
+      this.db
+        .prepare(`INSERT OR REPLACE INTO projection_generations VALUES (?, ?, ?, 'building', NULL, 0, ?)`)
+        .run(p.name, generation, p.version, Date.now());
     })();
   }
 
   async get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined> {
     const spec = tableSpec(p, table);
     const where = spec.primaryKey.map((k) => `"${k}" = ?`).join(' AND ');
-    const row = this.statement(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(...spec.primaryKey.map((k) => toSql(key[k]))) as Row | undefined;
+    const row = this.statement(`SELECT * FROM "${physical(table, generation)}" WHERE ${where}`).get(
+      ...spec.primaryKey.map((k) => toSql(key[k])),
+    ) as Row | undefined;
     return row && decode(spec, row);
   }
 
@@ -51,12 +60,17 @@ export class SqliteReadStore implements ReadStore {
       for (const [table, rows] of changes) {
         const spec = tableSpec(p, table);
         const cols = Object.keys(spec.columns);
-        const updates = cols.filter((c) => !spec.primaryKey.includes(c)).map((c) => `"${c}" = excluded."${c}"`).join(', ');
-        const upsert = this.statement(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+        const updates = cols
+          .filter((c) => !spec.primaryKey.includes(c))
+          .map((c) => `"${c}" = excluded."${c}"`)
+          .join(', ');
+        const upsert = this
+          .statement(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
           ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`);
         for (const row of rows.values()) upsert.run(...cols.map((c) => toSql(row[c])));
       }
-      this.db.prepare('UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?')
+      this.db
+        .prepare('UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?')
         .run(checkpoint, processed, Date.now(), p.name, generation);
     })();
   }
@@ -68,10 +82,14 @@ export class SqliteReadStore implements ReadStore {
         this.db.exec(`DROP VIEW IF EXISTS "${t.name}"`);
         this.db.exec(`CREATE VIEW "${t.name}" AS SELECT * FROM "${physical(t.name, generation)}"`);
       }
-      const old = this.db.prepare('SELECT generation FROM projection_generations WHERE projection = ? AND generation <> ?').all(p.name, generation) as Array<{ generation: number }>;
+      const old = this.db
+        .prepare('SELECT generation FROM projection_generations WHERE projection = ? AND generation <> ?')
+        .all(p.name, generation) as Array<{ generation: number }>;
       for (const { generation: g } of old) for (const t of p.tables) this.db.exec(`DROP TABLE IF EXISTS "${physical(t.name, g)}"`);
       this.db.prepare('DELETE FROM projection_generations WHERE projection = ? AND generation <> ?').run(p.name, generation);
-      this.db.prepare(`UPDATE projection_generations SET status = 'active', updated = ? WHERE projection = ? AND generation = ?`).run(Date.now(), p.name, generation);
+      this.db
+        .prepare(`UPDATE projection_generations SET status = 'active', updated = ? WHERE projection = ? AND generation = ?`)
+        .run(Date.now(), p.name, generation);
     })();
   }
 

@@ -36,14 +36,24 @@ export class EsdbTestServer {
   /** Without BatchAppend in its features the client falls back to the older Append call. */
   constructor(private readonly options: { batchAppend?: boolean } = {}) {}
 
-  get connectionString() { return `esdb://127.0.0.1:${this.port}?tls=false`; }
+  get connectionString() {
+    return `esdb://127.0.0.1:${this.port}?tls=false`;
+  }
 
   async start(port = 0): Promise<void> {
     this.server = new grpc.Server();
     this.server.addService(StreamsService, {
       read: (call: any) => this.guard(call, () => this.read(call)),
-      batchAppend: (call: any) => this.guard(call, () => { this.calls.batchAppend++; this.batchAppend(call); }),
-      append: (call: any, cb: any) => this.guard(call, () => { this.calls.append++; this.append(call, cb); }),
+      batchAppend: (call: any) =>
+        this.guard(call, () => {
+          this.calls.batchAppend++;
+          this.batchAppend(call);
+        }),
+      append: (call: any, cb: any) =>
+        this.guard(call, () => {
+          this.calls.append++;
+          this.append(call, cb);
+        }),
       delete: (_: any, cb: any) => cb({ code: grpc.status.UNIMPLEMENTED }),
       tombstone: (call: any, cb: any) => {
         const name = Buffer.from(call.request.getOptions().getStreamIdentifier().getStreamName_asU8()).toString('utf8');
@@ -65,7 +75,10 @@ export class EsdbTestServer {
       },
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e: Error | null, p: number) => (e ? reject(e) : resolve(p))));
+      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e: Error | null, p: number) =>
+        e ? reject(e) : resolve(p),
+      ),
+    );
   }
 
   /** Ends every live subscription with an error, as a server dropping its subscribers. */
@@ -101,7 +114,9 @@ export class EsdbTestServer {
       batch.messages.push(...req.getProposedMessagesList());
       if (!req.getIsFinal()) return;
       pending.delete(id);
-      const answer = () => { if (!call.destroyed) call.write(this.appendBatch(id, batch.options, batch.messages)); };
+      const answer = () => {
+        if (!call.destroyed) call.write(this.appendBatch(id, batch.options, batch.messages));
+      };
       if (this.appendDelayMs) setTimeout(answer, this.appendDelayMs);
       else answer();
     });
@@ -110,8 +125,13 @@ export class EsdbTestServer {
 
   private appendBatch(correlationId: string, options: any, messages: any[]) {
     const name = Buffer.from(options.getStreamIdentifier().getStreamName_asU8()).toString('utf8');
-    const expected: Expected = options.hasStreamPosition() ? { kind: 'exact', revision: BigInt(options.getStreamPosition()) }
-      : options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' } : { kind: 'any' };
+    const expected: Expected = options.hasStreamPosition()
+      ? { kind: 'exact', revision: BigInt(options.getStreamPosition()) }
+      : options.hasNoStream()
+        ? { kind: 'no_stream' }
+        : options.hasStreamExists()
+          ? { kind: 'stream_exists' }
+          : { kind: 'any' };
     const resp = new streams.BatchAppendResp();
     resp.setCorrelationId(uuid(correlationId));
     resp.setStreamIdentifier(options.getStreamIdentifier());
@@ -164,8 +184,13 @@ export class EsdbTestServer {
     call.on('data', (req: any) => (req.hasOptions() ? (options = req.getOptions()) : messages.push(req.getProposedMessage())));
     call.on('end', () => {
       const name = Buffer.from(options.getStreamIdentifier().getStreamName_asU8()).toString('utf8');
-      const expected: Expected = options.hasRevision() ? { kind: 'exact', revision: BigInt(options.getRevision()) }
-        : options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' } : { kind: 'any' };
+      const expected: Expected = options.hasRevision()
+        ? { kind: 'exact', revision: BigInt(options.getRevision()) }
+        : options.hasNoStream()
+          ? { kind: 'no_stream' }
+          : options.hasStreamExists()
+            ? { kind: 'stream_exists' }
+            : { kind: 'any' };
       const outcome = this.log.append(name, messages.map(proposed), expected);
       const resp = new streams.AppendResp();
       if (outcome.ok) {
@@ -212,8 +237,19 @@ export class EsdbTestServer {
         call.write(resp);
         return call.end();
       }
-      const from = so.hasStart() ? (backwards ? -1n : 0n) : so.hasEnd() ? (backwards ? BigInt(list.length - 1) : BigInt(list.length)) : BigInt(so.getRevision());
-      const chosen = (backwards ? [...list].reverse().filter((e) => e.revision <= from) : list.filter((e) => e.revision >= from)).slice(0, count);
+      const from = so.hasStart()
+        ? backwards
+          ? -1n
+          : 0n
+        : so.hasEnd()
+          ? backwards
+            ? BigInt(list.length - 1)
+            : BigInt(list.length)
+          : BigInt(so.getRevision());
+      const chosen = (backwards ? [...list].reverse().filter((e) => e.revision <= from) : list.filter((e) => e.revision >= from)).slice(
+        0,
+        count,
+      );
       for (const e of chosen) call.write(eventResp(e));
       return call.end();
     }
@@ -243,17 +279,28 @@ export class EsdbTestServer {
     const caughtUp = new streams.ReadResp();
     caughtUp.setCaughtUp(new streams.ReadResp.CaughtUp());
     call.write(caughtUp);
-    const off = this.log.onAppend((e) => { if (!call.destroyed) deliver(e); });
+    const off = this.log.onAppend((e) => {
+      if (!call.destroyed) deliver(e);
+    });
     this.live.add(call);
-    call.on('cancelled', () => { off(); this.live.delete(call); });
-    call.on('close', () => { off(); this.live.delete(call); });
+    call.on('cancelled', () => {
+      off();
+      this.live.delete(call);
+    });
+    call.on('close', () => {
+      off();
+      this.live.delete(call);
+    });
   }
 }
 
 function proposed(m: any) {
   return {
-    id: m.getId().getString(), type: m.getMetadataMap().get('type'), contentType: m.getMetadataMap().get('content-type'),
-    data: Buffer.from(m.getData_asU8()), metadata: Buffer.from(m.getCustomMetadata_asU8()),
+    id: m.getId().getString(),
+    type: m.getMetadataMap().get('type'),
+    contentType: m.getMetadataMap().get('content-type'),
+    data: Buffer.from(m.getData_asU8()),
+    metadata: Buffer.from(m.getCustomMetadata_asU8()),
   };
 }
 
