@@ -3,3 +3,4 @@ export const API_CONFIG = Symbol('API_CONFIG');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const CHECKPOINTS = Symbol('CHECKPOINTS');
 export const READ_STORE = Symbol('READ_STORE');
+export const COMMAND_KEYS = Symbol('COMMAND_KEYS');

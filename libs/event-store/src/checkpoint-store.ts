@@ -31,6 +31,6 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   close() {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }

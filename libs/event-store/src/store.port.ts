@@ -36,6 +36,14 @@ export interface AppendResult {
   position: Position;
   /** The events as recorded, when the store knows them without a read (the embedded store does). */
   recorded?: RecordedEvent[];
+  /** The same events were already recorded at this place (by this request earlier, or a twin): nothing was written. */
+  replayed?: boolean;
+}
+
+export interface StoreHealth {
+  writable: boolean;
+  /** What stops writes, in the store's words. */
+  problem?: string;
 }
 
 export interface ReadStreamOptions {
@@ -76,6 +84,8 @@ export interface EventStore {
   /** Events in global order; `fromPosition` is inclusive, as in EventStoreDB. System events are never returned. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;
+  /** Whether appends can be committed now, where the store can tell without appending an event. */
+  health?(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
 

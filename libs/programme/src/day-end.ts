@@ -20,7 +20,8 @@ export async function runDayEnd(programme: Programme, openLoans: OpenLoans, busi
   for (const loanId of loans) {
     try {
       const result = await programme.markOverdue(loanId, { actor: SYSTEM_ACTOR, businessDate, correlationId: `day-end:${businessDate}` });
-      if (result.appended.length) markedOverdue++;
+      // Another process may have marked it first: only marks recorded by this run count.
+      if (!result.duplicate && result.appended.length) markedOverdue++;
     } catch (error) {
       // A loan applied for after the date being run (a past date run late) has nothing due yet.
       if (!(error instanceof DomainError)) throw error;

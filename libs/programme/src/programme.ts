@@ -140,8 +140,8 @@ export class Programme {
   /** Records a command on the loan stream, then the loan events' effects on the fund and the borrower. */
   async recordOnLoan(loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<Handled<LoanState>> {
     const result = await this.handler.handle(loanStream(loanId), loanDecider, command, env);
-    const events = result.duplicate ? await this.eventsOfCommand(loanStream(loanId), env.commandId) : result.appended;
-    await this.applyFollowUps(events);
+    // A duplicate's events are the first attempt's: their follow-ups may be what a crash cut short.
+    await this.applyFollowUps(result.appended);
     return result;
   }
 
@@ -194,8 +194,7 @@ export class Programme {
         'conflict',
       );
     }
-    const step1 = reserved.duplicate ? await this.eventsOfCommand(reservation.streamName, env.commandId) : reserved.appended;
-    return this.finish(step1, completes, env);
+    return this.finish(reserved.appended, completes, env);
   }
 
   /** Records the loan step of a reservation; if the loan now refuses it, takes the reservation back. */
@@ -227,11 +226,6 @@ export class Programme {
     return step.aggregate === 'fund'
       ? this.handler.handle(step.streamName, DECIDERS.fund, step.command, env)
       : this.handler.handle(step.streamName, DECIDERS.borrower, step.command, env);
-  }
-
-  private async eventsOfCommand(streamName: string, commandId: string): Promise<RecordedEvent[]> {
-    const events = await this.handler.store.readStream(streamName);
-    return events.filter((e) => (e.metadata as EventMetadata).commandId === commandId);
   }
 
   private async previousLoanFacts(loanId: string): Promise<PreviousLoanFacts> {

@@ -1,15 +1,25 @@
 import { DomainError } from '@app/domain';
-import { CheckpointStore, EventMetadata, EventStore, Position, RecordedEvent, comparePositions } from '@app/event-store';
+import { CheckpointStore, EventMetadata, EventStore, Position, RecordedEvent, comparePositions, positionToString } from '@app/event-store';
 import { Completion, Programme, RESERVATIONS } from './programme';
+
+export interface ReconcileFailure {
+  position: string;
+  streamName: string;
+  type: string;
+  problem: string;
+}
 
 export interface ReconcileReport {
   scanned: number;
   finished: number;
   undone: number;
+  /** Steps that failed for a reason other than a rule: retried on the next run, from the first of them. */
+  failed: ReconcileFailure[];
 }
 
 const CHECKPOINT = 'reconciler';
 const PAGE = 1000;
+const MAX_FAILURES_REPORTED = 100;
 
 /**
  * Finishes two-step writes that a crash cut in half. It follows $all from its checkpoint and, for each
@@ -26,21 +36,28 @@ export class Reconciler {
   ) {}
 
   async run(options: { graceMs: number; now?: number } = { graceMs: 0 }): Promise<ReconcileReport> {
-    const report: ReconcileReport = { scanned: 0, finished: 0, undone: 0 };
+    const report: ReconcileReport = { scanned: 0, finished: 0, undone: 0, failed: [] };
     const horizon = (options.now ?? Date.now()) - options.graceMs;
-    let checkpoint: Position | undefined = await this.checkpoints.get(CHECKPOINT);
+    let cursor: Position | undefined = await this.checkpoints.get(CHECKPOINT);
+    // The checkpoint stops before the first failure, so the next run retries it; the rest still go on now.
+    let done = cursor;
     for (;;) {
-      const page = (await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: PAGE + 1 })).filter(
-        (e) => !checkpoint || comparePositions(e.position, checkpoint) > 0,
+      const page = (await this.store.readAll({ fromPosition: cursor ?? 'start', maxCount: PAGE + 1 })).filter(
+        (e) => !cursor || comparePositions(e.position, cursor) > 0,
       );
       const young = page.findIndex((e) => e.created.getTime() > horizon);
       const due = young < 0 ? page : page.slice(0, young);
       for (const e of due) {
-        await this.reconcile(e, report);
+        try {
+          await this.reconcile(e, report);
+        } catch (error) {
+          if (report.failed.length < MAX_FAILURES_REPORTED) report.failed.push(failure(e, error));
+        }
         report.scanned++;
-        checkpoint = e.position;
+        cursor = e.position;
+        if (report.failed.length === 0) done = cursor;
       }
-      if (checkpoint) await this.checkpoints.set(CHECKPOINT, checkpoint);
+      if (done) await this.checkpoints.set(CHECKPOINT, done);
       if (due.length < page.length || page.length === 0) return report;
     }
   }
@@ -65,4 +82,13 @@ export class Reconciler {
     }
     if (e.streamName.startsWith('loan-')) await this.programme.applyFollowUps([e]);
   }
+}
+
+function failure(e: RecordedEvent, error: unknown): ReconcileFailure {
+  return {
+    position: positionToString(e.position),
+    streamName: e.streamName,
+    type: e.type,
+    problem: (error as Error)?.message ?? String(error),
+  };
 }

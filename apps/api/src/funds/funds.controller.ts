@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsIn, IsInt, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, Matches, ValidateNested } from 'class-validator';
 import {
   BusinessDate,
   FUND_SOURCES,
@@ -17,7 +17,7 @@ import {
 import { CommandHandler, EventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
-import { WithBusinessDate, fenMessage } from '../http/dto-common';
+import { AmountFen, Count, Text, WithBusinessDate } from '../http/dto-common';
 import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
 import { API_CONFIG, EVENT_STORE } from '../tokens';
@@ -28,42 +28,43 @@ class ContributionDto extends WithBusinessDate {
   @ApiProperty({ enum: FUND_SOURCES })
   @IsIn(FUND_SOURCES, { message: `source must be one of: ${FUND_SOURCES.join(', ')}` })
   source!: (typeof FUND_SOURCES)[number];
-  @ApiProperty({ example: 100_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
-  @ApiProperty({ example: '赣县财政拨款 2011-03' }) @IsString() @Length(1, 200) reference!: string;
+  @ApiProperty({ example: 100_000_000 }) @AmountFen(1) amountFen!: number;
+  @ApiProperty({ example: '赣县财政拨款 2011-03' }) @Text(1, 200) reference!: string;
 }
 
 class SubsidyItemDto {
-  @ApiProperty() @IsString() @Length(1, 64) loanId!: string;
-  @ApiProperty() @IsInt(fenMessage) @Min(0) centralFen!: number;
-  @ApiProperty() @IsInt(fenMessage) @Min(0) localFen!: number;
+  @ApiProperty() @Text(1, 64) loanId!: string;
+  @ApiProperty() @AmountFen(0) centralFen!: number;
+  @ApiProperty() @AmountFen(0) localFen!: number;
 }
 
 class SubsidyClaimDto extends WithBusinessDate {
   @ApiProperty({ example: 'ABC-2011-Q1-001' })
   @Matches(/^[\w.-]{1,64}$/, { message: 'claimId must be letters, digits, - _ or .' })
   claimId!: string;
-  @ApiProperty({ example: 'ABC' }) @IsString() @Length(1, 16) bankCode!: string;
+  @ApiProperty({ example: 'ABC' }) @Text(1, 16) bankCode!: string;
   @ApiProperty({ example: '2011-Q1' }) @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must look like 2011-Q1' }) quarter!: string;
   @ApiProperty({ type: [SubsidyItemDto] })
   @IsArray()
   @ArrayNotEmpty()
+  @ArrayMaxSize(50_000)
   @ValidateNested({ each: true })
   @Type(() => SubsidyItemDto)
   items!: SubsidyItemDto[];
 }
 
 class SubsidyPaymentDto extends WithBusinessDate {
-  @ApiProperty() @IsInt(fenMessage) @Min(0) centralFen!: number;
-  @ApiProperty() @IsInt(fenMessage) @Min(0) localFen!: number;
+  @ApiProperty() @AmountFen(0) centralFen!: number;
+  @ApiProperty() @AmountFen(0) localFen!: number;
 }
 
 class TargetDto extends WithBusinessDate {
-  @ApiProperty({ example: 3000 }) @IsInt() @Min(1) loans!: number;
-  @ApiProperty({ example: 15_000_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
+  @ApiProperty({ example: 3000 }) @Count(1) loans!: number;
+  @ApiProperty({ example: 15_000_000_000 }) @AmountFen(1) amountFen!: number;
 }
 
 class LookupDto {
-  @ApiProperty({ example: '11010519491231002X' }) @IsString() @Length(18, 18) idNumber!: string;
+  @ApiProperty({ example: '11010519491231002X' }) @Text(18, 18) idNumber!: string;
 }
 
 const fen = (n: number) => n as Fen;
@@ -91,7 +92,7 @@ export class FundsController {
     const handled = await this.programme.contribute(
       fundId,
       { source: dto.source, amount: fen(dto.amountFen), reference: dto.reference },
-      this.envelopes.for(ctx, dto.businessDate),
+      await this.envelopes.for(ctx, dto.businessDate),
     );
     return { fundId, ...commandView(handled) };
   }
@@ -133,7 +134,7 @@ export class FundsController {
     const items = dto.items.map((i) => ({ loanId: i.loanId, central: fen(i.centralFen), local: fen(i.localFen) }));
     const handled = await this.programme.claimSubsidy(
       { claimId: dto.claimId, bankCode: dto.bankCode, quarter: dto.quarter as Quarter, items },
-      this.envelopes.for(ctx, dto.businessDate),
+      await this.envelopes.for(ctx, dto.businessDate),
     );
     return { claimId: dto.claimId, ...commandView(handled) };
   }
@@ -151,7 +152,7 @@ export class FundsController {
       bankCode,
       quarter as Quarter,
       { claimId, central: fen(dto.centralFen), local: fen(dto.localFen) },
-      this.envelopes.for(ctx, dto.businessDate),
+      await this.envelopes.for(ctx, dto.businessDate),
     );
     return { claimId, ...commandView(handled) };
   }
@@ -176,7 +177,7 @@ export class FundsController {
       regionCode,
       Number(year),
       { loans: dto.loans, amount: fen(dto.amountFen) },
-      this.envelopes.for(ctx, dto.businessDate),
+      await this.envelopes.for(ctx, dto.businessDate),
     );
     return { regionCode, year: Number(year), ...commandView(handled) };
   }

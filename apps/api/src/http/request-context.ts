@@ -1,16 +1,26 @@
 import { BadRequestException, ExecutionContext, Inject, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
-import { Actor, BusinessDate, ROLES, Role, isBusinessDate } from '@app/domain';
-import { CommandEnvelope, nameBasedUuid } from '@app/event-store';
+import { Actor, BusinessDate, DomainError, ROLES, Role, isBusinessDate } from '@app/domain';
+import { CommandEnvelope, CommandKeyStore, fingerprint, nameBasedUuid } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import { API_CONFIG } from '../tokens';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_CONFIG, COMMAND_KEYS } from '../tokens';
 import { ApiConfig, today } from '../config';
 
 export interface RequestContext {
   actor: Actor;
+  /** The key the client sent, or the one chosen for it; either way it is sent back in the Idempotency-Key header. */
+  idempotencyKey: string;
+  /** Whether the client sent the key (only then can it be reused, so only then is it checked). */
+  keyGiven: boolean;
+  /** The command id: the key scoped to the actor, so two actors' keys never collide. */
   commandId: string;
+  /** What the key is used for: the method, the path and the body as sent. */
+  binding: string;
   correlationId?: string;
 }
+
+const IDENTIFIER = /^[\w.:@-]{1,64}$/;
+const KEY = /^[\w:.-]{8,128}$/;
 
 /**
  * Who is acting, from the X-Actor-User, X-Actor-Role and X-Actor-Org headers until authentication lands;
@@ -31,29 +41,58 @@ export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): 
       message: 'Say who is acting: the X-Actor-User, X-Actor-Role and X-Actor-Org headers are required.',
     });
   }
-  if (!ROLES.includes(role as Role)) {
-    throw new UnauthorizedException({ code: 'ACTOR.UNKNOWN_ROLE', message: `"${role}" is not a role; use one of ${ROLES.join(', ')}.` });
+  if (!IDENTIFIER.test(userId) || !IDENTIFIER.test(organisationId)) {
+    throw new UnauthorizedException({
+      code: 'ACTOR.MALFORMED',
+      message: 'X-Actor-User and X-Actor-Org must be 1 to 64 letters, digits or _ . : @ -.',
+    });
   }
-  const key = header('idempotency-key');
-  if (key !== undefined && !/^[\w:.-]{8,128}$/.test(key)) {
+  if (!ROLES.includes(role as Role)) {
+    throw new UnauthorizedException({
+      code: 'ACTOR.UNKNOWN_ROLE',
+      message: `"${role.slice(0, 64)}" is not a role; use one of ${ROLES.join(', ')}.`,
+    });
+  }
+  const given = header('idempotency-key');
+  if (given !== undefined && !KEY.test(given)) {
     throw new BadRequestException({
       code: 'REQUEST.BAD_IDEMPOTENCY_KEY',
       message: 'Idempotency-Key must be 8 to 128 letters, digits or -_.:',
     });
   }
+  const correlationId = header('x-correlation-id');
+  if (correlationId !== undefined && !KEY.test(correlationId)) {
+    throw new BadRequestException({
+      code: 'REQUEST.BAD_CORRELATION_ID',
+      message: 'X-Correlation-Id must be 8 to 128 letters, digits or -_.:',
+    });
+  }
+  const key = given ?? randomUUID();
+  // Sent back on every answer, errors included, so a client that sent none can still retry safely.
+  void ctx.switchToHttp().getResponse<FastifyReply>().header('idempotency-key', key);
   return {
     actor: { userId, role: role as Role, organisationId },
-    commandId: key ?? randomUUID(),
-    correlationId: header('x-correlation-id'),
+    idempotencyKey: key,
+    keyGiven: given !== undefined,
+    commandId: nameBasedUuid(`idempotency-key|${userId}|${organisationId}|${key}`),
+    binding: fingerprint([req.method, req.url.split('?')[0], req.body ?? null]),
+    correlationId,
   };
 });
 
 @Injectable()
 export class Envelopes {
-  constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {}
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(COMMAND_KEYS) private readonly keys: CommandKeyStore,
+  ) {}
 
-  /** The business date defaults to today in the programme's time zone; the future is refused. */
-  for(ctx: RequestContext, businessDate?: string): CommandEnvelope {
+  /**
+   * The command's envelope, once its key is bound to this request: a key already used for another
+   * request (another endpoint, record or body) is refused before anything is decided. The business
+   * date defaults to today in the programme's time zone; the future is refused.
+   */
+  async for(ctx: RequestContext, businessDate?: string): Promise<CommandEnvelope> {
     const now = today(this.config.timeZone);
     const date = businessDate ?? now;
     if (!isBusinessDate(date))
@@ -63,6 +102,13 @@ export class Envelopes {
         code: 'REQUEST.FUTURE_DATE',
         message: `The business date ${date} is in the future; record things on or after the day they happen.`,
       });
+    if (ctx.keyGiven && (await this.keys.claim(ctx.commandId, ctx.binding)) === 'different') {
+      throw new DomainError(
+        'COMMAND.ID_REUSED',
+        'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+        'conflict',
+      );
+    }
     return { commandId: ctx.commandId, actor: ctx.actor, businessDate: date as BusinessDate, correlationId: ctx.correlationId };
   }
 

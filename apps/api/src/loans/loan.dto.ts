@@ -2,29 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
-  Max,
-  MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { BORROWER_CATEGORIES, COUNTER_GUARANTEE_MODES, LOAN_KINDS, RECOVERY_SOURCES, REPAYMENT_METHODS } from '@app/domain';
-import { DATE, WithBusinessDate, dateMessage, fenMessage } from '../http/dto-common';
+import { AmountFen, CalendarDate, Count, RateBp, Text, WithBusinessDate } from '../http/dto-common';
 
 const oneOf = (values: readonly string[]) => ({ message: `$property must be one of: ${values.join(', ')}` });
 
 export class ProjectDto {
-  @ApiProperty({ example: '脐橙种植' }) @IsString() @Length(1, 200) name!: string;
-  @ApiProperty({ example: 'agriculture' }) @IsString() @Length(1, 100) industry!: string;
+  @ApiProperty({ example: '脐橙种植' }) @Text(1, 200) name!: string;
+  @ApiProperty({ example: 'agriculture' }) @Text(1, 100) industry!: string;
 }
 
 export class CounterGuaranteeDto {
@@ -33,14 +29,11 @@ export class CounterGuaranteeDto {
   mode!: (typeof COUNTER_GUARANTEE_MODES)[number];
   @ApiPropertyOptional({ description: 'Households in a joint guarantee (3 or more).' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @Count(1, 100)
   households?: number;
   @ApiPropertyOptional({ description: 'The credit community recommending the borrower.' })
   @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @Text(1, 64)
   creditCommunityId?: string;
 }
 
@@ -57,25 +50,25 @@ export class ApplyForLoanDto extends WithBusinessDate {
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(7)
+  @ArrayUnique({ message: 'categories must not list a category twice' })
   @IsIn(BORROWER_CATEGORIES, { each: true, ...oneOf(BORROWER_CATEGORIES) })
   categories!: Array<(typeof BORROWER_CATEGORIES)[number]>;
   @ApiProperty({ enum: LOAN_KINDS }) @IsIn(LOAN_KINDS, oneOf(LOAN_KINDS)) kind!: (typeof LOAN_KINDS)[number];
   @ApiProperty({ type: ProjectDto }) @ValidateNested() @Type(() => ProjectDto) project!: ProjectDto;
   @ApiProperty() @IsBoolean() microProfit!: boolean;
-  @ApiProperty({ example: 5_000_000, description: 'Amount applied for, in fen.' }) @IsInt(fenMessage) @Min(1) amountFen!: number;
-  @ApiProperty({ example: 24 }) @IsInt() @Min(1) @Max(120) termMonths!: number;
+  @ApiProperty({ example: 5_000_000, description: 'Amount applied for, in fen.' }) @AmountFen(1) amountFen!: number;
+  @ApiProperty({ example: 24 }) @Count(1, 120) termMonths!: number;
   @ApiProperty({ example: '360721', description: 'GB/T 2260 code of the county or district.' })
   @Matches(/^\d{6}$/, { message: 'countyCode must be a six-digit region code' })
   countyCode!: string;
-  @ApiProperty({ example: 'GC-360721' }) @IsString() @Length(1, 64) centreId!: string;
-  @ApiProperty({ example: 'ABC-360721' }) @IsString() @Length(1, 64) branchId!: string;
+  @ApiProperty({ example: 'GC-360721' }) @Text(1, 64) centreId!: string;
+  @ApiProperty({ example: 'ABC-360721' }) @Text(1, 64) branchId!: string;
   @ApiProperty({ type: CounterGuaranteeDto }) @ValidateNested() @Type(() => CounterGuaranteeDto) counterGuarantee!: CounterGuaranteeDto;
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(10_000) personsSupported!: number;
-  @ApiProperty({ example: 3 }) @IsInt() @Min(1) @Max(100_000) jobsPlanned!: number;
+  @ApiProperty({ example: 1 }) @Count(1, 10_000) personsSupported!: number;
+  @ApiProperty({ example: 3 }) @Count(1, 100_000) jobsPlanned!: number;
   @ApiPropertyOptional({ description: 'The first loan, for second support.' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @Text(1, 64)
   previousLoanId?: string;
 }
 
@@ -83,64 +76,58 @@ export class RejectDto extends WithBusinessDate {
   @ApiProperty({ example: 'INCOMPLETE_FILE' })
   @Matches(/^[A-Z][A-Z0-9_]{1,39}$/, { message: 'reasonCode must be an upper-case code like INCOMPLETE_FILE' })
   reasonCode!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
+  @ApiPropertyOptional() @IsOptional() @Text(0, 500) note?: string;
 }
 
 export class SecondSupportDto extends WithBusinessDate {
   @ApiProperty({ example: 6, description: 'People employed by the project, as verified by the centre.' })
-  @IsInt()
-  @Min(0)
+  @Count(0, 100_000)
   jobsCreated!: number;
 }
 
 export class GuaranteeDto extends WithBusinessDate {
-  @ApiProperty({ example: 5_000_000 }) @IsInt(fenMessage) @Min(1) guaranteedAmountFen!: number;
+  @ApiProperty({ example: 5_000_000 }) @AmountFen(1) guaranteedAmountFen!: number;
   @ApiProperty({ example: 100, description: 'Annual guarantee fee in basis points (at most 100), paid by finance.' })
-  @IsInt()
-  @Min(0)
+  @RateBp(0)
   feeRateBp!: number;
   @ApiProperty({ enum: ['finance', 'borrower'] }) @IsIn(['finance', 'borrower'], oneOf(['finance', 'borrower'])) feePaidBy!:
     'finance' | 'borrower';
 }
 
 export class DisburseDto extends WithBusinessDate {
-  @ApiProperty({ example: 5_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
+  @ApiProperty({ example: 5_000_000 }) @AmountFen(1) amountFen!: number;
   @ApiProperty({ example: 831, description: 'Contract rate in basis points a year: 831 = 8.31 %.' })
-  @IsInt()
-  @Min(1)
-  @Max(5000)
+  @RateBp(1, 5000)
   contractRateBp!: number;
   @ApiProperty({ enum: REPAYMENT_METHODS })
   @IsIn(REPAYMENT_METHODS, oneOf(REPAYMENT_METHODS))
   repaymentMethod!: (typeof REPAYMENT_METHODS)[number];
-  @ApiProperty({ example: 'ABC-2011-000123' }) @IsString() @Length(1, 64) bankContractNo!: string;
+  @ApiProperty({ example: 'ABC-2011-000123' }) @Text(1, 64) bankContractNo!: string;
   @ApiPropertyOptional({ description: 'Any fee charged to the borrower, in fen: must be 0.' })
   @IsOptional()
-  @IsInt(fenMessage)
-  @Min(0)
+  @AmountFen(0)
   borrowerFeesFen?: number;
 }
 
 export class RepaymentDto extends WithBusinessDate {
-  @ApiProperty({ example: 0 }) @IsInt(fenMessage) @Min(0) principalFen!: number;
-  @ApiProperty({ example: 58_333 }) @IsInt(fenMessage) @Min(0) interestFen!: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt(fenMessage) @Min(0) borrowerFeesFen?: number;
+  @ApiProperty({ example: 0 }) @AmountFen(0) principalFen!: number;
+  @ApiProperty({ example: 58_333 }) @AmountFen(0) interestFen!: number;
+  @ApiPropertyOptional() @IsOptional() @AmountFen(0) borrowerFeesFen?: number;
 }
 
 export class ExtensionDto extends WithBusinessDate {
-  @ApiProperty({ example: '2013-06-10' }) @Matches(DATE, dateMessage) newMaturity!: string;
+  @ApiProperty({ example: '2013-06-10' }) @CalendarDate() newMaturity!: string;
   @ApiProperty() @IsBoolean() guarantorConsent!: boolean;
 }
 
 export class RecoveryDto extends WithBusinessDate {
-  @ApiProperty({ example: 1_000_000 }) @IsInt(fenMessage) @Min(1) amountFen!: number;
+  @ApiProperty({ example: 1_000_000 }) @AmountFen(1) amountFen!: number;
   @ApiProperty({ enum: RECOVERY_SOURCES }) @IsIn(RECOVERY_SOURCES, oneOf(RECOVERY_SOURCES)) source!: (typeof RECOVERY_SOURCES)[number];
 }
 
 export class WriteOffDto extends WithBusinessDate {
   @ApiProperty({ example: 'FIN-2011-88', description: 'Reference of the approval to write off.' })
-  @IsString()
-  @Length(1, 64)
+  @Text(1, 64)
   approvalRef!: string;
 }
 

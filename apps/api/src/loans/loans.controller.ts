@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream } from '@app/domain';
 import { CommandHandler, EventStore } from '@app/event-store';
@@ -46,7 +46,7 @@ export class LoansController {
   @Post()
   @ApiOperation({ summary: 'Take an application (LoanApplied)' })
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
-    const env = this.envelopes.for(ctx, dto.businessDate);
+    const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
     const handled = await this.programme.applyForLoan(
@@ -79,7 +79,7 @@ export class LoansController {
   async reject(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RejectDto) {
     return this.view(
       loanId,
-      await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, this.envelopes.for(ctx, dto.businessDate)),
+      await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, await this.envelopes.for(ctx, dto.businessDate)),
     );
   }
 
@@ -87,7 +87,10 @@ export class LoansController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm second support (SecondSupportGranted)' })
   async grantSecondSupport(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: SecondSupportDto) {
-    return this.view(loanId, await this.programme.grantSecondSupport(loanId, dto.jobsCreated, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(
+      loanId,
+      await this.programme.grantSecondSupport(loanId, dto.jobsCreated, await this.envelopes.for(ctx, dto.businessDate)),
+    );
   }
 
   @Post(':loanId/guarantee')
@@ -95,7 +98,7 @@ export class LoansController {
   @ApiOperation({ summary: "Issue the guarantee (GuaranteeIssued), within the fund's 5× leverage" })
   async guarantee(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: GuaranteeDto) {
     const data = { guaranteedAmount: fen(dto.guaranteedAmountFen), feeRate: bp(dto.feeRateBp), feePaidBy: dto.feePaidBy };
-    return this.view(loanId, await this.programme.issueGuarantee(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.issueGuarantee(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
   }
 
   @Post(':loanId/disbursement')
@@ -109,7 +112,7 @@ export class LoansController {
       bankContractNo: dto.bankContractNo,
       borrowerFees: fen(dto.borrowerFeesFen),
     };
-    return this.view(loanId, await this.programme.disburse(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.disburse(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
   }
 
   @Post(':loanId/repayments')
@@ -117,7 +120,7 @@ export class LoansController {
   @ApiOperation({ summary: 'Record a repayment (Repaid, and LoanSettled when all is paid)' })
   async repay(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RepaymentDto) {
     const data = { principal: fen(dto.principalFen), interest: fen(dto.interestFen), borrowerFees: fen(dto.borrowerFeesFen) };
-    return this.view(loanId, await this.programme.repay(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.repay(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
   }
 
   @Post(':loanId/extension')
@@ -125,14 +128,14 @@ export class LoansController {
   @ApiOperation({ summary: 'Extend the loan once (LoanExtended)' })
   async extend(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: ExtensionDto) {
     const data = { newMaturity: dto.newMaturity as BusinessDate, guarantorConsent: dto.guarantorConsent };
-    return this.view(loanId, await this.programme.extend(loanId, data, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.extend(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
   }
 
   @Post(':loanId/compensation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pay compensation from the fund (CompensationPaid)' })
   async compensate(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: BusinessDateOnlyDto) {
-    return this.view(loanId, await this.programme.payCompensation(loanId, this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.payCompensation(loanId, await this.envelopes.for(ctx, dto.businessDate)));
   }
 
   @Post(':loanId/recoveries')
@@ -144,7 +147,7 @@ export class LoansController {
       await this.programme.collectRecovery(
         loanId,
         { amount: fen(dto.amountFen), source: dto.source },
-        this.envelopes.for(ctx, dto.businessDate),
+        await this.envelopes.for(ctx, dto.businessDate),
       ),
     );
   }
@@ -155,7 +158,7 @@ export class LoansController {
   async writeOff(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: WriteOffDto) {
     return this.view(
       loanId,
-      await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, this.envelopes.for(ctx, dto.businessDate)),
+      await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, await this.envelopes.for(ctx, dto.businessDate)),
     );
   }
 
@@ -163,6 +166,7 @@ export class LoansController {
   @ApiOperation({ summary: 'The loan as its events make it now' })
   async get(@Param('loanId') loanId: string) {
     const { state, revision } = await this.handler.load(loanStream(loanId), loanDecider);
+    if (state.status === 'none') throw new NotFoundException({ code: 'LOAN.NOT_FOUND', message: 'There is no loan with that id.' });
     return { ...summary(loanId, state), revision: revision?.toString() };
   }
 
@@ -178,7 +182,6 @@ export class LoansController {
 }
 
 function summary(loanId: string, s: LoanState) {
-  if (s.status === 'none') return { loanId, status: 'none' as const };
   const account = s.account;
   return {
     loanId,

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, ReferenceData } from '@app/domain';
 import { EventStore, positionToString } from '@app/event-store';
@@ -28,7 +29,7 @@ export class OperationsController {
   @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Run the day-end overdue check for a business date (idempotent per loan and date)' })
   async dayEnd(@Acting() ctx: RequestContext, @Body() dto: BusinessDateOnlyDto) {
-    const { businessDate } = this.envelopes.for(ctx, dto.businessDate);
+    const { businessDate } = await this.envelopes.for(ctx, dto.businessDate);
     return this.runtime.dayEnd(businessDate as BusinessDate);
   }
 
@@ -38,7 +39,7 @@ export class OperationsController {
   @ApiHeader(ACTOR_HEADERS[1])
   @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Finish or undo two-step writes left half-done (also runs at boot and every minute)' })
-  reconcile(@Acting() _ctx: RequestContext) {
+  async reconcile(@Acting() _ctx: RequestContext) {
     return this.reconciler.run({ graceMs: 30_000 });
   }
 
@@ -55,9 +56,17 @@ export class OperationsController {
   }
 
   @Get('health')
-  @ApiOperation({ summary: 'Whether the API and its event store answer' })
-  async health() {
+  @ApiOperation({ summary: 'Whether the API can record commands: 200 when it can, 503 when its event store cannot write' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    const store = (await this.store.health?.()) ?? { writable: true };
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
-    return { status: 'ok', eventStore: { lastPosition: last ? positionToString(last.position) : null } };
+    const reconciler = this.runtime.reconcilerStatus;
+    const healthy = store.writable && reconciler.failed.length === 0 && !reconciler.problem;
+    if (!store.writable) void reply.status(503);
+    return {
+      status: !store.writable ? 'cannot_record' : healthy ? 'ok' : 'degraded',
+      eventStore: { ...store, lastPosition: last ? positionToString(last.position) : null },
+      reconciler,
+    };
   }
 }

@@ -2,9 +2,9 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ReferenceData } from '@app/domain';
-import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, openEventStore } from '@app/event-store';
+import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteCommandKeys, openEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
-import { API_CONFIG, CHECKPOINTS, EVENT_STORE, READ_STORE } from '../tokens';
+import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
@@ -22,9 +22,13 @@ export class ProgrammeModule {
       { provide: API_CONFIG, useValue: config },
       {
         provide: EVENT_STORE,
-        useFactory: async () => openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }),
+        useFactory: () =>
+          opening(config.eventStorePath, () =>
+            openEventStore({ connectionString: config.eventStoreConnectionString, path: config.eventStorePath }),
+          ),
       },
-      { provide: CHECKPOINTS, useFactory: () => new SqliteCheckpointStore(config.eventStorePath) },
+      { provide: CHECKPOINTS, useFactory: () => opening(config.eventStorePath, () => new SqliteCheckpointStore(config.eventStorePath)) },
+      { provide: COMMAND_KEYS, useFactory: () => opening(config.eventStorePath, () => new SqliteCommandKeys(config.eventStorePath)) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
@@ -36,7 +40,10 @@ export class ProgrammeModule {
       { provide: OpenLoans, inject: [EVENT_STORE], useFactory: (s: EventStore) => new OpenLoans(s) },
       {
         provide: READ_STORE,
-        useFactory: () => (config.readStoreUrl ? new PostgresReadStore(config.readStoreUrl) : new SqliteReadStore(config.eventStorePath)),
+        useFactory: () =>
+          config.readStoreUrl
+            ? new PostgresReadStore(config.readStoreUrl)
+            : opening(config.eventStorePath, () => new SqliteReadStore(config.eventStorePath)),
       },
       {
         provide: ProjectionRunner,
@@ -48,5 +55,14 @@ export class ProgrammeModule {
       Envelopes,
     ];
     return { module: ProgrammeModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}
+
+/** A data file that cannot be opened or written stops the API with a message naming the file. */
+async function opening<T>(path: string, open: () => T | Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw new Error(`Cannot open the data file ${path}: ${(error as Error).message}. Check that it exists, is a database and is writable.`);
   }
 }

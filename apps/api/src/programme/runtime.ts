@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BusinessDate, addDays } from '@app/domain';
-import { EventStore } from '@app/event-store';
-import { OpenLoans, Programme, Reconciler, runDayEnd } from '@app/programme';
-import { API_CONFIG, EVENT_STORE, READ_STORE } from '../tokens';
+import { EventStore, SqliteCheckpointStore, SqliteCommandKeys } from '@app/event-store';
+import { OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
+import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
 
@@ -16,6 +16,7 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('Programme');
   private timers: NodeJS.Timeout[] = [];
   private lastDayEnd?: string;
+  private lastReconcile?: { lastRunAt: string; failed: ReconcileFailure[]; problem?: string };
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -25,12 +26,13 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     private readonly openLoans: OpenLoans,
     private readonly projections: ProjectionRunner,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
+    @Inject(COMMAND_KEYS) private readonly commandKeys: SqliteCommandKeys,
   ) {}
 
   async onApplicationBootstrap() {
-    const report = await this.reconciler.run({ graceMs: 0 });
-    if (report.finished || report.undone)
-      this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes left by a crash`);
+    // A step that cannot be finished now is reported and retried; it never keeps the API from serving the rest.
+    await this.reconcile(0);
     await this.openLoans.start();
     if (this.config.projections === 'in-process') {
       // Catching up can take a while on a long history; the API answers meanwhile and shows the progress.
@@ -44,12 +46,30 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     return runDayEnd(this.programme, this.openLoans, businessDate);
   }
 
-  private async sweep() {
+  /** How the last reconciler run went, for /health. */
+  get reconcilerStatus(): { lastRunAt?: string; failed: ReconcileFailure[]; problem?: string } {
+    return this.lastReconcile ?? { failed: [] };
+  }
+
+  /** Runs the reconciler without ever throwing: what fails is logged, kept for /health, and retried next sweep. */
+  async reconcile(graceMs: number): Promise<ReconcileReport | undefined> {
+    const at = new Date().toISOString();
     try {
-      await this.reconciler.run({ graceMs: 30_000 });
+      const report = await this.reconciler.run({ graceMs });
+      this.lastReconcile = { lastRunAt: at, failed: report.failed };
+      if (report.finished || report.undone) this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes`);
+      for (const f of report.failed)
+        this.logger.error(`Could not finish the follow-up of ${f.type} at ${f.position} (${f.streamName}): ${f.problem}`);
+      return report;
     } catch (error) {
-      this.logger.error(`Reconciler sweep failed: ${(error as Error).message}`);
+      this.lastReconcile = { lastRunAt: at, failed: [], problem: (error as Error).message };
+      this.logger.error(`Reconciler run failed: ${(error as Error).message}`);
+      return undefined;
     }
+  }
+
+  private async sweep() {
+    await this.reconcile(30_000);
   }
 
   /** Once a day, after DAY_END_AT in the programme's time zone, for the day that has just ended. */
@@ -64,7 +84,14 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     }).format(now);
     if (time < this.config.dayEndAt || this.lastDayEnd === date) return;
     this.lastDayEnd = date;
-    const report = await this.dayEnd(addDays(date as BusinessDate, -1));
+    let report;
+    try {
+      report = await this.dayEnd(addDays(date as BusinessDate, -1));
+    } catch (error) {
+      this.lastDayEnd = undefined; // tried again at the next tick
+      this.logger.error(`Day-end for ${date} failed: ${(error as Error).message}`);
+      return;
+    }
     this.logger.log(`Day-end ${report.businessDate}: ${report.loansChecked} loans checked, ${report.markedOverdue} marked overdue`);
   }
 
@@ -74,5 +101,7 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     await this.projections.stop();
     await this.readStore.close();
     await this.store.close();
+    this.checkpoints.close();
+    this.commandKeys.close();
   }
 }

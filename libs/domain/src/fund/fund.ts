@@ -1,4 +1,4 @@
-import { Fen, ZERO, add, fen, formatYuan, sub } from '../shared/money';
+import { Fen, MAX_AMOUNT_FEN, ZERO, add, fen, formatYuan, sub } from '../shared/money';
 import { BusinessDate } from '../shared/dates';
 import { Decider, DomainEvent } from '../shared/decider';
 import { broken, ensure, invalid, unreachable } from '../shared/errors';
@@ -61,6 +61,16 @@ export interface FundState {
 
 export const fundStream = (fundId: string) => `fund-${fundId}`;
 
+/** A fund never holds more than MAX_AMOUNT_FEN, so the ledgers' sums over every fund stay exact. */
+function ensureBalanceWithinLimit(s: FundState, incoming: Fen) {
+  ensure(s.balance + incoming <= MAX_AMOUNT_FEN, () =>
+    invalid(
+      'FUND.BALANCE_LIMIT',
+      `The fund would hold ${formatYuan(fen(s.balance + incoming))}, more than the ${formatYuan(fen(MAX_AMOUNT_FEN))} a fund may hold; check the amount.`,
+    ),
+  );
+}
+
 export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
   initialState: () => ({ balance: ZERO, exposure: ZERO, reservations: new Map(), compensated: new Map() }),
   decide(c, s, ctx) {
@@ -69,6 +79,7 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
     switch (c.type) {
       case 'ContributeToFund':
         ensure(c.amount > 0, () => invalid('FUND.AMOUNT_NOT_POSITIVE', 'A contribution must be more than zero.'));
+        ensureBalanceWithinLimit(s, c.amount);
         return [
           {
             type: 'GuaranteeFundContributed',
@@ -108,6 +119,7 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
           },
         ];
       case 'CreditRecovery':
+        ensureBalanceWithinLimit(s, c.amount);
         return [{ type: 'FundRecoveryCredited', data: { fundId, loanId: c.loanId, amount: c.amount, creditedOn: on } }];
       case 'ReverseCompensation': {
         const charged = s.compensated.get(c.loanId);

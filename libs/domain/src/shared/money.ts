@@ -6,6 +6,21 @@ export type BasisPoints = number & { readonly __brand: 'BasisPoints' };
 
 export const ZERO = 0 as Fen;
 
+/**
+ * The largest single amount the programme records, and the largest balance a fund may hold: 100 billion
+ * yuan, five times what the whole Jiangxi programme lent in nine years. The bound keeps every sum the
+ * ledgers take (a province's 129 funds together) far inside the integers a JSON number holds exactly.
+ */
+export const MAX_AMOUNT_FEN = 10_000_000_000_000;
+/** The largest count the programme records (loans in a target, jobs, persons). */
+export const MAX_COUNT = 10_000_000;
+/** Rates in basis points never exceed 100 %. */
+export const MAX_RATE_BP = 10_000;
+
+/** An amount as it enters the system: a whole number of fen within MAX_AMOUNT_FEN. */
+export const isRecordableAmount = (value: unknown): value is Fen =>
+  typeof value === 'number' && Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT_FEN;
+
 export function fen(value: number): Fen {
   if (!Number.isSafeInteger(value)) throw new RangeError(`not a whole number of fen: ${value}`);
   return value as Fen;

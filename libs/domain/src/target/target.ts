@@ -1,4 +1,4 @@
-import { Fen } from '../shared/money';
+import { Fen, MAX_COUNT, isRecordableAmount } from '../shared/money';
 import { BusinessDate } from '../shared/dates';
 import { Decider, DomainEvent } from '../shared/decider';
 import { ensure, invalid, unreachable } from '../shared/errors';
@@ -26,6 +26,9 @@ export const targetDecider: Decider<TargetCommand, TargetEvent, TargetState> = {
     );
     ensure(Number.isInteger(c.loans) && c.loans >= 1 && c.amount > 0, () =>
       invalid('TARGET.NOT_POSITIVE', 'A target needs a number of loans and an amount, both more than zero.'),
+    );
+    ensure(c.loans <= MAX_COUNT && isRecordableAmount(c.amount), () =>
+      invalid('TARGET.TOO_LARGE', 'The target is larger than any programme could reach; check the number of loans and the amount.'),
     );
     if (s.loans === c.loans && s.amount === c.amount) return [];
     return [

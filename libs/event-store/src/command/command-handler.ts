@@ -100,7 +100,7 @@ export class CommandHandler {
     if (seen !== undefined) {
       if (seen !== print)
         throw new DomainError('COMMAND.ID_REUSED', 'This request id was already used for a different request; use a new id.', 'conflict');
-      return { ...loaded, appended: [], duplicate: true };
+      return { ...loaded, appended: await this.eventsOfCommand(streamName, env.commandId), duplicate: true };
     }
     const ctx = this.context(env.businessDate);
     let events: E[];
@@ -109,6 +109,7 @@ export class CommandHandler {
     } catch (error) {
       // A refusal is never appended, so no revision check would catch a stale cache: check with a read.
       if (cached && error instanceof DomainError) return this.attempt(streamName, decider, command, env, attempt + 1);
+      if (error instanceof RangeError) throw outOfRange(error);
       throw error;
     }
     if (events.length === 0) {
@@ -132,26 +133,29 @@ export class CommandHandler {
       data: e.data,
       metadata,
     }));
+    // Nothing that cannot be folded is ever appended: a stream that cannot be folded can never be read again.
+    // The fold may update the cached state in place, so from here a failure drops the stream from the cache.
+    let folded: S;
+    try {
+      folded = events.reduce((state, e) => decider.evolve(state, e), loaded.state);
+    } catch (error) {
+      this.cache.delete(streamName);
+      throw error instanceof RangeError ? outOfRange(error) : error;
+    }
     try {
       const result = await this.store.appendToStream(streamName, toAppend, { expectedRevision: loaded.revision ?? 'no_stream' });
-      if (!result.recorded) {
-        const fresh: RecordedEvent[] = [];
-        const after = await this.catchUp(streamName, decider, fresh);
-        const appended = fresh.filter((e) => (e.metadata as EventMetadata).commandId === env.commandId);
-        return { ...after, appended, duplicate: false, position: result.position };
-      }
-      // The store returned what it recorded, so the cache moves on without reading the stream again.
-      const after: Loaded<S> = {
-        state: events.reduce((state, e) => decider.evolve(state, e), loaded.state),
-        revision: result.nextExpectedRevision,
-        commands: loaded.commands,
-      };
+      // The expected revision was exact, so what sits right after it is this command's events.
+      const recorded =
+        result.recorded ??
+        (await this.store.readStream(streamName, { fromRevision: (loaded.revision ?? -1n) + 1n, maxCount: events.length }));
+      const after: Loaded<S> = { state: folded, revision: result.nextExpectedRevision, commands: loaded.commands };
       after.commands.set(env.commandId, print);
       this.remember(streamName, after);
-      return { ...after, appended: result.recorded, duplicate: false, position: result.position };
+      // A replay means an earlier attempt of this same command (or a twin in another process) recorded them.
+      return { ...after, appended: recorded, duplicate: result.replayed === true, position: result.position };
     } catch (error) {
+      this.cache.delete(streamName);
       if (!(error instanceof WrongExpectedVersionError) || attempt >= this.options.maxAttempts) {
-        this.cache.delete(streamName);
         if (error instanceof WrongExpectedVersionError)
           throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
         throw error;
@@ -161,17 +165,12 @@ export class CommandHandler {
     }
   }
 
-  /** Brings the cached state up to the stream's head; the events read are pushed onto `fresh`. */
-  private async catchUp<E extends DomainEvent, S>(
-    streamName: string,
-    decider: Folder<E, S>,
-    fresh: RecordedEvent[] = [],
-  ): Promise<Loaded<S>> {
+  /** Brings the cached state up to the stream's head. */
+  private async catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
     const cached = this.cache.get(streamName) as Loaded<S> | undefined;
     let loaded: Loaded<S> = cached ?? { state: decider.initialState(), revision: undefined, commands: new Map() };
     const from = loaded.revision === undefined ? 'start' : loaded.revision + 1n;
     const events = await this.store.readStream(streamName, { fromRevision: from });
-    fresh.push(...events);
     if (events.length) {
       let state = loaded.state;
       for (const e of events) {
@@ -185,9 +184,23 @@ export class CommandHandler {
     return loaded;
   }
 
+  private async eventsOfCommand(streamName: string, commandId: string): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(streamName);
+    return events.filter((e) => (e.metadata as Partial<EventMetadata>).commandId === commandId);
+  }
+
   private remember(streamName: string, loaded: Loaded<unknown>) {
     this.cache.delete(streamName);
     this.cache.set(streamName, loaded);
     if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+/** A figure too large to keep exact (past 2^53, or past the programme's bounds) is bad input, not a crash. */
+function outOfRange(error: RangeError): DomainError {
+  return new DomainError(
+    'COMMAND.NUMBER_OUT_OF_RANGE',
+    `A figure in this request is too large to record exactly (${error.message}).`,
+    'invalid',
+  );
 }

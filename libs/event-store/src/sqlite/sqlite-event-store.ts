@@ -8,6 +8,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreHealth,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionFilter,
@@ -46,7 +47,8 @@ CREATE TABLE IF NOT EXISTS events (
   created  INTEGER NOT NULL,
   UNIQUE (stream, revision)
 );
-CREATE INDEX IF NOT EXISTS events_by_id ON events (id);`;
+CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, checked INTEGER NOT NULL);`;
 
 /**
  * The embedded event store: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
@@ -74,6 +76,18 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
     this.q = prepare(this.db);
+    // A file that opens but cannot be written (read-only, full) is found now, not at the first command.
+    this.q.probe.run(Date.now());
+  }
+
+  /** Whether the store can commit now: a real write, so a full disk or a read-only file shows here. */
+  async health(): Promise<StoreHealth> {
+    try {
+      this.q.probe.run(Date.now());
+      return { writable: true };
+    } catch (error) {
+      return { writable: false, problem: (error as Error).message };
+    }
   }
 
   /**
@@ -154,7 +168,7 @@ export class SqliteEventStore implements EventStore {
     if (!placeOk || !same) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
     const recorded = rows.map(toRecorded);
     const last = recorded[recorded.length - 1];
-    return { nextExpectedRevision: last.revision, position: last.position, recorded };
+    return { nextExpectedRevision: last.revision, position: last.position, recorded, replayed: true };
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -245,5 +259,6 @@ function prepare(db: Database.Database) {
     allForward: db.prepare(`SELECT ${cols} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
     allBackward: db.prepare(`SELECT ${cols} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`),
     maxPosition: db.prepare('SELECT max(position) AS position FROM events'),
+    probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, checked) VALUES (1, ?)'),
   };
 }
