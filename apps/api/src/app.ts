@@ -5,12 +5,20 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ApiConfig } from './config';
+import { edgeOptions, installEdge } from './http/edge';
 import { ProblemFilter } from './http/problem.filter';
 import { validationPipe } from './http/validation';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error', 'warn', 'log']): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger });
+  // Nest's body parsers stay off: installEdge accepts JSON bodies only, and refuses them nested too deep.
+  // A failure to start (a data file that cannot be opened) is thrown to the caller, not ended with process.exit.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(edgeOptions), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  installEdge(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
