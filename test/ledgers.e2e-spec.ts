@@ -95,6 +95,15 @@ describe('ledger queries over HTTP', () => {
     expect(reply).toMatchObject({ status: 400, body: { code: 'LEDGER.BAD_QUERY' } });
   });
 
+  it("answers one loan's row, and 404 with a stable code for a loan the ledger does not have", async () => {
+    const [first] = (await api.get('/ledgers/business?sort=loan_id&pageSize=1')).body.rows;
+    expect(await api.get(`/ledgers/business/${first.loan_id}`)).toMatchObject({ status: 200, body: first });
+    const unknown = await api.get('/ledgers/business/no-such-loan');
+    expect(unknown).toMatchObject({ status: 404, body: { status: 404, code: 'LEDGER.LOAN_NOT_FOUND' } });
+    expect(unknown.contentType).toContain('application/problem+json');
+    expect(unknown.body.detail).toMatch(/no loan with that id/);
+  });
+
   it("reports each projection's state and rebuilds on request to the same rows", async () => {
     const before = (await api.get('/ledgers/business?sort=loan_id')).body.rows;
     expect((await api.get('/projections')).body.map((s: any) => [s.name, s.state])).toEqual([

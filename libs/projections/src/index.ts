@@ -24,3 +24,4 @@ export * from './time-travel';
 export * from './export/columns';
 export * from './export/tabular';
 export * from './export/bulletin-layout';
+export * from './safe-text';

@@ -1,5 +1,6 @@
 import { Projection, ProjectedEvent, ProjectionTx, Row } from './projection';
 import { keyOf, tableSpec } from './read-store';
+import { safeRow } from './safe-text';
 
 /** Rows in memory: for given(events) → then(rows) tests, and for folding a history as of a date. */
 export class MemoryTx implements ProjectionTx {
@@ -21,7 +22,8 @@ export class MemoryTx implements ProjectionTx {
   async put(table: string, row: Row): Promise<void> {
     let rows = this.tables.get(table);
     if (!rows) this.tables.set(table, (rows = new Map()));
-    rows.set(keyOf(tableSpec(this.p, table), row), structuredClone(row));
+    // The text a read store would hold, so that a ledger as of a date reads like the live one.
+    rows.set(keyOf(tableSpec(this.p, table), row), structuredClone(safeRow(row)));
   }
 
   rows(table: string): Row[] {

@@ -1,4 +1,5 @@
 import { Projection, Row, TableSpec } from './projection';
+import { safeText } from './safe-text';
 
 /** How far one generation of a projection's tables has got. */
 export interface Generation {
@@ -32,9 +33,12 @@ export interface ReadStore {
   close(): Promise<void>;
 }
 
-/** A row's primary key as a map key (values are strings and numbers; the unit separator never occurs in them). */
+/**
+ * A row's primary key as a map key (values are strings and numbers; the unit separator never occurs in
+ * them), made safe as the stores make it (`safeText`), so that rows in memory are told apart as in SQL.
+ */
 export const keyOf = (spec: TableSpec, row: Row): string =>
-  spec.primaryKey.length === 1 ? String(row[spec.primaryKey[0]]) : spec.primaryKey.map((k) => String(row[k])).join('\u001f');
+  safeText(spec.primaryKey.length === 1 ? String(row[spec.primaryKey[0]]) : spec.primaryKey.map((k) => String(row[k])).join('\u001f'));
 export const physical = (table: string, generation: number) => `${table}__g${generation}`;
 
 export function tableSpec(p: Projection, table: string): TableSpec {

@@ -10,7 +10,10 @@ export interface ProjectionStatus {
   generation?: number;
   position: string | null;
   processed: number;
+  /** The last failure, kept until a batch is committed again: a projection that cannot write says why. */
   error?: string;
+  /** Attempts that have failed since the last committed batch (each retried with back-off). */
+  retries?: number;
 }
 
 /** A projection threw on an event: a bug to fix, not a fault to retry. */
@@ -121,7 +124,8 @@ export class ProjectionRunner {
             return await this.follow(p, rebuild);
           } catch (error) {
             if (error instanceof ProjectionFailed || this.stopping.has(p.name)) throw error;
-            this.update(p.name, { state: 'reconnecting', error: (error as Error).message });
+            const retries = (this.statuses.get(p.name)!.retries ?? 0) + 1;
+            this.update(p.name, { state: 'reconnecting', error: (error as Error).message, retries });
             await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(attempt, 7))));
             if (this.stopping.has(p.name)) return;
           }
@@ -147,7 +151,8 @@ export class ProjectionRunner {
     let { checkpoint, processed } = gen;
     const generation = gen.generation;
     let building = gen.status === 'building';
-    this.update(p.name, { state: building ? 'rebuilding' : 'catching_up', generation, position: checkpoint, processed, error: undefined });
+    // A failure stays in the status while it is retried, until a batch commits.
+    this.update(p.name, { state: building ? 'rebuilding' : 'catching_up', generation, position: checkpoint, processed });
 
     const subscription = this.store.subscribeToAll({
       fromPosition: checkpoint ? positionFromString(checkpoint) : 'start',
@@ -159,10 +164,12 @@ export class ProjectionRunner {
     let inBatch = 0;
     let live = false;
     const commit = async () => {
-      await this.readStore.commit(p, generation, batch.changes, checkpoint, processed);
+      await this.readStore.commit(p, generation, batch.changes, checkpoint, processed).catch((error: Error) => {
+        throw new Error(`${p.name} could not write a batch to the read store: ${error.message}`);
+      });
       batch = new BatchTx(this.readStore, p, generation, cache);
       inBatch = 0;
-      this.update(p.name, { position: checkpoint, processed });
+      this.update(p.name, { position: checkpoint, processed, error: undefined, retries: undefined });
     };
 
     for await (const message of subscription) {

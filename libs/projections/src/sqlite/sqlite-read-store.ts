@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Projection, Row, Value } from '../projection';
 import { decode } from '../query';
 import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
+import { sqlValue } from '../safe-text';
 
 const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
 
@@ -109,9 +110,8 @@ export class SqliteReadStore implements ReadStore {
   }
 }
 
+/** Through the one conversion both stores share (safe text, JSON as text), then booleans as 1 and 0. */
 function toSql(v: Value | undefined): string | number | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return v;
+  const sql = sqlValue(v);
+  return typeof sql === 'boolean' ? (sql ? 1 : 0) : sql;
 }
