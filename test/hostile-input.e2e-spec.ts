@@ -137,7 +137,7 @@ describe('hostile input over HTTP', () => {
         body: JSON.stringify(contribution(700)),
       });
       const key = res.headers.get('idempotency-key')!;
-      const first = await res.json();
+      const first = (await res.json()) as object;
       const again = await api.post('/funds/GC-360721/contributions', contribution(700), keyed(key));
       expect(again.body).toEqual({ ...first, duplicate: true });
     });

@@ -67,6 +67,7 @@ export class SqliteEventStore implements EventStore {
   }> = [];
   private readonly pollIntervalMs: number;
   private readonly q: ReturnType<typeof prepare>;
+  private lastCommitFailure?: string;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
@@ -80,10 +81,12 @@ export class SqliteEventStore implements EventStore {
     this.q.probe.run(Date.now());
   }
 
-  /** Whether the store can commit now: a real write, so a full disk or a read-only file shows here. */
+  /** Whether the store can commit now: a real write, so a full disk or a read-only file shows here; and whether the last commit failed. */
   async health(): Promise<StoreHealth> {
     try {
       this.q.probe.run(Date.now());
+      // A small write can pass where a commit of events failed (the log reuses its space): the last commit counts.
+      if (this.lastCommitFailure) return { writable: false, problem: `the last append failed: ${this.lastCommitFailure}` };
       return { writable: true };
     } catch (error) {
       return { writable: false, problem: (error as Error).message };
@@ -121,9 +124,11 @@ export class SqliteEventStore implements EventStore {
         })
         .immediate();
     } catch (error) {
+      this.lastCommitFailure = (error as Error).message;
       for (const a of batch) a.reject(error);
       return;
     }
+    this.lastCommitFailure = undefined;
     batch.forEach((a, i) => (outcomes[i].error ? a.reject(outcomes[i].error) : a.resolve(outcomes[i].result!)));
     for (const wake of this.listeners) wake();
   }
