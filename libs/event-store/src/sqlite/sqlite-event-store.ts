@@ -81,6 +81,12 @@ export class SqliteEventStore implements EventStore {
     this.q.probe.run(Date.now());
   }
 
+  /** How commits reach the disk: WAL with a full sync is what makes an acknowledged append survive power loss. */
+  durability(): { journalMode: string; synchronous: string } {
+    const synchronous = ['off', 'normal', 'full', 'extra'][this.db.pragma('synchronous', { simple: true }) as number];
+    return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous };
+  }
+
   /** Whether the store can commit now: a real write, so a full disk or a read-only file shows here; and whether the last commit failed. */
   async health(): Promise<StoreHealth> {
     try {
