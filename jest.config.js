@@ -1,4 +1,8 @@
-/** Tests run through SWC (no type check: `npm run typecheck` does that). */
+/**
+ * Two projects that run side by side on every core: `unit` (libs and apps: pure code, stores, projections)
+ * and `e2e` (test/: the API over HTTP, child processes, crashes and races). Tests run through SWC (no type
+ * check: `npm run typecheck` does that). The province-scale calibration is left to `npm run calibration`.
+ */
 const swc = [
   '@swc/jest',
   {
@@ -9,10 +13,8 @@ const swc = [
     },
   },
 ];
-module.exports = {
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
   // content-disposition (under @fastify/static, for /docs) ships only ES modules, which Jest 30 on Node 20 cannot require.
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
@@ -28,7 +30,21 @@ module.exports = {
     '^@app/simulation$': '<rootDir>/libs/simulation/src',
     '^@app/simulation/(.*)$': '<rootDir>/libs/simulation/src/$1',
   },
+};
+const calibration = process.env.CALIBRATION === '1';
+
+module.exports = {
+  maxWorkers: 2,
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/postgres.global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/postgres.global-teardown.mjs',
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testMatch: calibration ? ['**/*.calibration-spec.ts'] : ['**/*.spec.ts'],
+    },
+    { ...common, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: calibration ? [] : ['**/*.spec.ts', '**/*.e2e-spec.ts'] },
+  ],
 };
