@@ -1,10 +1,10 @@
-import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { API_READ_STORES, Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
 
 /** Analysts query the ledgers the API keeps up to date in the embedded setup. */
-describe('ledger queries over HTTP', () => {
+describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_, readStoreEnv) => {
   let api: Api;
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi(await readStoreEnv());
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000));
     await api.post('/funds/GC-360781/contributions', contribution(100_000_000));
     for (let i = 1; i <= 6; i++) {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import { SqliteEventStore } from '@app/event-store';
 import { createApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config';
@@ -58,6 +60,23 @@ export async function startApi(env: Record<string, string> = {}) {
 }
 
 export type Api = Awaited<ReturnType<typeof startApi>>;
+
+/** The API's environment for a PostgreSQL read store (the test server from Jest's global setup), in a fresh schema. */
+export async function postgresReadStore(): Promise<Record<string, string>> {
+  const url = process.env.PG_TEST_URL!;
+  const schema = `api_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  return { READ_STORE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+}
+
+/** The read stores the API's end-to-end tests run on: the embedded SQLite file, and PostgreSQL. */
+export const API_READ_STORES: Array<[string, () => Promise<Record<string, string>>]> = [
+  ['SQLite', async () => ({})],
+  ['PostgreSQL', postgresReadStore],
+];
 
 export const application = (n: number, over: Record<string, unknown> = {}) => ({
   idNumber: idNumber(n),

@@ -157,7 +157,7 @@ export class LedgersController {
          sum(debit) AS debit_to_date, sum(credit) AS credit_to_date FROM ${TRIAL_BALANCE} WHERE book = ? AND month <= ? GROUP BY account ORDER BY account`,
         [q.month, q.month, q.book, q.month],
       )
-      .catch(() => []);
+      .catch((error: Error) => stillBuilding(error, 'trial balance'));
     const accounts = rows.map((r) => ({
       ...r,
       name: ACCOUNTS[String(r.account).split('.')[0]],
@@ -277,13 +277,7 @@ export class LedgersController {
   }
 
   private liveBulletinFacts(month: string) {
-    return loadBulletinFacts(this.readStore, month).catch((error: Error) => {
-      if (!/no such table|does not exist/.test(error.message)) throw error;
-      throw new ServiceUnavailableException({
-        code: 'LEDGER.BUILDING',
-        message: 'The bulletin is being built for the first time; try again shortly.',
-      });
-    });
+    return loadBulletinFacts(this.readStore, month).catch((error: Error) => stillBuilding(error, 'bulletin'));
   }
 
   /** Live tables answer by SQL; a ledger as of a date or as known at a time is folded from the events first. */
@@ -297,13 +291,16 @@ export class LedgersController {
       return { ...(await queryLedger(this.readStore, p, table, q)), projection: status };
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
-      if (/no such table|does not exist/.test((error as Error).message)) {
-        throw new ServiceUnavailableException({
-          code: 'LEDGER.BUILDING',
-          message: `The ${table} ledger is being built for the first time; try again shortly.`,
-        });
-      }
-      throw error;
+      return stillBuilding(error as Error, `${table} ledger`);
     }
   }
+}
+
+/** A table not there yet means the projection has not built it: 503, to try again shortly. Anything else is a failure. */
+function stillBuilding(error: Error, what: string): never {
+  if (!/no such table|does not exist/.test(error.message)) throw error;
+  throw new ServiceUnavailableException({
+    code: 'LEDGER.BUILDING',
+    message: `The ${what} is being built for the first time; try again shortly.`,
+  });
 }
