@@ -204,8 +204,9 @@ export class Programme {
       return await this.recordOnLoan(loanId, completes.command, env);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      const loan = await this.handler.load(completes.streamName, loanDecider);
       for (const e of reservation) {
-        const undo = undoReservation({ type: e.type, data: e.data } as BorrowerEvent | FundEvent);
+        const undo = undoReservation({ type: e.type, data: e.data } as BorrowerEvent | FundEvent, loan.state.status);
         if (undo) await this.runStep(undo, { ...env, commandId: `${env.commandId}:undo`, causationId: e.id, extra: undefined });
       }
       throw error;

@@ -46,7 +46,8 @@ export type FundCommand =
   | { type: 'ReleaseExposure'; fundId: string; loanId: string; reason: ExposureReleaseReason }
   | { type: 'ChargeCompensation'; fundId: string; loanId: string; amount: Fen }
   | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen }
-  | { type: 'ReverseCompensation'; fundId: string; loanId: string };
+  /** `restoreExposure` is false when the loan no longer holds its guarantee (it settled meanwhile). */
+  | { type: 'ReverseCompensation'; fundId: string; loanId: string; restoreExposure: boolean };
 
 /**
  * A busy fund has tens of thousands of guarantees, so evolve updates these maps in place instead of copying
@@ -127,7 +128,13 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
         return [
           {
             type: 'FundCompensationReversed',
-            data: { fundId, loanId: c.loanId, amount: charged.amount, exposureRestored: charged.exposureReleased, reversedOn: on },
+            data: {
+              fundId,
+              loanId: c.loanId,
+              amount: charged.amount,
+              exposureRestored: c.restoreExposure ? charged.exposureReleased : ZERO,
+              reversedOn: on,
+            },
           },
         ];
       }

@@ -1,6 +1,7 @@
 import { BorrowerCommand, BorrowerEvent, borrowerStream } from '../borrower/borrower';
 import { FundCommand, FundEvent, fundStream } from '../fund/fund';
 import { LoanEvent } from '../loan/loan.events';
+import { LoanStatus } from '../loan/loan.state';
 import { unreachable } from '../shared/errors';
 
 /**
@@ -59,15 +60,25 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
   }
 }
 
-/** How to take back a reservation whose loan step was refused. */
-export function undoReservation(e: BorrowerEvent | FundEvent): StepCommand | undefined {
+const GUARANTEE_HELD: readonly LoanStatus[] = ['applied', 'guaranteed', 'disbursed'];
+
+/**
+ * How to take back a reservation whose loan step was refused. A compensation is reversed onto the fund's
+ * guarantees only while the loan still holds its guarantee: a loan settled in the meantime released it.
+ */
+export function undoReservation(e: BorrowerEvent | FundEvent, loanStatus: LoanStatus): StepCommand | undefined {
   switch (e.type) {
     case 'BorrowerLoanOpened':
       return onBorrower({ type: 'CloseLoan', borrowerId: e.data.borrowerId, loanId: e.data.loanId, outcome: 'not_applied' });
     case 'FundExposureReserved':
       return onFund({ type: 'ReleaseExposure', fundId: e.data.fundId, loanId: e.data.loanId, reason: 'not_issued' });
     case 'FundCompensationCharged':
-      return onFund({ type: 'ReverseCompensation', fundId: e.data.fundId, loanId: e.data.loanId });
+      return onFund({
+        type: 'ReverseCompensation',
+        fundId: e.data.fundId,
+        loanId: e.data.loanId,
+        restoreExposure: GUARANTEE_HELD.includes(loanStatus),
+      });
     default:
       return undefined;
   }
