@@ -1,11 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fundDecider, fundStream, yuan } from '@app/domain';
+import { borrowerStream, fundDecider, fundStream, yuan } from '@app/domain';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
 import { applicationData, envelope, openFile, programmeOn } from './support/programme';
-import { runChild } from './support/spawn';
+import { Raced, race } from './support/race';
 
+/**
+ * Many requests at once to one API: one process, whose keyed mutex runs the commands on a stream one at
+ * a time. These hold the rules and the replies under load; the store's expected revision is put to the
+ * test by the processes below (and by libs/programme/test/interleavings.spec.ts).
+ */
 describe('races over HTTP', () => {
   let api: Api;
   beforeEach(async () => {
@@ -57,12 +62,20 @@ describe('races over HTTP', () => {
   });
 });
 
+/**
+ * Four processes on one SQLite file. Each starts, folds the streams its commands need and waits at a
+ * barrier (test/support/race.ts), so all four decide on the same state and append at once; within each
+ * process the keyed mutex serialises nothing across processes, so only the expected revision of the
+ * appends keeps the rule. Every process but the first to append is turned away at least once.
+ */
 describe('races between processes sharing the SQLite file', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'loans-race-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const conflictsOn = (results: Raced[], stream: string) => results.map((r) => r.conflicts[stream] ?? 0);
 
   it('guarantees from four processes at once never take the fund past 5 × its balance', async () => {
     const path = join(dir, 'events.db');
@@ -75,27 +88,36 @@ describe('races between processes sharing the SQLite file', () => {
     );
     const loanIds = Array.from({ length: 24 }, (_, i) => `L${i}`);
     for (const id of loanIds) await programme.applyForLoan(applicationData(id, `B${id}`), envelope(`apply-${id}`, '2011-01-05'));
-    const results = await Promise.all(
-      [0, 1, 2, 3].map((w) => runChild({ path, action: 'guarantee', loanIds: loanIds.filter((_, i) => i % 4 === w) })),
+    const fund = fundStream('GC-360721');
+    const results = await race(
+      dir,
+      [0, 1, 2, 3].map((w) => ({ path, action: 'guarantee' as const, loanIds: loanIds.filter((_, i) => i % 4 === w) })),
     );
-    const outcomes = results.flatMap((r) => r.outcomes ?? [r.stderr]);
+    // All four decided their first guarantee on the fund as it was before any of them wrote.
+    expect(results.map((r) => r.folded[fund])).toEqual(['0', '0', '0', '0']);
+    const outcomes = results.flatMap((r) => r.outcomes);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10); // 10 × 50,000 = 500,000 yuan
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'FUND.LEVERAGE_EXCEEDED')).toBe(true);
-    const fund = await handler.load(fundStream('GC-360721'), fundDecider);
-    expect(fund.state.exposure).toBe(yuan(500_000));
+    expect(conflictsOn(results, fund).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+    expect((await handler.load(fund, fundDecider)).state.exposure).toBe(yuan(500_000));
     await store.close();
   });
 
   it('one person applying from four processes at once gets one open loan', async () => {
     const path = join(dir, 'events.db');
-    const results = await Promise.all(
-      [0, 1, 2, 3].map((w) => runChild({ path, action: 'apply', borrowerId: 'SAME', loanIds: [`W${w}-a`, `W${w}-b`] })),
+    const borrower = borrowerStream('SAME');
+    const results = await race(
+      dir,
+      [0, 1, 2, 3].map((w) => ({ path, action: 'apply' as const, borrowerId: 'SAME', loanIds: [`W${w}-a`, `W${w}-b`] })),
     );
-    const outcomes = results.flatMap((r) => r.outcomes ?? [r.stderr]);
+    expect(results.map((r) => r.folded[borrower])).toEqual(['none', 'none', 'none', 'none']);
+    const outcomes = results.flatMap((r) => r.outcomes);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'BORROWER.HAS_OPEN_LOAN')).toBe(true);
+    expect(conflictsOn(results, borrower).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
     const store = openFile(path);
     expect((await store.readAll()).filter((e) => e.type === 'LoanApplied')).toHaveLength(1);
+    expect((await store.readStream(borrower)).map((e) => e.type)).toEqual(['BorrowerLoanOpened']);
     await store.close();
   });
 });

@@ -11,6 +11,10 @@ import {
   positionToString,
 } from '../store.port';
 
+/** The server's own events (EventStoreDB writes `$`-prefixed streams and types into `$all`): never returned by the port. */
+const isSystem = (e: { streamName: string; type: string }) => e.streamName.startsWith('$') || e.type.startsWith('$');
+const named = (e: RecordedEvent) => `${e.type} in ${e.streamName}`;
+
 /**
  * The behaviour every adapter of the store port must show, written once. Each adapter's spec calls this
  * with a factory for a fresh, empty store.
@@ -125,6 +129,23 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       expect(comparePositions(positionFromString(positionToString(all[2].position)), all[2].position)).toBe(0);
     });
 
+    it("never returns the server's own events ($-prefixed streams or types) from $all, forwards or backwards", async () => {
+      const [s1, s2] = [stream(), stream()];
+      await store.appendToStream(s1, [ev('A'), ev('B')], { expectedRevision: 'no_stream' });
+      await store.appendToStream(s2, [ev('C')], { expectedRevision: 'no_stream' });
+      const forwards = await store.readAll();
+      const backwards = await store.readAll({ direction: 'backwards' });
+      expect(forwards.filter(isSystem).map(named)).toEqual([]);
+      expect(backwards.filter(isSystem).map(named)).toEqual([]);
+      expect(backwards.map((e) => e.id)).toEqual([...forwards].reverse().map((e) => e.id));
+      // A page of n holds n events that are not the server's, however many of the server's sit among them.
+      expect((await store.readAll({ direction: 'backwards', maxCount: 2 })).map((e) => e.type)).toEqual(['C', 'B']);
+      const [a] = await store.readStream(s1);
+      expect((await store.readAll({ fromPosition: a.position, maxCount: 3 })).map((e) => e.type)).toEqual(['A', 'B', 'C']);
+      const [oldest] = await store.readAll({ maxCount: 1 });
+      expect(isSystem(oldest)).toBe(false);
+    });
+
     it('lets exactly one of many concurrent appends at the same revision through', async () => {
       const s = stream();
       await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
@@ -182,6 +203,24 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
         const got = await take(sub[Symbol.asyncIterator](), (ms) => ms.some((m) => m.kind === 'caughtUp'));
         expect(typesIn(got, wanted)).toEqual(['Second']);
         expect(got.some((m) => m.kind === 'event' && m.event.streamName === other)).toBe(false);
+      });
+
+      it.each([
+        ['without a filter', undefined],
+        ['with a filter that matches every stream', { streamNamePrefixes: [''] }],
+      ])("never delivers the server's own events, in history or live (%s)", async (_, filter) => {
+        const [s, later] = [stream(), stream()];
+        await store.appendToStream(s, [ev('Old')], { expectedRevision: 'no_stream' });
+        sub = store.subscribeToAll({ filter });
+        const it = sub[Symbol.asyncIterator]();
+        const history = await take(it, (ms) => ms.some((m) => m.kind === 'caughtUp'));
+        await store.appendToStream(s, [ev('New')], { expectedRevision: 0n });
+        await store.appendToStream(later, [ev('Later')], { expectedRevision: 'no_stream' });
+        const live = await take(it, (ms) => typesIn(ms, later).length === 1);
+        expect(typesIn(history, s)).toEqual(['Old']);
+        expect(typesIn(live, s)).toEqual(['New']);
+        const events = [...history, ...live].flatMap((m) => (m.kind === 'event' ? [m.event] : []));
+        expect(events.filter(isSystem).map(named)).toEqual([]);
       });
 
       it('ends the iteration when unsubscribed', async () => {

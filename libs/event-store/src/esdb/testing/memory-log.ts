@@ -13,24 +13,38 @@ export interface Stored {
 export type Expected = { kind: 'any' | 'no_stream' | 'stream_exists' } | { kind: 'exact'; revision: bigint };
 export type AppendOutcome = { ok: true; revision: bigint; position: bigint } | { ok: false; current?: bigint; deleted?: boolean };
 
+/** The node name a real server puts in its `$stats-…` stream. */
+const NODE = '127.0.0.1:2113';
+
+/**
+ * With `systemEvents` (the default) the log writes what a real server writes into `$all` beside the
+ * clients' events, so an adapter that lets them through is caught: a fresh database's own events
+ * (`$epoch-information`, `$metadata` on `$$$scavenges`, `$settings`, users), for every event a client
+ * appends the `$>` link events of the system projections (`$ce-<category>`, `$et-<type>`, and
+ * `$streams` for a new stream), and now and then `$statsCollected`. They are written right after the
+ * client's events (a real server writes them a moment later), so the newest event in `$all` is
+ * usually a system event.
+ */
 export class MemoryLog {
   readonly all: Stored[] = [];
   private readonly streams = new Map<string, Stored[]>();
   private readonly tombstoned = new Set<string>();
   private next = 1_000n;
   private readonly listeners = new Set<(e: Stored) => void>();
+  private readonly systemEvents: boolean;
+  private clientAppends = 0;
 
-  constructor() {
-    // A real $all starts with the server's own events; the adapter must skip them.
-    for (const [stream, type] of [
-      ['$settings', '$settings'],
-      ['$scavenges', '$scavengeIndexInitialized'],
-      ['$users', '$UserCreated'],
-    ]) {
-      this.write(stream, [
-        { id: crypto.randomUUID(), type, contentType: 'application/json', data: Buffer.from('{}'), metadata: Buffer.alloc(0) },
-      ]);
-    }
+  constructor(options: { systemEvents?: boolean } = {}) {
+    this.systemEvents = options.systemEvents ?? true;
+    if (!this.systemEvents) return;
+    this.system('$epochs', '$epoch-information', { epochNumber: 0, epochPosition: 0, epochId: crypto.randomUUID() });
+    this.system('$$$scavenges', '$metadata', { $maxAge: 2_592_000 });
+    this.system('$scavenges', '$scavengeIndexInitialized', {});
+    this.system('$settings', '$settings', { $userStreamAcl: { $r: '$all', $w: '$all' } });
+    this.system('$user-admin', '$user', { loginName: 'admin', fullName: 'Event Store Administrator', groups: ['$admins'] });
+    this.system('$users', '$User', 'admin');
+    this.system('$user-ops', '$user', { loginName: 'ops', fullName: 'Event Store Operations', groups: ['$ops'] });
+    this.system('$users', '$User', 'ops');
   }
 
   stream(name: string): Stored[] | undefined {
@@ -70,11 +84,37 @@ export class MemoryLog {
     if (!fits) return { ok: false, current };
     const written = this.write(stream, events);
     const last = written[written.length - 1];
+    this.projectSystemEvents(stream, written, current === undefined);
     return { ok: true, revision: last?.revision ?? current ?? -1n, position: last?.position ?? this.next };
   }
 
   tombstone(stream: string) {
     this.tombstoned.add(stream);
+  }
+
+  /** What the system projections and the statistics write after a client's events. */
+  private projectSystemEvents(stream: string, written: Stored[], newStream: boolean) {
+    if (!this.systemEvents || stream.startsWith('$') || written.length === 0) return;
+    const category = stream.split('-')[0];
+    for (const e of written) {
+      this.link(`$ce-${category}`, e);
+      this.link(`$et-${e.type}`, e);
+    }
+    if (newStream) this.link('$streams', written[0]);
+    if (++this.clientAppends % 5 === 0)
+      this.system(`$stats-${NODE}`, '$statsCollected', { 'proc-startTime': new Date().toISOString(), 'es-queue-Main-length': 0 });
+  }
+
+  /** A `$>` link event: its data names the event it points to, as `<revision>@<stream>`. */
+  private link(to: string, e: Stored) {
+    const data = Buffer.from(`${e.revision}@${e.stream}`, 'utf8');
+    const metadata = Buffer.from(JSON.stringify({ $v: '1:-1:1:4', $c: Number(e.position), $p: Number(e.position), $causedBy: e.id }));
+    this.write(to, [{ id: crypto.randomUUID(), type: '$>', contentType: 'application/octet-stream', data, metadata }]);
+  }
+
+  private system(stream: string, type: string, data: unknown) {
+    const body = Buffer.from(JSON.stringify(data), 'utf8');
+    this.write(stream, [{ id: crypto.randomUUID(), type, contentType: 'application/json', data: body, metadata: Buffer.alloc(0) }]);
   }
 
   private write(stream: string, events: Omit<Stored, 'stream' | 'revision' | 'created' | 'position'>[]): Stored[] {

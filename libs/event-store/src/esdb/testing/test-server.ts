@@ -18,11 +18,12 @@ const { Empty } = load('google-protobuf/google/protobuf/empty_pb.js');
 /**
  * For tests only: an in-process server speaking enough of EventStoreDB's gRPC protocol for the official
  * client — Append and BatchAppend, Read of streams and $all forwards and backwards, $all subscriptions with filters,
- * checkpoints and caught-up, Tombstone, ServerFeatures — seeded with system events, with fault injection.
+ * checkpoints and caught-up, Tombstone, ServerFeatures — with a real server's system events in $all (a fresh
+ * database's, links of the system projections, statistics), with fault injection.
  * It cannot prove what docs/eventstoredb.md lists.
  */
 export class EsdbTestServer {
-  readonly log = new MemoryLog();
+  readonly log: MemoryLog;
   private server: any;
   private readonly live = new Set<any>();
   /** How many calls of each kind of append the client made. */
@@ -33,8 +34,14 @@ export class EsdbTestServer {
   unavailable = false;
   port = 0;
 
-  /** Without BatchAppend in its features the client falls back to the older Append call. */
-  constructor(private readonly options: { batchAppend?: boolean } = {}) {}
+  /**
+   * Without BatchAppend in its features the client falls back to the older Append call. Without
+   * `systemEvents` `$all` holds only what clients appended; by default it also holds what a real server
+   * writes there (see MemoryLog).
+   */
+  constructor(private readonly options: { batchAppend?: boolean; systemEvents?: boolean } = {}) {
+    this.log = new MemoryLog({ systemEvents: options.systemEvents });
+  }
 
   get connectionString() {
     return `esdb://127.0.0.1:${this.port}?tls=false`;
