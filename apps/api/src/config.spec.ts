@@ -41,4 +41,10 @@ describe('configuration checked at boot', () => {
     const broken = [{ ...JIANGXI_POLICIES[1], caps: { ...JIANGXI_POLICIES[1].caps, individual: 50_000.5 } }];
     expect(() => loadRules(loadConfig({ POLICY_FILE: file('policy.json', broken) }))).toThrow(/caps.individual/);
   });
+
+  it('refuses a policy that lets a fund stand behind more than ten times its balance', () => {
+    const leverage = (leverageMultiple: number) => file(`policy-${leverageMultiple}.json`, [{ ...JIANGXI_POLICIES[1], leverageMultiple }]);
+    expect(() => loadRules(loadConfig({ POLICY_FILE: leverage(11) }))).toThrow(/leverageMultiple must be at most 10/);
+    expect(loadRules(loadConfig({ POLICY_FILE: leverage(10) })).policies[0].leverageMultiple).toBe(10);
+  });
 });

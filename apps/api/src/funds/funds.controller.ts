@@ -17,7 +17,7 @@ import {
 import { CommandHandler, EventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
-import { AmountFen, Count, Text, WithBusinessDate } from '../http/dto-common';
+import { AmountFen, CalendarQuarter, Count, Text, WithBusinessDate } from '../http/dto-common';
 import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
 import { API_CONFIG, EVENT_STORE } from '../tokens';
@@ -43,7 +43,7 @@ class SubsidyClaimDto extends WithBusinessDate {
   @Matches(/^[\w.-]{1,64}$/, { message: 'claimId must be letters, digits, - _ or .' })
   claimId!: string;
   @ApiProperty({ example: 'ABC' }) @Text(1, 16) bankCode!: string;
-  @ApiProperty({ example: '2011-Q1' }) @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must look like 2011-Q1' }) quarter!: string;
+  @ApiProperty({ example: '2011-Q1' }) @CalendarQuarter() quarter!: string;
   @ApiProperty({ type: [SubsidyItemDto] })
   @IsArray()
   @ArrayNotEmpty()

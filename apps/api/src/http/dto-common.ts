@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, Matches, Max, Min, ValidateBy, ValidateIf, buildMessage } from 'class-validator';
-import { MAX_AMOUNT_FEN, MAX_COUNT, MAX_RATE_BP, isBusinessDate } from '@app/domain';
+import { MAX_AMOUNT_FEN, MAX_COUNT, MAX_RATE_BP, isBusinessDate, isQuarter } from '@app/domain';
 
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const dateMessage = { message: '$property must be a date written YYYY-MM-DD' };
@@ -32,6 +32,16 @@ export const CalendarDate = () =>
     validator: {
       validate: (v) => isBusinessDate(v),
       defaultMessage: buildMessage((each) => `${each}$property must be a date written YYYY-MM-DD`),
+    },
+  });
+
+/** A quarter written 2011-Q1. */
+export const CalendarQuarter = () =>
+  ValidateBy({
+    name: 'calendarQuarter',
+    validator: {
+      validate: (v) => isQuarter(v),
+      defaultMessage: buildMessage((each) => `${each}$property must be a quarter written like 2011-Q1`),
     },
   });
 

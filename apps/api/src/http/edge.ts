@@ -20,6 +20,8 @@ export const MAX_REQUEST_LINE = 8 * 1024;
 /** Options of the Fastify instance (given to the FastifyAdapter). */
 export const edgeOptions = {
   bodyLimit: BODY_LIMIT,
+  // Fastify turns Node's limit off (0): a client that never finishes its body would hold a connection for ever.
+  requestTimeout: 60_000,
   clientErrorHandler,
   frameworkErrors,
 } satisfies FastifyServerOptions;

@@ -16,8 +16,10 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest | undefined>();
     const problem = toProblem(error, request, reply);
-    // Only a failure on our side is logged, with its stack; a refused request (4xx) is the client's and logs nothing.
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    // Only a failure on our side is logged, with its stack; a refused request (4xx) is the client's and logs
+    // nothing, and a 5xx we answer on purpose (503 while a ledger is first built) is a warning of one line.
+    if (problem.status >= 500 && error instanceof HttpException) this.logger.warn(`${problem.status} ${problem.code}: ${problem.detail}`);
+    else if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
     if (problem.status === 405 && Array.isArray(problem.allow)) void reply.header('allow', problem.allow.join(', '));
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }

@@ -1,6 +1,8 @@
 import { isBusinessDate } from '../shared/dates';
 import { LOAN_KINDS, Policy } from './policy';
 
+export const MAX_LEVERAGE_MULTIPLE = 10;
+
 /** Problems with a policy table loaded from configuration; empty when it can be used. */
 export function policyProblems(policies: readonly Policy[]): string[] {
   const out: string[] = [];
@@ -23,6 +25,9 @@ export function policyProblems(policies: readonly Policy[]): string[] {
     ] as const) {
       if (!isWholePositive(p[key])) out.push(`${at}: ${key} must be a whole number above zero`);
     }
+    // National rules let a fund stand behind at most ten times its balance; more is a typing error.
+    if (isWholePositive(p.leverageMultiple) && p.leverageMultiple > MAX_LEVERAGE_MULTIPLE)
+      out.push(`${at}: leverageMultiple must be at most ${MAX_LEVERAGE_MULTIPLE}`);
     for (const key of ['defaultCompensationShare', 'enterpriseSubsidyCentralShare'] as const) {
       if (!Number.isInteger(p[key]) || p[key] < 0 || p[key] > 10_000) out.push(`${at}: ${key} must be basis points between 0 and 10000`);
     }

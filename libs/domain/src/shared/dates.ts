@@ -54,6 +54,9 @@ export function addMonths(d: BusinessDate, months: number): BusinessDate {
 
 /** Quarter as 'YYYY-Qn'. */
 export type Quarter = string & { readonly __brand: 'Quarter' };
+/** A quarter of a year that has calendar dates (not the years 0000–0099, which JavaScript reads as 19xx). */
+export const isQuarter = (value: unknown): value is Quarter =>
+  typeof value === 'string' && /^\d{4}-Q[1-4]$/.test(value) && isBusinessDate(`${value.slice(0, 4)}-01-01`);
 export const quarterOf = (d: BusinessDate): Quarter => `${d.slice(0, 4)}-Q${Math.floor((+d.slice(5, 7) - 1) / 3) + 1}` as Quarter;
 export function quarterEnd(q: Quarter): BusinessDate {
   const lastMonth = String(+q.slice(6) * 3).padStart(2, '0');
