@@ -1,22 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
-
-const ROOT = join(__dirname, '..');
+import { spawnTs } from './support/spawn';
 
 /** Starts the appender, waits for `acks` acknowledgements, kills it with SIGKILL; resolves with every id it acknowledged. */
 function appendThenKill(path: string, acks: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'test/support/append-child.ts'), path],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      },
-    );
+    const child = spawnTs('test/support/append-child.ts', [path]);
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;

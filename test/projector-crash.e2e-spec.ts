@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData, SYSTEM_ACTOR, bp, yuan } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { PROJECTIONS, SqliteReadStore, toProjected } from '@app/projections';
 import { foldedRows, storedRows } from '../libs/projections/test/rows';
-
-const ROOT = join(__dirname, '..');
+import { spawnTs } from './support/spawn';
 
 /** A projector killed (SIGKILL) in the middle of its work, then restarted, ends with the rows of one that never stopped. */
 describe('the projector killed mid-batch', () => {
@@ -67,10 +65,7 @@ describe('the projector killed mid-batch', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const projector = () =>
-    spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/projector/src/main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_SWC: 'true', EVENT_STORE_PATH: path, PROJECTION_BATCH_SIZE: '37', STATUS_EVERY_MS: '100000' },
-    });
+    spawnTs('apps/projector/src/main.ts', [], { EVENT_STORE_PATH: path, PROJECTION_BATCH_SIZE: '37', STATUS_EVERY_MS: '100000' });
 
   it('resumes from its checkpoints without losing or counting twice', async () => {
     const read = new SqliteReadStore(path);
