@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
 import { smallProgramme } from '../libs/projections/test/history';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { waitUntil } from './support/wait';
 
 const CLERK = { 'x-actor-user': 'clerk', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
 const keyed = (key: string) => ({ ...CLERK, 'idempotency-key': `esdb-e2e-${key}` });
@@ -38,11 +39,9 @@ async function drive(api: Api) {
 }
 
 async function ledgers(api: Api) {
-  for (let i = 0; i < 400; i++) {
-    const status = (await api.get('/projections')).body;
-    if (status.every((s: any) => s.state === 'live' && s.lag === 0)) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitUntil('every projection is live and caught up', async () =>
+    (await api.get('/projections')).body.every((s: { state: string; lag: number }) => s.state === 'live' && s.lag === 0),
+  );
   const strip = (rows: Row[]) => rows.map(({ recorded_at: _, ...r }) => r);
   return {
     business: (await api.get('/ledgers/business?sort=loan_id')).body.rows,
@@ -108,11 +107,9 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
         ],
         { expectedRevision: 'any' },
       );
-      for (let i = 0; i < 400; i++) {
-        const status = await runner.statusWithLag();
-        if (status.every((s) => s.state === 'live' && s.lag === 0)) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await waitUntil('every projection is live and caught up', async () =>
+        (await runner.statusWithLag()).every((s) => s.state === 'live' && s.lag === 0),
+      );
       expect(runner.status().every((s) => s.state === 'live')).toBe(true);
       const events = (await store.readAll()).map(toProjected);
       expect(events.at(-1)?.type).toBe('GuaranteeFundContributed');

@@ -10,9 +10,10 @@ describe('ledgers as of a business date and as known at a recorded time', () => 
   beforeAll(async () => {
     store = new SqliteEventStore({ path: ':memory:' });
     await smallProgramme(store);
-    await new Promise((r) => setTimeout(r, 20));
-    knownBefore = new Date();
-    await new Promise((r) => setTimeout(r, 20));
+    // What was known when the last of it was recorded; the late entry must be recorded after that instant.
+    const [last] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+    knownBefore = last.created;
+    while (Date.now() <= knownBefore.getTime()) await new Promise((r) => setImmediate(r));
     // Recorded late: a repayment that happened on 20 June is entered now.
     const p = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) }));
     await p.repay(
