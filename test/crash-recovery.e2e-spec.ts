@@ -26,10 +26,10 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
   });
 
   /** What the API does at boot, in a fresh process's worth of objects. */
-  async function restart() {
+  async function restart(grace: { graceMs: number; now?: number } = { graceMs: 0 }) {
     const fresh = programmeOn(store);
     const checkpoints = new SqliteCheckpointStore(path);
-    const report = await new Reconciler(fresh.programme, store, checkpoints).run({ graceMs: 0 });
+    const report = await new Reconciler(fresh.programme, store, checkpoints).run(grace);
     checkpoints.close();
     return { ...fresh, report };
   }
@@ -47,6 +47,21 @@ describe('a process killed between the two writes of a cross-stream rule', () =>
     expect(await types(loanStream('L1'))).toEqual(['LoanApplied']);
     expect(await types(borrowerStream('B1'))).toEqual(['BorrowerLoanOpened']);
     expect((await restart()).report.finished).toBe(0);
+  });
+
+  it('a half-done write younger than the grace period is left to its request, and finished once it is older', async () => {
+    await killedAfter({ action: 'apply', loanIds: ['L1'], borrowerId: 'B1', dieAfter: 'BorrowerLoanOpened' });
+    const [reserved] = await store.readStream(borrowerStream('B1'));
+    const at = reserved.created.getTime();
+    // A minute's grace: at the moment of the reservation, and 59 s later, the request may still finish it.
+    for (const now of [at, at + 59_000]) {
+      const { report } = await restart({ graceMs: 60_000, now });
+      expect(report).toMatchObject({ scanned: 0, finished: 0 });
+      expect(await types(loanStream('L1'))).toEqual([]);
+    }
+    const { report } = await restart({ graceMs: 60_000, now: at + 61_000 });
+    expect(report.finished).toBe(1);
+    expect(await types(loanStream('L1'))).toEqual(['LoanApplied']);
   });
 
   it('a retry of the interrupted request finishes it instead of reserving again', async () => {
