@@ -15,6 +15,7 @@ export interface Reply {
   status: number;
   body: any;
   contentType: string;
+  headers: Headers;
 }
 
 /** The API on a real port over a real SQLite file, with a fetch-based client. */
@@ -33,7 +34,12 @@ export async function startApi(env: Record<string, string> = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, contentType: res.headers.get('content-type') ?? '' };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : undefined,
+      contentType: res.headers.get('content-type') ?? '',
+      headers: res.headers,
+    };
   }
 
   /** Counts every event in the store through a second connection to the same file. */
@@ -51,7 +57,7 @@ export async function startApi(env: Record<string, string> = {}) {
     eventCount,
     post: (url: string, body: unknown, headers?: Record<string, string>) => call('POST', url, body, headers),
     put: (url: string, body: unknown, headers?: Record<string, string>) => call('PUT', url, body, headers),
-    get: (url: string) => call('GET', url),
+    get: (url: string, headers?: Record<string, string>) => call('GET', url, undefined, headers),
     async stop() {
       await app.close();
       rmSync(dir, { recursive: true, force: true });

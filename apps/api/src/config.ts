@@ -22,6 +22,8 @@ export interface ApiConfig {
   /** JSON files replacing the Jiangxi defaults (same shape as `JIANGXI_REFERENCE` and `JIANGXI_POLICIES`). */
   referenceDataFile?: string;
   policyFile?: string;
+  /** How long a query given a log position (`?after=`) waits for the ledgers to reach it. */
+  readWaitMs: number;
 }
 
 const DEV_SECRET = 'embedded-development-secret-change-me';
@@ -44,6 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   } catch {
     problems.push(`PROGRAMME_TIME_ZONE "${timeZone}" is not a time zone`);
   }
+  const readWaitMs = Number(env.READ_WAIT_MS ?? 5_000);
+  if (!Number.isInteger(readWaitMs) || readWaitMs < 0 || readWaitMs > 60_000)
+    problems.push(`READ_WAIT_MS must be a number of milliseconds up to 60000, not "${env.READ_WAIT_MS}"`);
   if (problems.length) throw new Error(`Configuration is not valid:\n- ${problems.join('\n- ')}`);
   return {
     port,
@@ -58,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     policyFile: env.POLICY_FILE,
     projections: projections as ApiConfig['projections'],
     readStoreUrl: env.READ_STORE_URL,
+    readWaitMs,
   };
 }
 

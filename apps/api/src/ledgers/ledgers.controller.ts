@@ -51,6 +51,7 @@ import {
 } from '@app/projections';
 import { ReferenceData } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
+import { ReadsAfter } from '../http/read-your-writes';
 import { EventStore } from '@app/event-store';
 import {
   BulletinExportQuery,
@@ -77,6 +78,7 @@ export class LedgersController {
   ) {}
 
   @Get('bulletin')
+  @ReadsAfter()
   @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
   async bulletin(@Query() q: BulletinQuery) {
     const region = q.region ?? '360000';
@@ -91,6 +93,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/business')
+  @ReadsAfter()
   @ApiOperation({
     summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date',
   })
@@ -105,12 +108,14 @@ export class LedgersController {
   }
 
   @Get('ledgers/funds')
+  @ReadsAfter()
   @ApiOperation({ summary: "担保基金管理台账: each fund's balance, guarantees outstanding and leverage" })
   funds(@Query() q: PageQuery) {
     return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize }, q);
   }
 
   @Get('ledgers/fund-movements')
+  @ReadsAfter()
   @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
   movements(@Query() q: MovementQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
@@ -123,6 +128,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/subsidy/loans')
+  @ReadsAfter()
   @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
   subsidyLoans(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, from: _f, to: _t, asOf, knownAt, ...filters } = q;
@@ -130,6 +136,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/subsidy/banks')
+  @ReadsAfter()
   @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
   subsidyBanks(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, bank_code, quarter } = q;
@@ -137,6 +144,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/journal')
+  @ReadsAfter()
   @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
   journal(@Query() q: JournalQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
@@ -149,6 +157,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/trial-balance')
+  @ReadsAfter()
   @ApiOperation({ summary: "A book's trial balance at the end of a month: movements in the month and balances to date" })
   async trialBalance(@Query() q: TrialBalanceQuery) {
     const rows = await this.readStore
@@ -167,6 +176,7 @@ export class LedgersController {
   }
 
   @Get('exports/bulletin')
+  @ReadsAfter()
   @ApiOperation({ summary: 'The bulletin as CSV, XLSX (laid out like the printed bulletin), Markdown or JSON' })
   async exportBulletin(@Query() q: BulletinExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { format, ...query } = q;
@@ -185,6 +195,7 @@ export class LedgersController {
   }
 
   @Get('exports/:ledger')
+  @ReadsAfter()
   @ApiOperation({
     summary:
       "A ledger (business, funds, fund-movements, subsidy-loans, subsidy-banks, journal) as CSV, XLSX, Markdown or JSON, with the listing's filters",
@@ -265,6 +276,7 @@ export class LedgersController {
   }
 
   @Get('ledgers/business/:loanId')
+  @ReadsAfter()
   @ApiOperation({ summary: "One loan's row of the business ledger; 404 LEDGER.LOAN_NOT_FOUND when the ledger has no such loan" })
   async loan(@Param('loanId') loanId: string) {
     const row = (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0];

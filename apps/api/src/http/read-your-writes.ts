@@ -1,0 +1,149 @@
+import {
+  BadRequestException,
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  ServiceUnavailableException,
+  UseInterceptors,
+  applyDecorators,
+} from '@nestjs/common';
+import { ApiHeader, ApiQuery } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, from, mergeMap, tap } from 'rxjs';
+import { EventStore, Position, comparePositions, positionFromString, positionToString } from '@app/event-store';
+import { PROJECTIONS, Projection, ReadStore } from '@app/projections';
+import { API_CONFIG, EVENT_STORE, READ_STORE } from '../tokens';
+import { ApiConfig } from '../config';
+
+/**
+ * Read your own writes. Every command's reply names, in `X-Log-Position`, the head of the log once the
+ * command and its follow-ups were recorded. A query given that position (`?after=` or `X-After-Position`)
+ * answers once every ledger has folded the events up to it, so a client sees its own command in the
+ * ledgers; if they have not within `READ_WAIT_MS`, it says so (503 PROJECTION.BEHIND) rather than answer
+ * with figures that do not include it yet.
+ */
+export const LOG_POSITION_HEADER = 'x-log-position';
+export const AFTER_HEADER = 'x-after-position';
+
+/** After every command: the head of the log, which is at or past everything the command recorded. */
+@Injectable()
+export class LogPositionInterceptor implements NestInterceptor {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const method = ctx.switchToHttp().getRequest<FastifyRequest>().method;
+    if (method === 'GET' || method === 'HEAD') return next.handle();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      mergeMap((body) =>
+        from(this.head()).pipe(
+          tap((head) => head && void reply.header(LOG_POSITION_HEADER, positionToString(head))),
+          mergeMap(() => [body]),
+        ),
+      ),
+    );
+  }
+
+  private async head(): Promise<Position | undefined> {
+    const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
+    return last?.position;
+  }
+}
+
+/** How far ahead of a projection's checkpoint to look for events it has still to fold. */
+const LOOK_AHEAD = 1_000;
+const POLL_MS = 10;
+
+/** Before a query given a position: waits until every projection has folded the log up to it. */
+@Injectable()
+export class ReadAfterInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const query = request.query as Record<string, unknown>;
+    const given = query.after ?? request.headers[AFTER_HEADER];
+    delete query.after; // not a filter of the ledger: the query's own validation never sees it
+    if (given === undefined) return next.handle();
+    return from(this.waitFor(parsePosition(given))).pipe(mergeMap(() => next.handle()));
+  }
+
+  private async waitFor(after: Position): Promise<void> {
+    const [head] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
+    if (!head || comparePositions(after, head.position) > 0) {
+      throw new BadRequestException({
+        code: 'REQUEST.INVALID',
+        message: `Nothing has been recorded at position ${positionToString(after)} yet; send the X-Log-Position a command replied with.`,
+      });
+    }
+    const deadline = Date.now() + this.config.readWaitMs;
+    for (;;) {
+      const behind = await this.behind(after);
+      if (behind.length === 0) return;
+      if (Date.now() >= deadline) {
+        throw new ServiceUnavailableException({
+          code: 'PROJECTION.BEHIND',
+          message:
+            `The ledgers (${behind.join(', ')}) have not yet taken in everything up to position ${positionToString(after)} ` +
+            `after ${this.config.readWaitMs} ms; try again shortly.`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** The projections that still have to fold an event at or before `after`. */
+  private async behind(after: Position): Promise<string[]> {
+    const out: string[] = [];
+    for (const p of PROJECTIONS) if (!(await this.hasReached(p, after))) out.push(p.name);
+    return out;
+  }
+
+  /**
+   * A projection's checkpoint moves only with the events it reads, so one that is up to date may stand
+   * before `after` when the events since are of types it does not fold: it has reached `after` when none
+   * of its types lies between.
+   */
+  private async hasReached(p: Projection, after: Position): Promise<boolean> {
+    const active = (await this.readStore.generations(p.name)).find((g) => g.status === 'active');
+    if (!active) return false;
+    const checkpoint = active.checkpoint ? positionFromString(active.checkpoint) : undefined;
+    if (checkpoint && comparePositions(checkpoint, after) >= 0) return true;
+    const ahead = await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: LOOK_AHEAD });
+    const pending = ahead.filter(
+      (e) => (!checkpoint || comparePositions(e.position, checkpoint) > 0) && comparePositions(e.position, after) <= 0,
+    );
+    const seenUpTo = ahead.length === LOOK_AHEAD && comparePositions(ahead[ahead.length - 1].position, after) < 0;
+    return !seenUpTo && !pending.some((e) => p.eventTypes.includes(e.type));
+  }
+}
+
+function parsePosition(given: unknown): Position {
+  try {
+    if (typeof given !== 'string') throw new RangeError('not one value');
+    return positionFromString(given);
+  } catch {
+    throw new BadRequestException({
+      code: 'REQUEST.INVALID',
+      message: 'after must be a log position as a command replied it in X-Log-Position, such as 1234/1234.',
+    });
+  }
+}
+
+/** On a query of the ledgers: `?after=` and `X-After-Position`, documented and honoured. */
+export const ReadsAfter = () =>
+  applyDecorators(
+    ApiQuery({
+      name: 'after',
+      required: false,
+      description: 'Answer only once the ledgers include everything up to this log position (X-Log-Position of a command).',
+    }),
+    ApiHeader({ name: AFTER_HEADER, required: false, description: 'The same as ?after=.' }),
+    UseInterceptors(ReadAfterInterceptor),
+  );
