@@ -100,6 +100,20 @@ export class WrongExpectedVersionError extends Error {
   }
 }
 
+/** The most one append may carry (its events' data and metadata as JSON): EventStoreDB's default limit. */
+export const MAX_APPEND_BYTES = 1_048_576;
+
+/** An append larger than the store takes in one write: nothing of it was written. */
+export class AppendTooLargeError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly limit: number,
+  ) {
+    super(`An append to ${streamName} is larger than the ${limit} bytes the store takes in one write`);
+    this.name = 'AppendTooLargeError';
+  }
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
-import { EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
+import { AppendTooLargeError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
 import { KeyedMutex } from './keyed-mutex';
 
@@ -155,6 +155,7 @@ export class CommandHandler {
       return { ...after, appended: recorded, duplicate: result.replayed === true, position: result.position };
     } catch (error) {
       this.cache.delete(streamName);
+      if (error instanceof AppendTooLargeError) throw tooLarge(error);
       if (!(error instanceof WrongExpectedVersionError) || attempt >= this.options.maxAttempts) {
         if (error instanceof WrongExpectedVersionError)
           throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
@@ -194,6 +195,15 @@ export class CommandHandler {
     this.cache.set(streamName, loaded);
     if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+/** More than the store takes in one write: the request must be sent in smaller parts. */
+function tooLarge(error: AppendTooLargeError): DomainError {
+  return new DomainError(
+    'COMMAND.TOO_LARGE',
+    `This request would record more than the ${Math.floor(error.limit / 1024)} KB the event store takes at once; send it in smaller parts.`,
+    'invalid',
+  );
 }
 
 /** A figure too large to keep exact (past 2^53, or past the programme's bounds) is bad input, not a crash. */

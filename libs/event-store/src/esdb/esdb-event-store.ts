@@ -3,6 +3,7 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  MaxAppendSizeExceededError,
   START,
   StreamNotFoundError,
   WrongExpectedVersionError as EsdbWrongExpectedVersion,
@@ -14,6 +15,7 @@ import {
 import type { AllStreamResolvedEvent, Filter, Position as EsdbPosition, ResolvedEvent } from '@eventstore/db-client';
 import {
   AppendResult,
+  AppendTooLargeError,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -25,6 +27,7 @@ import {
   Subscription,
   SubscriptionMessage,
   WrongExpectedVersionError,
+  comparePositions,
   matchesFilter,
 } from '../store.port';
 
@@ -55,6 +58,7 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       if (error instanceof EsdbWrongExpectedVersion)
         throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
+      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamName, error.maxAppendSize);
       throw error;
     }
   }
@@ -77,20 +81,32 @@ export class EsdbEventStore implements EventStore {
     return out;
   }
 
-  /** Reads pages until it has `maxCount` events that are not the server's own. */
+  /**
+   * Reads pages until it has `maxCount` events that are not the server's own. The server reads $all forwards
+   * from a position including it, and backwards excluding it; the port includes it both ways.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const want = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
-    let from: EsdbPosition | typeof START | typeof END = toFrom(options.fromPosition ?? (direction === BACKWARDS ? 'end' : 'start'));
+    const backwards = options.direction === 'backwards';
+    const start = options.fromPosition ?? (backwards ? 'end' : 'start');
     const out: RecordedEvent[] = [];
-    for (let first = true; ; first = false) {
+    if (backwards && typeof start === 'object') {
+      const [at] = await this.readAll({ fromPosition: start, maxCount: 1 });
+      if (at && comparePositions(at.position, start) === 0) out.push(at);
+    }
+    const size = Math.min(want + 1, 4096);
+    let from: EsdbPosition | typeof START | typeof END = toFrom(start);
+    for (let first = true; out.length < want; first = false) {
       const page: AllStreamResolvedEvent[] = [];
-      for await (const e of this.client.readAll({ direction, fromPosition: from, maxCount: Math.min(want + 1, 4096) })) page.push(e);
-      const fresh = first ? page : page.slice(1); // a read includes its starting position
+      for await (const e of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount: size }))
+        page.push(e);
+      // Forwards, a page after the first starts with the event the last one ended on.
+      const fresh = first || backwards ? page : page.slice(1);
       for (const e of fresh) if (!isSystem(e)) out.push(toRecorded(e));
-      if (out.length >= want || fresh.length === 0 || page.length < Math.min(want + 1, 4096)) return out.slice(0, want);
+      if (page.length < size) break;
       from = page[page.length - 1].event!.position!;
     }
+    return out.slice(0, want);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import {
   AppendResult,
+  AppendTooLargeError,
   EventStore,
   ExpectedRevision,
+  MAX_APPEND_BYTES,
   NewEvent,
   Position,
   ReadAllOptions,
@@ -123,7 +125,7 @@ export class SqliteEventStore implements EventStore {
             try {
               outcomes.push({ result: this.appendInTransaction(a.stream, a.events, a.expected) });
             } catch (error) {
-              if (!(error instanceof WrongExpectedVersionError)) throw error;
+              if (!(error instanceof WrongExpectedVersionError || error instanceof AppendTooLargeError)) throw error;
               outcomes.push({ error });
             }
           }
@@ -148,14 +150,18 @@ export class SqliteEventStore implements EventStore {
     const replay = events.length && !exact ? this.idempotentReplay(stream, events, expected, current) : undefined;
     if (replay) return replay;
     if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+    // The same limit as EventStoreDB's, so that what is recorded here could be recorded there.
+    const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata ?? {}) }));
+    const bytes = rows.reduce((n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.metadata), 0);
+    if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(stream, MAX_APPEND_BYTES);
     let revision = current ?? -1n;
     let position: Position = head ? { commit: BigInt(head.position), prepare: BigInt(head.position) } : { commit: 0n, prepare: 0n };
     const created = Date.now();
     const recorded: RecordedEvent[] = [];
-    for (const e of events) {
+    for (const { e, data, metadata: meta } of rows) {
       revision += 1n;
       const metadata = e.metadata ?? {};
-      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, JSON.stringify(e.data), JSON.stringify(metadata), created);
+      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, data, meta, created);
       const p = BigInt(info.lastInsertRowid);
       position = { commit: p, prepare: p };
       recorded.push({ streamName: stream, revision, id: e.id, type: e.type, data: e.data, metadata, position, created: new Date(created) });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AppendTooLargeError,
   EventStore,
+  MAX_APPEND_BYTES,
   NewEvent,
   RecordedEvent,
   Subscription,
@@ -127,6 +129,34 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       expect(back.map((e) => e.type)).toEqual(['B', 'A']);
       expect((await store.readAll({ maxCount: 1 })).length).toBe(1);
       expect(comparePositions(positionFromString(positionToString(all[2].position)), all[2].position)).toBe(0);
+    });
+
+    it('pages backwards through $all from inclusive positions without losing or repeating an event', async () => {
+      const streams = [stream(), stream(), stream()];
+      for (let i = 0; i < 12; i++) await store.appendToStream(streams[i % 3], [ev(`E${i}`)], { expectedRevision: 'any' });
+      const mine = (es: RecordedEvent[]) => es.filter((e) => streams.includes(e.streamName));
+      const forwards = mine(await store.readAll()).map((e) => e.type);
+      const backwards: string[] = [];
+      let page = await store.readAll({ direction: 'backwards', maxCount: 5 });
+      while (page.length) {
+        backwards.push(...mine(page).map((e) => e.type));
+        if (page.length < 5) break;
+        // Each page starts with the event the last one ended on.
+        page = (await store.readAll({ direction: 'backwards', fromPosition: page[page.length - 1].position, maxCount: 6 })).slice(1);
+      }
+      expect(backwards).toEqual([...forwards].reverse());
+      expect(forwards).toHaveLength(12);
+    });
+
+    it('refuses an append larger than EventStoreDB takes at once, and writes none of it', async () => {
+      const s = stream();
+      const big = (type: string) => ({ ...ev(type), data: { text: 'x'.repeat(MAX_APPEND_BYTES / 2) } });
+      await expect(store.appendToStream(s, [big('A'), big('B')], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        AppendTooLargeError,
+      );
+      expect(await store.readStream(s)).toEqual([]);
+      await store.appendToStream(s, [big('A')], { expectedRevision: 'no_stream' });
+      expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A']);
     });
 
     it("never returns the server's own events ($-prefixed streams or types) from $all, forwards or backwards", async () => {

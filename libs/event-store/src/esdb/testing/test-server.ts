@@ -33,6 +33,8 @@ export class EsdbTestServer {
   /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
+  /** A real server's default limit on one append (its events' data and metadata). */
+  maxAppendSize = 1_048_576;
 
   /**
    * Without BatchAppend in its features the client falls back to the older Append call. Without
@@ -152,6 +154,18 @@ export class EsdbTestServer {
       resp.setError(status);
       return resp;
     }
+    if (appendSize(messages) > this.maxAppendSize) {
+      // As the real server: the whole append is refused, naming the limit.
+      const status = new Status();
+      const details = new Any();
+      const exceeded = new shared.MaximumAppendSizeExceeded();
+      exceeded.setMaxappendsize(this.maxAppendSize);
+      status.setCode(grpc.status.INVALID_ARGUMENT);
+      details.pack(exceeded.serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
+      status.setDetails(details);
+      resp.setError(status);
+      return resp;
+    }
     const outcome = this.log.append(name, messages.map(proposed), expected);
     if (outcome.ok) {
       const success = new streams.BatchAppendResp.Success();
@@ -198,6 +212,12 @@ export class EsdbTestServer {
           : options.hasStreamExists()
             ? { kind: 'stream_exists' }
             : { kind: 'any' };
+      if (appendSize(messages) > this.maxAppendSize) {
+        const metadata = new grpc.Metadata();
+        metadata.set('exception', 'maximum-append-size-exceeded');
+        metadata.set('maximum-append-size', String(this.maxAppendSize));
+        return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'maximum append size exceeded', metadata });
+      }
       const outcome = this.log.append(name, messages.map(proposed), expected);
       const resp = new streams.AppendResp();
       if (outcome.ok) {
@@ -265,7 +285,8 @@ export class EsdbTestServer {
     const at = ao.hasStart() ? 'start' : ao.hasEnd() ? 'end' : BigInt(ao.getPosition().getCommitPosition());
     if (!o.hasSubscription()) {
       const chosen = backwards
-        ? [...all].reverse().filter((e) => at === 'end' || (at !== 'start' && e.position <= at))
+        ? // As a real server: backwards from a position excludes it (forwards includes it).
+          [...all].reverse().filter((e) => at === 'end' || (at !== 'start' && e.position < at))
         : all.filter((e) => at === 'start' || (at !== 'end' && e.position >= at));
       for (const e of chosen.filter((e) => !filter || filter(e)).slice(0, count)) call.write(eventResp(e));
       return call.end();
@@ -310,6 +331,9 @@ function proposed(m: any) {
     metadata: Buffer.from(m.getCustomMetadata_asU8()),
   };
 }
+
+/** What a real server counts against its append limit: each event's data and metadata. */
+const appendSize = (messages: any[]) => messages.reduce((n, m) => n + m.getData_asU8().length + m.getCustomMetadata_asU8().length, 0);
 
 function uuid(id: string) {
   const u = new shared.UUID();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Decider, DomainEvent, Fen, ZERO, add } from '@app/domain';
+import { MAX_APPEND_BYTES } from '@app/event-store';
 import { envelope, openFile, programmeOn } from '../../../test/support/programme';
 
 /**
@@ -15,6 +16,33 @@ const tally: Decider<{ amount: Fen }, Added, Fen> = {
   decide: (c) => [{ type: 'Added', data: { amount: c.amount } }],
   evolve: (total, e) => add(total, e.data.amount),
 };
+
+type Noted = DomainEvent<'Noted', { text: string }>;
+const notes: Decider<{ text: string }, Noted, number> = {
+  initialState: () => 0,
+  decide: (c) => [{ type: 'Noted', data: { text: c.text } }],
+  evolve: (n) => n + 1,
+};
+
+describe('a command whose events are more than the store takes in one write', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'too-large-'));
+  const { handler } = programmeOn(openFile(join(dir, 'events.db')));
+  afterAll(async () => {
+    await handler.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is refused as too large, in words that say what to do, and nothing is appended', async () => {
+    const text = 'x'.repeat(MAX_APPEND_BYTES);
+    await expect(handler.handle('notes-1', notes, { text }, envelope('big', '2011-01-05'))).rejects.toMatchObject({
+      code: 'COMMAND.TOO_LARGE',
+      message: expect.stringMatching(/more than the 1024 KB the event store takes at once; send it in smaller parts/),
+    });
+    expect(await handler.store.readStream('notes-1')).toEqual([]);
+    await handler.handle('notes-1', notes, { text: 'small' }, envelope('small', '2011-01-05'));
+    expect((await handler.load('notes-1', notes)).state).toBe(1);
+  });
+});
 
 describe('a command whose events cannot be folded exactly', () => {
   const dir = mkdtempSync(join(tmpdir(), 'out-of-range-'));

@@ -1,0 +1,172 @@
+import {
+  BorrowerCommand,
+  BusinessDate,
+  JIANGXI_POLICIES,
+  JIANGXI_REFERENCE,
+  ReferenceData,
+  SYSTEM_ACTOR,
+  borrowerDecider,
+  borrowerStream,
+} from '@app/domain';
+import {
+  CommandEnvelope,
+  CommandHandler,
+  EventStore,
+  ExpectedRevision,
+  SqliteEventStore,
+  WrongExpectedVersionError,
+  eventIdFor,
+} from '../src';
+
+/**
+ * fold → decide → append with the revision folded, through the borrower's rule "one open loan per person".
+ * Two handlers on one store stand for two processes: each keeps its own cache of the streams it has seen.
+ */
+const rules = { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) };
+const stream = borrowerStream('P');
+const open = (loanId: string): BorrowerCommand => ({ type: 'OpenLoan', borrowerId: 'P', loanId });
+const close = (loanId: string): BorrowerCommand => ({ type: 'CloseLoan', borrowerId: 'P', loanId, outcome: 'settled' });
+const clerk = { ...SYSTEM_ACTOR, userId: 'clerk-1', role: 'centre_clerk' as const };
+const envelope = (commandId: string, over: Partial<CommandEnvelope> = {}): CommandEnvelope => ({
+  commandId,
+  actor: clerk,
+  businessDate: '2011-01-05' as BusinessDate,
+  ...over,
+});
+
+/** The store, with its appends going through `append` first. */
+const wrap = (inner: EventStore, append: EventStore['appendToStream']): EventStore => ({
+  appendToStream: append,
+  readStream: (name, options) => inner.readStream(name, options),
+  readAll: (options) => inner.readAll(options),
+  subscribeToAll: (options) => inner.subscribeToAll(options),
+  close: () => inner.close(),
+});
+
+describe('the command handler', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    store = new SqliteEventStore({ path: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  const events = async () => (await store.readStream(stream)).map((e) => [e.type, (e.data as { loanId: string }).loanId]);
+
+  describe('appends with the exact revision it decided on', () => {
+    it("expects no stream for a stream it found empty, and the stream's last revision after that", async () => {
+      const expected: ExpectedRevision[] = [];
+      const seen = wrap(store, (name, events, options) => {
+        expected.push(options.expectedRevision);
+        return store.appendToStream(name, events, options);
+      });
+      const handler = new CommandHandler(seen, rules);
+      await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      await handler.handle(stream, borrowerDecider, close('L1'), envelope('close-1'));
+      await new CommandHandler(seen, rules).handle(stream, borrowerDecider, open('L2'), envelope('open-2'));
+      expect(expected).toEqual(['no_stream', 0n, 1n]);
+    });
+
+    it('refuses what another process made impossible since it looked, when it last saw no stream', async () => {
+      const a = new CommandHandler(store, rules);
+      const b = new CommandHandler(store, rules);
+      await a.load(stream, borrowerDecider); // a knows the borrower without a loan
+      await b.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      await expect(a.handle(stream, borrowerDecider, open('L2'), envelope('open-2'))).rejects.toMatchObject({
+        code: 'BORROWER.HAS_OPEN_LOAN',
+      });
+      expect(await events()).toEqual([['BorrowerLoanOpened', 'L1']]);
+    });
+
+    it('decides again on what another process appended since it last looked at an existing stream', async () => {
+      const a = new CommandHandler(store, rules);
+      const b = new CommandHandler(store, rules);
+      await a.handle(stream, borrowerDecider, open('L1'), envelope('open-1')); // a knows L1 open
+      await b.handle(stream, borrowerDecider, close('L1'), envelope('close-1'));
+      await b.handle(stream, borrowerDecider, open('L2'), envelope('open-2'));
+      // On what a knew, closing L1 closes the open loan; on the stream as it stands, L1 is closed already.
+      const handled = await a.handle(stream, borrowerDecider, close('L1'), envelope('close-1-again'));
+      expect(handled.appended).toEqual([]);
+      expect(handled.state.openLoanId).toBe('L2');
+      expect(await events()).toEqual([
+        ['BorrowerLoanOpened', 'L1'],
+        ['BorrowerLoanClosed', 'L1'],
+        ['BorrowerLoanOpened', 'L2'],
+      ]);
+    });
+
+    it('gives up with COMMAND.TOO_MUCH_CONTENTION when the stream keeps moving', async () => {
+      let attempts = 0;
+      const contended = wrap(store, async (name) => {
+        attempts++;
+        throw new WrongExpectedVersionError(name, 'no_stream', 0n);
+      });
+      const handler = new CommandHandler(contended, rules, { maxAttempts: 3, cacheSize: 10 });
+      await expect(handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'))).rejects.toMatchObject({
+        code: 'COMMAND.TOO_MUCH_CONTENTION',
+        kind: 'conflict',
+      });
+      expect(attempts).toBe(3);
+    });
+  });
+
+  describe('records each command once', () => {
+    it('answers a retried command with the events its first attempt recorded, and appends nothing', async () => {
+      const first = await new CommandHandler(store, rules).handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      expect(first).toMatchObject({ duplicate: false, revision: 0n });
+      for (const handler of [new CommandHandler(store, rules), new CommandHandler(store, rules)]) {
+        await handler.load(stream, borrowerDecider);
+        const retried = await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+        expect(retried.duplicate).toBe(true);
+        expect(retried.appended).toEqual(first.appended);
+      }
+      expect(await events()).toEqual([['BorrowerLoanOpened', 'L1']]);
+    });
+
+    it('refuses a command id used before for a different request', async () => {
+      const handler = new CommandHandler(store, rules);
+      await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      await expect(handler.handle(stream, borrowerDecider, open('L2'), envelope('open-1'))).rejects.toMatchObject({
+        code: 'COMMAND.ID_REUSED',
+        kind: 'conflict',
+      });
+      await expect(new CommandHandler(store, rules).handle(stream, borrowerDecider, open('L2'), envelope('open-1'))).rejects.toMatchObject({
+        code: 'COMMAND.ID_REUSED',
+      });
+      expect(await events()).toEqual([['BorrowerLoanOpened', 'L1']]);
+    });
+  });
+
+  it('records who acted, on which business date, under which policy, and why, with ids derived from the command', async () => {
+    const handler = new CommandHandler(store, rules);
+    const plain = await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+    const caused = await handler.handle(
+      stream,
+      borrowerDecider,
+      close('L1'),
+      envelope('close-1', { businessDate: '2004-06-01' as BusinessDate, correlationId: 'corr', causationId: 'cause', extra: { step: 2 } }),
+    );
+    expect(plain.appended.map((e) => ({ id: e.id, metadata: e.metadata }))).toEqual([
+      {
+        id: eventIdFor('open-1', stream, 0),
+        metadata: {
+          commandId: 'open-1',
+          commandFingerprint: expect.any(String),
+          actor: clerk,
+          businessDate: '2011-01-05',
+          policyVersion: 'JX-2008',
+          correlationId: 'open-1',
+          causationId: 'open-1',
+        },
+      },
+    ]);
+    expect(caused.appended[0].metadata).toMatchObject({
+      commandId: 'close-1',
+      businessDate: '2004-06-01',
+      policyVersion: 'JX-2002',
+      correlationId: 'corr',
+      causationId: 'cause',
+      step: 2,
+    });
+    expect(caused.appended[0].id).toBe(eventIdFor('close-1', stream, 0));
+  });
+});
