@@ -61,12 +61,14 @@ export class OperationsController {
     const store = (await this.store.health?.()) ?? { writable: true };
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     const reconciler = this.runtime.reconcilerStatus;
-    const healthy = store.writable && reconciler.failed.length === 0 && !reconciler.problem;
+    const openLoans = { problem: this.runtime.openLoansProblem };
+    const healthy = store.writable && reconciler.failed.length === 0 && !reconciler.problem && !openLoans.problem;
     if (!store.writable) void reply.status(503);
     return {
       status: !store.writable ? 'cannot_record' : healthy ? 'ok' : 'degraded',
       eventStore: { ...store, lastPosition: last ? positionToString(last.position) : null },
       reconciler,
+      openLoans,
     };
   }
 }

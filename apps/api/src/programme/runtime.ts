@@ -46,6 +46,11 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     return runDayEnd(this.programme, this.openLoans, businessDate);
   }
 
+  /** Why the day-end run's list of open loans is resuming its subscription, if it is. */
+  get openLoansProblem(): string | undefined {
+    return this.openLoans.problem;
+  }
+
   /** How the last reconciler run went, for /health. */
   get reconcilerStatus(): { lastRunAt?: string; failed: ReconcileFailure[]; problem?: string } {
     return this.lastReconcile ?? { failed: [] };
