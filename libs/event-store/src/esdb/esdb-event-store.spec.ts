@@ -1,6 +1,7 @@
 import { describeEventStoreBehaviour } from '../testing/event-store.behaviour';
 import { EsdbEventStore } from './esdb-event-store';
 import { EsdbTestServer } from './testing/test-server';
+import { waitUntil } from '../../../../test/support/wait';
 
 const servers = new Map<EsdbEventStore, EsdbTestServer>();
 
@@ -59,6 +60,26 @@ describe('EventStoreDB past its deadline', () => {
       expect((await impatient.readStream('loan-slow')).map((e) => e.id)).toEqual([event.id]);
     } finally {
       await impatient.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('a subscription left by a loop that throws', () => {
+  it('is cancelled on the server, not only in the adapter', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const store = new EsdbEventStore(server.connectionString);
+    try {
+      const event = { id: 'b2f4c6d8-1a3b-4c5d-8e9f-0a1b2c3d4e5f', type: 'Happened', data: {}, metadata: {} };
+      await store.appendToStream('thing-1', [event], { expectedRevision: 'no_stream' });
+      const consume = async () => {
+        for await (const m of store.subscribeToAll()) if (m.kind === 'event') throw new Error('a projection failed');
+      };
+      await expect(consume()).rejects.toThrow('a projection failed');
+      await waitUntil('the server has no subscription left', () => server.liveSubscriptions === 0, 5_000);
+    } finally {
+      await store.close();
       await server.stop();
     }
   });

@@ -134,13 +134,12 @@ export class EsdbEventStore implements EventStore {
     sub.on('caughtUp', () => queue.push({ kind: 'caughtUp' }));
     sub.on('error', (error: Error) => queue.fail(error));
     sub.on('end', () => queue.end());
-    return {
-      [Symbol.asyncIterator]: () => queue.iterator(),
-      unsubscribe: async () => {
-        queue.end();
-        await sub.unsubscribe();
-      },
+    const unsubscribe = async () => {
+      queue.end();
+      await sub.unsubscribe();
     };
+    // A loop that breaks or throws out of its `for await` ends the gRPC call too, not only the local queue.
+    return { [Symbol.asyncIterator]: () => queue.iterator(unsubscribe), unsubscribe };
   }
 
   async close(): Promise<void> {
@@ -198,7 +197,7 @@ class MessageQueue {
     resolve?.(r);
   }
 
-  iterator(): AsyncIterator<SubscriptionMessage> {
+  iterator(onReturn: () => Promise<void>): AsyncIterator<SubscriptionMessage> {
     return {
       next: () => {
         if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
@@ -210,7 +209,7 @@ class MessageQueue {
         });
       },
       return: async () => {
-        this.end();
+        await onReturn();
         return { value: undefined, done: true };
       },
     };

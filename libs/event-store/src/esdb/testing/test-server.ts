@@ -26,6 +26,11 @@ export class EsdbTestServer {
   readonly log: MemoryLog;
   private server: any;
   private readonly live = new Set<any>();
+  /** The $all subscriptions the server is serving now. */
+  get liveSubscriptions(): number {
+    return this.live.size;
+  }
+
   /** How many calls of each kind of append the client made. */
   readonly calls = { append: 0, batchAppend: 0 };
   /** Milliseconds the server waits before it handles an append, as a slow server past the client's deadline. */
