@@ -73,6 +73,34 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
     }
   });
 
+  it('a command the cluster cannot take is 503 with its outcome unknown; the retry records it once, and a lost reply is retried', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const api = await startApi({ EVENTSTORE_CONNECTION_STRING: server.connectionString, PROJECTIONS: 'off' });
+    const fundEvents = async () => (await api.get('/funds/GC-360721/events')).body.events.map((e: { type: string }) => e.type);
+    try {
+      server.unavailable = true;
+      const refused = await api.post('/funds/GC-360721/contributions', contribution(100_000_000), keyed('unavailable'));
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body).toMatchObject({ code: 'SERVER.OUTCOME_UNKNOWN', idempotencyKey: 'esdb-e2e-unavailable' });
+
+      server.unavailable = false;
+      const retried = await api.post('/funds/GC-360721/contributions', contribution(100_000_000), keyed('unavailable'));
+      expect(retried.status).toBe(201);
+      expect(await fundEvents()).toEqual(['GuaranteeFundContributed']);
+
+      // Written, but the reply lost on the way: the store asks again, finds its own events, and it is recorded once.
+      server.lostReplies = 1;
+      const lost = await api.post('/funds/GC-360721/contributions', contribution(50_000_000), keyed('lost-reply'));
+      expect([lost.status, lost.body.duplicate]).toEqual([201, false]);
+      expect(await fundEvents()).toEqual(['GuaranteeFundContributed', 'GuaranteeFundContributed']);
+    } finally {
+      await api.stop();
+      await server.stop();
+    }
+  });
+
   it('projections survive a dropped subscription and an unavailable server, ending equal to a clean rebuild', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
     const server = new EsdbTestServer();

@@ -114,6 +114,17 @@ export class AppendTooLargeError extends Error {
   }
 }
 
+/**
+ * The store could not take the call now (no leader reachable, a leader change, a deadline), even after
+ * retrying: the caller may try again later. An append that failed so may or may not have been written.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
 }

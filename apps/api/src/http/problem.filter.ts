@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@app/domain';
+import { StoreUnavailableError } from '@app/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, rule: 409, conflict: 409 };
@@ -98,6 +99,11 @@ function toProblem(error: unknown, request: FastifyRequest | undefined, reply: F
     const code = given ?? FRAMEWORK[status]?.code ?? DEFAULT_CODE[status] ?? `HTTP.${status}`;
     const detail = Array.isArray(message) ? message.join('; ') : (message ?? error.message);
     return { ...problemOf(status, code, detail), errors };
+  }
+  // The cluster could not take the call (no leader, a deadline): the same outcome as any failure, but temporary.
+  if (error instanceof StoreUnavailableError) {
+    void reply.header('retry-after', '1');
+    return serverProblem(HttpStatus.SERVICE_UNAVAILABLE, request, reply);
   }
   return serverProblem(HttpStatus.INTERNAL_SERVER_ERROR, request, reply);
 }

@@ -1,4 +1,5 @@
 import { describeEventStoreBehaviour } from '../testing/event-store.behaviour';
+import { StoreUnavailableError } from '../store.port';
 import { EsdbEventStore } from './esdb-event-store';
 import { EsdbTestServer } from './testing/test-server';
 import { waitUntil } from '../../../../test/support/wait';
@@ -60,6 +61,65 @@ describe('EventStoreDB past its deadline', () => {
       expect((await impatient.readStream('loan-slow')).map((e) => e.id)).toEqual([event.id]);
     } finally {
       await impatient.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('EventStoreDB that cannot take a call now (no leader, a restart)', () => {
+  const event = { id: 'c3d5e7f9-2b4c-4d6e-8f0a-1b2c3d4e5f6a', type: 'Happened', data: {}, metadata: {} };
+
+  it('retries reads and appends until the server takes them, and records the append once', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const store = new EsdbEventStore(server.connectionString);
+    try {
+      server.unavailable = true;
+      setTimeout(() => (server.unavailable = false), 150);
+      const appended = await store.appendToStream('thing-2', [event], { expectedRevision: 'no_stream' });
+      expect(appended.nextExpectedRevision).toBe(0n);
+      server.unavailable = true;
+      setTimeout(() => (server.unavailable = false), 150);
+      expect((await store.readStream('thing-2')).map((e) => e.id)).toEqual([event.id]);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+
+  it.each([true, false])(
+    'retries an append whose reply was lost once written, and it is recorded once (BatchAppend: %s)',
+    async (batchAppend) => {
+      const server = new EsdbTestServer({ batchAppend });
+      await server.start();
+      const store = new EsdbEventStore(server.connectionString);
+      try {
+        server.lostReplies = 1;
+        const appended = await store.appendToStream('thing-4', [event], { expectedRevision: 'no_stream' });
+        expect(appended.nextExpectedRevision).toBe(0n);
+        expect(server.lostReplies).toBe(0);
+        expect((await store.readStream('thing-4')).map((e) => e.id)).toEqual([event.id]);
+      } finally {
+        await store.close();
+        await server.stop();
+      }
+    },
+  );
+
+  it('gives up after its attempts, saying the store cannot take the call now', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const store = new EsdbEventStore(server.connectionString, { attempts: 2 });
+    try {
+      server.unavailable = true;
+      await expect(store.appendToStream('thing-3', [event], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      await expect(store.readAll({ maxCount: 1 })).rejects.toThrow(/Reading \$all: the event store cannot take it now/);
+      server.unavailable = false;
+      expect(await store.readStream('thing-3')).toEqual([]);
+    } finally {
+      await store.close();
       await server.stop();
     }
   });

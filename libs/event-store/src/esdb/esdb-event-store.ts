@@ -1,11 +1,15 @@
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
   MaxAppendSizeExceededError,
+  NotLeaderError,
   START,
   StreamNotFoundError,
+  TimeoutError,
+  UnavailableError,
   WrongExpectedVersionError as EsdbWrongExpectedVersion,
   eventTypeFilter,
   excludeSystemEvents,
@@ -23,6 +27,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreUnavailableError,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionMessage,
@@ -38,15 +43,24 @@ import {
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
 
-  /** `deadlineMs`: how long an append may take before the client gives up (the server may still write it). */
+  /**
+   * `deadlineMs`: how long an append may take before the client gives up (the server may still write it);
+   * `attempts`: how many times a call the cluster could not take now is made before giving up.
+   */
   constructor(
     connectionString: string,
-    private readonly options: { deadlineMs?: number } = {},
+    private readonly options: { deadlineMs?: number; attempts?: number } = {},
   ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
   async appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    // With a revision named, a retry of an append that did commit finds its own events and is answered as done.
+    const attempts = options.expectedRevision === 'any' ? 1 : undefined;
+    return this.transient(`Appending to ${streamName}`, () => this.append(streamName, events, options), attempts);
+  }
+
+  private async append(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     try {
       const result = await this.client.appendToStream(
         streamName,
@@ -63,7 +77,11 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return this.transient(`Reading ${streamName}`, () => this.readOneStream(streamName, options));
+  }
+
+  private async readOneStream(streamName: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
     const read = this.client.readStream(streamName, {
@@ -85,13 +103,17 @@ export class EsdbEventStore implements EventStore {
    * Reads pages until it has `maxCount` events that are not the server's own. The server reads $all forwards
    * from a position including it, and backwards excluding it; the port includes it both ways.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.transient('Reading $all', () => this.readAllPages(options));
+  }
+
+  private async readAllPages(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const want = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     const backwards = options.direction === 'backwards';
     const start = options.fromPosition ?? (backwards ? 'end' : 'start');
     const out: RecordedEvent[] = [];
     if (backwards && typeof start === 'object') {
-      const [at] = await this.readAll({ fromPosition: start, maxCount: 1 });
+      const [at] = await this.readAllPages({ fromPosition: start, maxCount: 1 });
       if (at && comparePositions(at.position, start) === 0) out.push(at);
     }
     const size = Math.min(want + 1, 4096);
@@ -145,7 +167,23 @@ export class EsdbEventStore implements EventStore {
   async close(): Promise<void> {
     await this.client.dispose();
   }
+
+  /** Makes a call again, with back-off, while the cluster cannot take it (no leader, a leader change, a deadline). */
+  private async transient<T>(what: string, call: () => Promise<T>, attempts = this.options.attempts ?? 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!TRANSIENT.some((kind) => error instanceof kind)) throw error;
+        if (attempt >= attempts)
+          throw new StoreUnavailableError(`${what}: the event store cannot take it now (${(error as Error).message})`);
+        await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
+      }
+    }
+  }
 }
+
+const TRANSIENT = [UnavailableError, NotLeaderError, DeadlineExceededError, TimeoutError];
 
 const isSystem = (e: ResolvedEvent) => !e.event || e.event.type.startsWith('$') || e.event.streamId.startsWith('$');
 const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p === 'end' ? END : p);

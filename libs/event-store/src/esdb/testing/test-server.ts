@@ -38,6 +38,8 @@ export class EsdbTestServer {
   /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
+  /** The next appends are written, but their replies are lost: the client hears that the deadline passed. */
+  lostReplies = 0;
   /** A real server's default limit on one append (its events' data and metadata). */
   maxAppendSize = 1_048_576;
 
@@ -172,6 +174,16 @@ export class EsdbTestServer {
       return resp;
     }
     const outcome = this.log.append(name, messages.map(proposed), expected);
+    if (outcome.ok && this.lostReplies > 0) {
+      this.lostReplies--;
+      const status = new Status();
+      const details = new Any();
+      status.setCode(grpc.status.DEADLINE_EXCEEDED);
+      details.pack(new shared.Timeout().serializeBinary(), 'event_store.client.Timeout');
+      status.setDetails(details);
+      resp.setError(status);
+      return resp;
+    }
     if (outcome.ok) {
       const success = new streams.BatchAppendResp.Success();
       success.setCurrentRevision(outcome.revision.toString());
@@ -224,6 +236,10 @@ export class EsdbTestServer {
         return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'maximum append size exceeded', metadata });
       }
       const outcome = this.log.append(name, messages.map(proposed), expected);
+      if (outcome.ok && this.lostReplies > 0) {
+        this.lostReplies--;
+        return callback({ code: grpc.status.DEADLINE_EXCEEDED, details: 'the reply was lost' });
+      }
       const resp = new streams.AppendResp();
       if (outcome.ok) {
         const success = new streams.AppendResp.Success();
