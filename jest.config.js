@@ -18,6 +18,9 @@ const common = {
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
   // content-disposition (under @fastify/static, for /docs) ships only ES modules, which Jest 30 on Node 20 cannot require.
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // Stryker's sandboxes (npm run mutation) are copies of the whole tree: never tests or modules of this run.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/mutation/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/test/mutation/.stryker-tmp/'],
   moduleNameMapper: {
     '^@app/domain$': '<rootDir>/libs/domain/src',
     '^@app/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
