@@ -5,8 +5,13 @@ import {
   JIANGXI_REFERENCE,
   ReferenceData,
   SYSTEM_ACTOR,
+  TargetCommand,
   borrowerDecider,
   borrowerStream,
+  fen,
+  targetDecider,
+  targetStream,
+  yuan,
 } from '@app/domain';
 import {
   CommandEnvelope,
@@ -26,6 +31,13 @@ const rules = { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI
 const stream = borrowerStream('P');
 const open = (loanId: string): BorrowerCommand => ({ type: 'OpenLoan', borrowerId: 'P', loanId });
 const close = (loanId: string): BorrowerCommand => ({ type: 'CloseLoan', borrowerId: 'P', loanId, outcome: 'settled' });
+const target = (loans: number): TargetCommand => ({
+  type: 'SetAnnualTarget',
+  regionCode: '360700',
+  year: 2011,
+  loans,
+  amount: yuan(1_000),
+});
 const clerk = { ...SYSTEM_ACTOR, userId: 'clerk-1', role: 'centre_clerk' as const };
 const envelope = (commandId: string, over: Partial<CommandEnvelope> = {}): CommandEnvelope => ({
   commandId,
@@ -94,6 +106,40 @@ describe('the command handler', () => {
       ]);
     });
 
+    it('decides again on what another process appended when what it knew left nothing to do', async () => {
+      const a = new CommandHandler(store, rules);
+      const b = new CommandHandler(store, rules);
+      const targets = targetStream('360700', 2011);
+      await a.handle(targets, targetDecider, target(3000), envelope('set-1'));
+      await b.handle(targets, targetDecider, target(3500), envelope('set-2'));
+      // a last knew 3000, so setting 3000 again looked like nothing to do: the revision back must not be lost.
+      const handled = await a.handle(targets, targetDecider, target(3000), envelope('set-3'));
+      expect(handled.appended.map((e) => e.data)).toEqual([expect.objectContaining({ loans: 3000 })]);
+      expect((await store.readStream(targets)).map((e) => (e.data as { loans: number }).loans)).toEqual([3000, 3500, 3000]);
+    });
+
+    it('answers as a duplicate when a twin of the command in another process recorded it first', async () => {
+      const a = new CommandHandler(store, rules);
+      await a.load(stream, borrowerDecider);
+      const twin = await new CommandHandler(store, rules).handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      const handled = await a.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      expect(handled).toMatchObject({ duplicate: true, revision: 0n });
+      expect(handled.appended).toEqual(twin.appended);
+      expect(await events()).toEqual([['BorrowerLoanOpened', 'L1']]);
+    });
+
+    it('reads back what it appended when the store does not return it', async () => {
+      const silent = wrap(store, async (name, events, options) => ({
+        ...(await store.appendToStream(name, events, options)),
+        recorded: undefined,
+      }));
+      const handler = new CommandHandler(silent, rules);
+      const opened = await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      const closed = await handler.handle(stream, borrowerDecider, close('L1'), envelope('close-1'));
+      expect([...opened.appended, ...closed.appended]).toEqual(await store.readStream(stream));
+      expect(closed.appended.map((e) => e.revision)).toEqual([1n]);
+    });
+
     it('gives up with COMMAND.TOO_MUCH_CONTENTION when the stream keeps moving', async () => {
       let attempts = 0;
       const contended = wrap(store, async (name) => {
@@ -106,6 +152,46 @@ describe('the command handler', () => {
         kind: 'conflict',
       });
       expect(attempts).toBe(3);
+    });
+  });
+
+  it('refuses a figure too large to decide on exactly as bad input, appending nothing', async () => {
+    // The rule adds up figures past what a number holds exactly: `fen` refuses the sum with a RangeError.
+    const overflowing: typeof targetDecider = {
+      ...targetDecider,
+      decide: (c, st, ctx) => targetDecider.decide({ ...c, amount: fen(2 ** 53) }, st, ctx),
+    };
+    await expect(new CommandHandler(store, rules).handle(stream, overflowing, target(1), envelope('big'))).rejects.toMatchObject({
+      code: 'COMMAND.NUMBER_OUT_OF_RANGE',
+      kind: 'invalid',
+    });
+    expect(await events()).toEqual([]);
+  });
+
+  describe('keeps the streams it has seen', () => {
+    it('answers a peek from what it last knew, and a load from the stream as it stands', async () => {
+      const a = new CommandHandler(store, rules);
+      await a.load(stream, borrowerDecider);
+      await new CommandHandler(store, rules).handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      expect((await a.peek(stream, borrowerDecider)).state.openLoanId).toBeUndefined();
+      expect((await a.load(stream, borrowerDecider)).state.openLoanId).toBe('L1');
+      expect((await new CommandHandler(store, rules).peek(stream, borrowerDecider)).state.openLoanId).toBe('L1');
+    });
+
+    it('keeps at most as many streams as it is allowed, forgetting the one used longest ago', async () => {
+      const a = new CommandHandler(store, rules, { maxAttempts: 12, cacheSize: 2 });
+      const b = new CommandHandler(store, rules);
+      const [p, q, r] = ['P', 'Q', 'R'].map(borrowerStream);
+      const openLoan = (name: string) =>
+        (a.peek(name, borrowerDecider) as Promise<{ state: { openLoanId?: string } }>).then((l) => l.state.openLoanId);
+      await a.load(p, borrowerDecider);
+      await a.load(q, borrowerDecider);
+      await a.load(p, borrowerDecider); // p used last: q is the one to go
+      for (const name of [p, q])
+        await b.handle(name, borrowerDecider, { type: 'OpenLoan', borrowerId: name, loanId: 'L' }, envelope(`open-${name}`));
+      expect([await openLoan(p), await openLoan(q)]).toEqual([undefined, undefined]);
+      await a.load(r, borrowerDecider); // a third stream: q goes
+      expect([await openLoan(p), await openLoan(q)]).toEqual([undefined, 'L']);
     });
   });
 
