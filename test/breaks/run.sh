@@ -41,7 +41,7 @@ define a "the command handler appends with expected revision 'any'" \
   libs/event-store/src/command/command-handler.ts \
   "{ expectedRevision: loaded.revision ?? 'no_stream' }" \
   "{ expectedRevision: 'any' }" \
-  test/races.e2e-spec.ts libs/programme/test/interleavings.spec.ts
+  test/races.e2e-spec.ts test/races-esdb.e2e-spec.ts libs/programme/test/interleavings.spec.ts
 
 define b "the projection runner commits no checkpoint" \
   libs/projections/src/runner.ts \
@@ -65,7 +65,7 @@ define e "the EventStoreDB adapter appends with 'any', whatever revision it is g
   libs/event-store/src/esdb/esdb-event-store.ts \
   "{ expectedRevision: options.expectedRevision, deadline: this.options.deadlineMs }" \
   "{ expectedRevision: 'any', deadline: this.options.deadlineMs }" \
-  libs/event-store/src/esdb/esdb-event-store.spec.ts libs/programme/test/interleavings.spec.ts
+  libs/event-store/src/esdb/esdb-event-store.spec.ts test/races-esdb.e2e-spec.ts libs/programme/test/interleavings.spec.ts
 
 define f "the SQLite store does not check the expected revision" \
   libs/event-store/src/sqlite/sqlite-event-store.ts \
