@@ -1,6 +1,7 @@
 import { describeEventStoreBehaviour } from '../testing/event-store.behaviour';
 import { StoreUnavailableError } from '../store.port';
-import { EsdbEventStore } from './esdb-event-store';
+import { randomUUID } from 'node:crypto';
+import { EsdbEventStore, HIGH_WATER } from './esdb-event-store';
 import { EsdbTestServer } from './testing/test-server';
 import { waitUntil } from '../../../../test/support/wait';
 
@@ -118,6 +119,43 @@ describe('EventStoreDB that cannot take a call now (no leader, a restart)', () =
       await expect(store.readAll({ maxCount: 1 })).rejects.toThrow(/Reading \$all: the event store cannot take it now/);
       server.unavailable = false;
       expect(await store.readStream('thing-3')).toEqual([]);
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('a subscription whose consumer is slower than the server', () => {
+  it('holds a bounded number of messages, and says it has caught up only after every event before', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const store = new EsdbEventStore(server.connectionString);
+    try {
+      const total = 6_000;
+      for (let batch = 0; batch < total / 500; batch++) {
+        const events = Array.from({ length: 500 }, (_, i) => ({
+          id: randomUUID(),
+          type: 'Happened',
+          data: { n: batch * 500 + i },
+          metadata: {},
+        }));
+        await store.appendToStream(`many-${batch}`, events, { expectedRevision: 'no_stream' });
+      }
+      const subscription = store.subscribeToAll();
+      const seen: number[] = [];
+      let caughtUpAfter = -1;
+      for await (const m of subscription) {
+        if (m.kind === 'event') seen.push((m.event.data as { n: number }).n);
+        if (m.kind === 'caughtUp') {
+          caughtUpAfter = seen.length;
+          break;
+        }
+        if (seen.length % 200 === 0) await new Promise((r) => setTimeout(r, 2)); // a consumer with work to do
+      }
+      expect(caughtUpAfter).toBe(total);
+      expect(seen).toEqual(Array.from({ length: total }, (_, n) => n));
+      expect((subscription as unknown as { mostWaiting: number }).mostWaiting).toBeLessThanOrEqual(HIGH_WATER + 10);
     } finally {
       await store.close();
       await server.stop();

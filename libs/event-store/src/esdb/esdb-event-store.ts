@@ -138,30 +138,63 @@ export class EsdbEventStore implements EventStore {
       : f?.eventTypePrefixes
         ? eventTypeFilter({ prefixes: f.eventTypePrefixes })
         : excludeSystemEvents();
-    const queue = new MessageQueue();
-    const sub = this.client.subscribeToAll({
+    // eslint-disable-next-line prefer-const -- assigned once below; the queue's callback needs the name first
+    let sub: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
+    // Back-pressure: past HIGH_WATER messages waiting, the client's stream is paused (and with it the
+    // server, through gRPC's flow control); it resumes once the consumer has taken it down to LOW_WATER.
+    const queue = new MessageQueue(() => {
+      if (sub?.isPaused() && queue.size <= LOW_WATER) sub.resume();
+    });
+    // Caught-up and checkpoints are signalled as the client reads the server's message, while events it read
+    // before may still wait in its buffer: each is held until those events are delivered, so that no
+    // checkpoint is ever ahead of an event not yet delivered.
+    let delivered = 0;
+    const held: Array<{ dueAt: number; message: SubscriptionMessage }> = [];
+    const release = () => {
+      while (held.length && held[0].dueAt <= delivered) queue.push(held.shift()!.message);
+    };
+    const signal = (message: SubscriptionMessage) => {
+      const dueAt = delivered + (sub?.readableLength ?? 0);
+      const last = held[held.length - 1];
+      // A checkpoint says all the earlier ones: the server sends one for each event it filters out.
+      if (message.kind === 'checkpoint' && last?.message.kind === 'checkpoint' && last.dueAt === dueAt) last.message = message;
+      else held.push({ dueAt, message });
+      release();
+    };
+    sub = this.client.subscribeToAll({
       fromPosition: toFrom(options.fromPosition ?? 'start'),
       filter: {
         ...filter,
-        checkpointReached: (_s: unknown, position: EsdbPosition) => queue.push({ kind: 'checkpoint', position }),
+        checkpointReached: (_s: unknown, position: EsdbPosition) => signal({ kind: 'checkpoint', position }),
       } as Filter,
     });
     sub.on('data', (e: AllStreamResolvedEvent) => {
-      if (isSystem(e)) return;
-      const event = toRecorded(e);
-      // The server filters on one of stream or type; a filter on both is finished here.
-      if (matchesFilter(event, f)) queue.push({ kind: 'event', event });
-      else queue.push({ kind: 'checkpoint', position: event.position });
+      delivered++;
+      if (!isSystem(e)) {
+        const event = toRecorded(e);
+        // The server filters on one of stream or type; a filter on both is finished here.
+        queue.push(matchesFilter(event, f) ? { kind: 'event', event } : { kind: 'checkpoint', position: event.position });
+      }
+      release();
+      if (queue.size >= HIGH_WATER) sub!.pause();
     });
-    sub.on('caughtUp', () => queue.push({ kind: 'caughtUp' }));
+    sub.on('caughtUp', () => signal({ kind: 'caughtUp' }));
     sub.on('error', (error: Error) => queue.fail(error));
     sub.on('end', () => queue.end());
+    const client = sub;
     const unsubscribe = async () => {
       queue.end();
-      await sub.unsubscribe();
+      await client.unsubscribe();
     };
     // A loop that breaks or throws out of its `for await` ends the gRPC call too, not only the local queue.
-    return { [Symbol.asyncIterator]: () => queue.iterator(unsubscribe), unsubscribe };
+    return {
+      [Symbol.asyncIterator]: () => queue.iterator(unsubscribe),
+      unsubscribe,
+      /** The most messages that waited for the consumer at once (for tests of the back-pressure). */
+      get mostWaiting() {
+        return queue.mostWaiting;
+      },
+    } as Subscription;
   }
 
   async close(): Promise<void> {
@@ -184,6 +217,9 @@ export class EsdbEventStore implements EventStore {
 }
 
 const TRANSIENT = [UnavailableError, NotLeaderError, DeadlineExceededError, TimeoutError];
+/** How many messages may wait for a subscription's consumer before the stream is paused, and until when. */
+export const HIGH_WATER = 1_000;
+const LOW_WATER = 250;
 
 const isSystem = (e: ResolvedEvent) => !e.event || e.event.type.startsWith('$') || e.event.streamId.startsWith('$');
 const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p === 'end' ? END : p);
@@ -205,6 +241,14 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent {
 /** Push-to-pull: the client's subscription emits; the port's subscription is iterated one message at a time. */
 class MessageQueue {
   private readonly items: SubscriptionMessage[] = [];
+  mostWaiting = 0;
+
+  constructor(private readonly taken: () => void) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
   private waiting?: (r: IteratorResult<SubscriptionMessage>) => void;
   private failing?: (e: Error) => void;
   private ended = false;
@@ -212,8 +256,11 @@ class MessageQueue {
 
   push(m: SubscriptionMessage) {
     if (this.ended) return;
+    const last = this.items[this.items.length - 1];
     if (this.waiting) this.settle({ value: m, done: false });
-    else this.items.push(m);
+    // A later checkpoint says all that an earlier one waiting beside it said.
+    else if (m.kind === 'checkpoint' && last?.kind === 'checkpoint') this.items[this.items.length - 1] = m;
+    else this.mostWaiting = Math.max(this.mostWaiting, this.items.push(m));
   }
 
   end() {
@@ -238,7 +285,11 @@ class MessageQueue {
   iterator(onReturn: () => Promise<void>): AsyncIterator<SubscriptionMessage> {
     return {
       next: () => {
-        if (this.items.length) return Promise.resolve({ value: this.items.shift()!, done: false });
+        if (this.items.length) {
+          const value = this.items.shift()!;
+          this.taken();
+          return Promise.resolve({ value, done: false });
+        }
         if (this.error) return Promise.reject(this.error);
         if (this.ended) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve, reject) => {
