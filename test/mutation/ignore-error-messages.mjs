@@ -4,14 +4,15 @@ import { PluginKind, declareValuePlugin } from '@stryker-mutator/api/plugin';
  * Leaves the wording of error messages alone. Clients and tests rely on the stable code of a domain error
  * (`LOAN.NOT_GUARANTEED`), never on its message, so a mutant that only changes the message is equivalent
  * for every user of the code. Ignored: the message argument of `new DomainError(code, message, ...)`, of
- * the `invalid`, `broken` and `notFound` factories, and of `new Error(message)` / `new RangeError(message)`.
- * The code, the kind and the details are still mutated.
+ * the `invalid`, `broken` and `notFound` factories (and the reference data's `unknown`), and of
+ * `new Error(message)` / `new RangeError(message)`. The code, the kind and the details are still mutated.
  */
 const MESSAGE_ARGUMENT = new Map([
   ['DomainError', 1],
   ['invalid', 1],
   ['broken', 1],
   ['notFound', 1],
+  ['unknown', 1],
   ['Error', 0],
   ['RangeError', 0],
 ]);

@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import setup from '../support/postgres.global-setup.mjs';
 import teardown from '../support/postgres.global-teardown.mjs';
+import { printScores } from './score.mjs';
+import { PARTS as CONFIGURED } from './stryker.config.mjs';
 
-const PARTS = ['domain', 'command-handler', 'runner'];
+const PARTS = Object.keys(CONFIGURED);
 const NEEDS_POSTGRES = new Set(['runner']);
 const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin/stryker.js');
 
@@ -43,4 +45,5 @@ for (const part of parts) {
   if (failed) break;
 }
 await teardown();
+printScores(parts);
 process.exit(failed || (stopped ? 130 : 0));

@@ -6,7 +6,7 @@
  * and the deciders); per-test coverage narrows that further to the tests that reach the mutant.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
-const PARTS = {
+export const PARTS = {
   // The rules, pinned by the deciders' given/when/then specs and the domain's own specs.
   domain: {
     mutate: [
@@ -18,16 +18,19 @@ const PARTS = {
       '!libs/domain/src/shared/decider.ts',
     ],
     specs: ['**/libs/domain/test/**/*.spec.ts'],
+    tsconfig: 'test/mutation/tsconfig.domain.json',
   },
   // Deciding over a store: read, fold, decide, append with the revision folded, retry.
   'command-handler': {
     mutate: ['libs/event-store/src/command/command-handler.ts'],
     specs: ['**/libs/event-store/**/*.spec.ts', '**/libs/programme/test/**/*.spec.ts'],
+    tsconfig: 'test/mutation/tsconfig.json',
   },
   // Following the store into the read store: batches, checkpoints, rebuilds, status.
   runner: {
     mutate: ['libs/projections/src/runner.ts'],
     specs: ['**/libs/projections/test/**/*.spec.ts'],
+    tsconfig: 'test/mutation/tsconfig.json',
   },
 };
 const name = process.env.MUTATION_PART ?? 'domain';
@@ -47,8 +50,9 @@ export default {
   // A mutant run only while a module loads (the Jiangxi policy and reference tables, top-level constants)
   // would need every spec run for it, over a thousand times: ignored, and listed as such in the report.
   ignoreStatic: true,
+  // Mutants that do not compile are told apart by tsc, over the mutated library (and what it imports) only.
   checkers: ['typescript'],
-  tsconfigFile: 'test/mutation/tsconfig.json',
+  tsconfigFile: part.tsconfig,
   plugins: ['@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './test/mutation/ignore-error-messages.mjs'],
   ignorers: ['error-messages'],
   // Two cores, shared: two workers at most (a type checker and a test runner, then two test runners).
