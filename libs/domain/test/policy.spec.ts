@@ -74,7 +74,11 @@ describe('a policy table loaded from configuration', () => {
     ['a share in parts of a basis point', { defaultCompensationShare: 80.5 }, 'defaultCompensationShare must be basis points'],
     ['no benchmark rates', { benchmarkRates: [] }, 'benchmarkRates must list dated rates in basis points'],
     ['benchmark rates missing', { benchmarkRates: undefined }, 'benchmarkRates must list dated rates'],
-    ['an undated benchmark rate', { benchmarkRates: [{ ...valid.benchmarkRates[0], from: '2011' }] }, 'benchmarkRates must list'],
+    [
+      'an undated benchmark rate among dated ones',
+      { benchmarkRates: [valid.benchmarkRates[0], { ...valid.benchmarkRates[1], from: '2011' }] },
+      'benchmarkRates must list',
+    ],
     ['a benchmark rate of nothing', { benchmarkRates: [{ ...valid.benchmarkRates[0], upTo36Months: 0 }] }, 'benchmarkRates must list'],
   ])('names %s', (_, change, problem) => {
     expect(problemsOf(change)).toEqual([expect.stringContaining(`policy JX-2008: ${problem}`)]);
