@@ -12,8 +12,18 @@ export interface Generation {
   processed: number;
 }
 
-/** Rows changed by a batch, by table and primary key. */
-export type Changes = Map<string, Map<string, Row>>;
+/** Rows written by a batch, by table: each changed row once, and the rows appended to append-only tables. */
+export type Changes = Map<string, Row[]>;
+
+/** What one projection's batch writes: its rows and its new checkpoint, committed together. */
+export interface BatchWrite {
+  projection: Projection;
+  generation: number;
+  changes: Changes;
+  /** Opaque store position of the last event applied (or passed over as not its type). */
+  checkpoint: string | null;
+  processed: number;
+}
 
 /**
  * The SQL read store behind the projections. Each projection's tables exist per generation; queries read
@@ -25,9 +35,17 @@ export interface ReadStore {
   /** Creates the empty tables of a new generation, marked building. */
   begin(p: Projection, generation: number): Promise<void>;
   get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined>;
-  /** Writes a batch of rows and the new checkpoint in one transaction. */
-  commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void>;
-  /** Points the views at this generation and drops the tables of every other. */
+  /** Every row of a table of a generation, decoded: a projection's state, loaded when it resumes. */
+  load(p: Projection, generation: number, table: string): Promise<Row[]>;
+  /**
+   * Writes the batches of several projections, each with its new checkpoint, in one transaction, with
+   * multi-row statements; a row whose key is stored already replaces it.
+   */
+  commit(writes: BatchWrite[]): Promise<void>;
+  /**
+   * Builds the generation's secondary indexes (a generation is filled without them), points the views at
+   * it and drops the tables of every other.
+   */
   activate(p: Projection, generation: number): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
