@@ -55,8 +55,12 @@ export interface ReadStore {
  * A row's primary key as a map key (values are strings and numbers; the unit separator never occurs in
  * them), made safe as the stores make it (`safeText`), so that rows in memory are told apart as in SQL.
  */
-export const keyOf = (spec: TableSpec, row: Row): string =>
-  safeText(spec.primaryKey.length === 1 ? String(row[spec.primaryKey[0]]) : spec.primaryKey.map((k) => String(row[k])).join('\u001f'));
+export function keyOf(spec: TableSpec, row: Row): string {
+  const pk = spec.primaryKey;
+  let key = String(row[pk[0]]);
+  for (let i = 1; i < pk.length; i++) key += '\u001f' + String(row[pk[i]]);
+  return safeText(key);
+}
 export const physical = (table: string, generation: number) => `${table}__g${generation}`;
 
 export function tableSpec(p: Projection, table: string): TableSpec {

@@ -147,7 +147,8 @@ export const businessLedger: Projection = {
     }
     const loan = tx.get<Loan>(BUSINESS_LEDGER, { loan_id: event.data.loanId });
     if (!loan) return; // an event for a loan this projection never saw applied: nothing to attach it to
-    const next = { ...loan, ...changes(event, loan) } as Loan;
+    // Changed in place, not copied: a row of 48 columns per event is most of what this fold allocates.
+    const next = Object.assign(loan, changes(event, loan));
     next.outstanding_principal = next.disbursed_amount - next.principal_repaid;
     next.status = shownStatus(next);
     tx.put(BUSINESS_LEDGER, next);

@@ -86,7 +86,9 @@ export const financialLedger: Projection = {
       });
       const key = { book, month, account };
       const tb = tx.get<Row & { debit: number; credit: number }>(TRIAL_BALANCE, key) ?? { ...key, debit: 0, credit: 0 };
-      tx.put(TRIAL_BALANCE, { ...tb, debit: tb.debit + debit, credit: tb.credit + credit });
+      tb.debit += debit;
+      tb.credit += credit;
+      tx.put(TRIAL_BALANCE, tb);
     }
   },
 };
