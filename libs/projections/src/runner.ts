@@ -252,8 +252,8 @@ export class ProjectionRunner {
   }
 
   private async read(group: Group): Promise<void> {
-    let members: Member[] = [];
-    for (const p of group.projections) if (!group.failed.has(p.name)) members.push(await this.open(group, p));
+    // Opened side by side (on PostgreSQL each in its own transactions), so that a first build starts as soon as it did.
+    let members = await Promise.all(group.projections.filter((p) => !group.failed.has(p.name)).map((p) => this.open(group, p)));
     if (members.length === 0 || group.stopping) return;
     // From the lowest checkpoint; only the types some projection reads are parsed at all.
     const lowest = members.some((m) => !m.checkpoint)
@@ -318,10 +318,14 @@ export class ProjectionRunner {
       if (members.length === 0) return;
       if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit();
       if (message.kind === 'caughtUp') {
-        for (const m of members.filter((x) => x.building)) {
-          await this.readStore.activate(m.p, m.generation);
-          m.building = false;
-        }
+        await Promise.all(
+          members
+            .filter((m) => m.building)
+            .map(async (m) => {
+              await this.readStore.activate(m.p, m.generation);
+              m.building = false;
+            }),
+        );
         live = true;
         for (const m of members) {
           this.update(m.p.name, { state: 'live' });
