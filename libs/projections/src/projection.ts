@@ -11,16 +11,26 @@ export interface TableSpec {
   columns: Record<string, ColumnType>;
   primaryKey: string[];
   indexes?: string[][];
+  /**
+   * Rows only ever written (`tx.append`), never read back by the projection: streamed out at each batch
+   * and never held in memory. Appending a row with a key already stored replaces it, as `put` would.
+   */
+  appendOnly?: boolean;
 }
 
 export type Value = string | number | boolean | null | object;
 export type Row = Record<string, Value>;
 
-/** The rows a projection reads and writes while it handles an event. */
+/**
+ * The rows a projection reads and writes while it handles an event: synchronous, over rows in memory.
+ * A row from `get` may be changed in place, but must then be `put` back for the change to be written.
+ */
 export interface ProjectionTx {
-  get<T extends Row>(table: string, key: Row): Promise<T | undefined>;
-  /** Inserts or replaces the row with this primary key. */
-  put(table: string, row: Row): Promise<void>;
+  get<T extends Row>(table: string, key: Row): T | undefined;
+  /** Inserts or replaces the row with this primary key (a table that is not append-only). */
+  put(table: string, row: Row): void;
+  /** Writes a row of an append-only table. */
+  append(table: string, row: Row): void;
 }
 
 /** An event as projections see it: the payload and the two clocks. */
@@ -42,5 +52,6 @@ export interface Projection {
   tables: TableSpec[];
   /** Event types it reads; the rest are skipped without being handled. */
   eventTypes: readonly string[];
-  apply(event: ProjectedEvent, tx: ProjectionTx): Promise<void>;
+  /** A plain synchronous fold: no promise per event or per row; the runner writes the rows in bulk. */
+  apply(event: ProjectedEvent, tx: ProjectionTx): void;
 }

@@ -67,7 +67,7 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
 
 /** Rows as stored back to their column types (booleans and JSON). */
 export function decode(spec: TableSpec, row: Row): Row {
-  const out: Row = {};
+  const out: Row = { ...shape(spec) };
   for (const [c, type] of Object.entries(spec.columns)) {
     const v = row[c];
     out[c] =
@@ -80,6 +80,19 @@ export function decode(spec: TableSpec, row: Row): Row {
             : v;
   }
   return out;
+}
+
+const shapes = new WeakMap<TableSpec, Row>();
+/**
+ * A row with every column, null, to copy: V8 turns an object that gains more than a dozen properties one
+ * by one under computed names into a slow dictionary of several kilobytes (a business-ledger row took
+ * 4 KB), while a copy of an object parsed from JSON keeps the compact layout. Rows loaded into a
+ * projection's state stay in memory, so this halves what a resumed projection holds.
+ */
+function shape(spec: TableSpec): Row {
+  let row = shapes.get(spec);
+  if (!row) shapes.set(spec, (row = JSON.parse(JSON.stringify(Object.fromEntries(Object.keys(spec.columns).map((c) => [c, null]))))));
+  return row!;
 }
 
 /** The same query over rows in memory (a ledger as of a date), with the SQL version's meaning. */

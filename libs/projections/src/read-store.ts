@@ -12,8 +12,18 @@ export interface Generation {
   processed: number;
 }
 
-/** Rows changed by a batch, by table and primary key. */
-export type Changes = Map<string, Map<string, Row>>;
+/** Rows written by a batch, by table: each changed row once, and the rows appended to append-only tables. */
+export type Changes = Map<string, Row[]>;
+
+/** What one projection's batch writes: its rows and its new checkpoint, committed together. */
+export interface BatchWrite {
+  projection: Projection;
+  generation: number;
+  changes: Changes;
+  /** Opaque store position of the last event applied (or passed over as not its type). */
+  checkpoint: string | null;
+  processed: number;
+}
 
 /**
  * The SQL read store behind the projections. Each projection's tables exist per generation; queries read
@@ -25,9 +35,17 @@ export interface ReadStore {
   /** Creates the empty tables of a new generation, marked building. */
   begin(p: Projection, generation: number): Promise<void>;
   get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined>;
-  /** Writes a batch of rows and the new checkpoint in one transaction. */
-  commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void>;
-  /** Points the views at this generation and drops the tables of every other. */
+  /** Every row of a table of a generation, decoded: a projection's state, loaded when it resumes. */
+  load(p: Projection, generation: number, table: string): Promise<Row[]>;
+  /**
+   * Writes the batches of several projections, each with its new checkpoint, in one transaction, with
+   * multi-row statements; a row whose key is stored already replaces it.
+   */
+  commit(writes: BatchWrite[]): Promise<void>;
+  /**
+   * Builds the generation's secondary indexes (a generation is filled without them), points the views at
+   * it and drops the tables of every other.
+   */
   activate(p: Projection, generation: number): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   close(): Promise<void>;
@@ -37,8 +55,12 @@ export interface ReadStore {
  * A row's primary key as a map key (values are strings and numbers; the unit separator never occurs in
  * them), made safe as the stores make it (`safeText`), so that rows in memory are told apart as in SQL.
  */
-export const keyOf = (spec: TableSpec, row: Row): string =>
-  safeText(spec.primaryKey.length === 1 ? String(row[spec.primaryKey[0]]) : spec.primaryKey.map((k) => String(row[k])).join('\u001f'));
+export function keyOf(spec: TableSpec, row: Row): string {
+  const pk = spec.primaryKey;
+  let key = String(row[pk[0]]);
+  for (let i = 1; i < pk.length; i++) key += '\u001f' + String(row[pk[i]]);
+  return safeText(key);
+}
 export const physical = (table: string, generation: number) => `${table}__g${generation}`;
 
 export function tableSpec(p: Projection, table: string): TableSpec {

@@ -1,7 +1,16 @@
-import { EventMetadata, EventStore, RecordedEvent, Subscription, positionFromString, positionToString } from '@app/event-store';
-import { BatchTx, RowCache } from './batch';
+import {
+  EventMetadata,
+  EventStore,
+  Position,
+  RecordedEvent,
+  Subscription,
+  comparePositions,
+  positionFromString,
+  positionToString,
+} from '@app/event-store';
 import { Projection, ProjectedEvent } from './projection';
-import { Generation, ReadStore } from './read-store';
+import { BatchWrite, Generation, ReadStore } from './read-store';
+import { ProjectionState } from './state';
 
 export interface ProjectionStatus {
   name: string;
@@ -23,6 +32,9 @@ export class ProjectionFailed extends Error {
   }
 }
 
+/** The read store refused a batch; each projection in it says so in its status. */
+class WriteFailed extends Error {}
+
 export const toProjected = (e: RecordedEvent): ProjectedEvent => {
   const m = e.metadata as Partial<EventMetadata> & { recordedAt?: string };
   // A history copied from another store keeps its original recorded time in the metadata.
@@ -39,23 +51,60 @@ export const toProjected = (e: RecordedEvent): ProjectedEvent => {
   };
 };
 
+/** A projection as one shared read feeds it. */
+interface Member {
+  p: Projection;
+  types: Set<string>;
+  generation: number;
+  building: boolean;
+  state: ProjectionState;
+  /** The last event it applied or passed over, committed or not; it only moves forward. */
+  checkpoint: Position | null;
+  /** The checkpoint as last committed. */
+  committed: string | null;
+  processed: number;
+  /** Once the read is past its checkpoint, every further event is new to it: no need to compare. */
+  past: boolean;
+  failed: boolean;
+}
+
+/** The projections one read of the log feeds, and who waits for them to catch up. */
+interface Group {
+  projections: Projection[];
+  /** Rebuilt into a new generation on the first attempt; a retry resumes the generation it began. */
+  rebuild: Set<string>;
+  chosen: Map<string, number>;
+  subscription?: Subscription;
+  stopping: boolean;
+  done?: Promise<void>;
+  caughtUp: Map<string, { resolve: () => void; reject: (error: Error) => void }>;
+  /** Projections that threw: they stay at their last committed batch until started again. */
+  failed: Set<string>;
+}
+
 /**
- * Runs each projection from its own checkpoint: catches up in batches (rows and checkpoint committed
- * together), then follows live events. A projection whose version changed, or that has no tables yet,
- * is rebuilt into a new generation that replaces the old one once it has caught up.
+ * Runs every projection from one read of the log: the read starts at the lowest checkpoint, decodes each
+ * event once, and hands it to each projection whose checkpoint is behind it and that reads its type. Each
+ * projection's rows live in memory; at the end of each batch the rows it changed (and the rows it appended)
+ * are written with its checkpoint, every projection's in one transaction. It then follows live events the
+ * same way. A projection whose version changed, or that has no tables yet, is rebuilt into a new generation
+ * that replaces the old one once it has caught up.
+ *
+ * A rebuild of one projection while the others run restarts the shared read from the lowest checkpoint:
+ * the others pass over what they have applied, and their live events wait until the rebuilt one has
+ * caught up. Simple, and correct by the same rule as a restart.
  */
 export class ProjectionRunner {
   private readonly statuses = new Map<string, ProjectionStatus>();
-  private readonly subscriptions = new Map<string, Subscription>();
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly caughtUp = new Map<string, () => void>();
-  private readonly stopping = new Set<string>();
+  private group?: Group;
+  /** Starts, rebuilds and stops one at a time. */
+  private switching: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
     readonly projections: Projection[],
-    private readonly options: { batchSize: number; cacheRows?: number } = { batchSize: 10_000 },
+    private readonly options: { batchSize: number } = { batchSize: 10_000 },
   ) {
     for (const p of projections)
       this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
@@ -63,18 +112,18 @@ export class ProjectionRunner {
 
   /** Starts every projection; resolves once each has caught up with the events recorded so far. */
   async start(): Promise<void> {
-    await Promise.all(this.projections.map((p) => this.startOne(p, false)));
+    await this.run(this.projections, new Set());
   }
 
   /** Rebuilds one projection, or all, from the first event; queries keep reading the old tables meanwhile. */
   async rebuild(name?: string): Promise<void> {
     const chosen = this.projections.filter((p) => !name || p.name === name);
     if (name && chosen.length === 0) throw new Error(`There is no projection called ${name}.`);
-    await Promise.all(
-      chosen.map(async (p) => {
-        await this.stopOne(p.name);
-        await this.startOne(p, true);
-      }),
+    // The projections running go on running, in the same read as the rebuilt ones.
+    const running = new Set([...(this.group?.projections ?? []).map((p) => p.name), ...chosen.map((p) => p.name)]);
+    await this.run(
+      this.projections.filter((p) => running.has(p.name)),
+      new Set(chosen.map((p) => p.name)),
     );
   }
 
@@ -99,106 +148,200 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.projections.map((p) => this.stopOne(p.name)));
+    await this.exclusive(() => this.halt());
   }
 
-  private async stopOne(name: string) {
-    this.stopping.add(name);
-    await this.subscriptions.get(name)?.unsubscribe();
-    await this.running.get(name);
-    this.subscriptions.delete(name);
-    this.running.delete(name);
+  /** Stops the read that runs now (its batch committed), then starts one for these projections. */
+  private async run(projections: Projection[], rebuild: Set<string>): Promise<void> {
+    const group: Group = { projections, rebuild, chosen: new Map(), stopping: false, caughtUp: new Map(), failed: new Set() };
+    const caughtUp = Promise.all(
+      projections.map((p) => new Promise<void>((resolve, reject) => group.caughtUp.set(p.name, { resolve, reject }))),
+    );
+    await this.exclusive(async () => {
+      await this.halt();
+      this.group = group;
+      group.done = this.follow(group);
+    });
+    await caughtUp;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.switching.then(work);
+    this.switching = next.catch(() => undefined);
+    return next;
+  }
+
+  private async halt() {
+    const group = this.group;
+    if (!group) return;
+    group.stopping = true;
+    await group.subscription?.unsubscribe();
+    await group.done;
+    if (this.group === group) this.group = undefined;
   }
 
   /**
-   * Follows until stopped. A dropped subscription or an unreachable store is retried with back-off from
-   * the last committed checkpoint; a projection that throws is a bug, and stops that projection.
+   * Follows until stopped. A dropped subscription or an unreachable read store is retried with back-off
+   * from the last committed checkpoints, with the rows loaded again; a projection that throws is a bug,
+   * and stops that projection while the others go on.
    */
-  private startOne(p: Projection, forceRebuild: boolean): Promise<void> {
-    this.stopping.delete(p.name);
-    return new Promise((resolve, reject) => {
-      this.caughtUp.set(p.name, resolve);
-      const run = (async () => {
-        for (let attempt = 0, rebuild = forceRebuild; ; attempt++, rebuild = false) {
-          try {
-            return await this.follow(p, rebuild);
-          } catch (error) {
-            if (error instanceof ProjectionFailed || this.stopping.has(p.name)) throw error;
-            const retries = (this.statuses.get(p.name)!.retries ?? 0) + 1;
-            this.update(p.name, { state: 'reconnecting', error: (error as Error).message, retries });
-            await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(attempt, 7))));
-            if (this.stopping.has(p.name)) return;
-          }
+  private async follow(group: Group): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.read(group);
+        break;
+      } catch (error) {
+        if (group.stopping) break;
+        const message = (error as Error).message;
+        for (const p of group.projections) {
+          const s = this.statuses.get(p.name)!;
+          if (group.failed.has(p.name)) continue;
+          const said = error instanceof WriteFailed ? `${p.name} could not write a batch to the read store: ${message}` : message;
+          this.update(p.name, { state: 'reconnecting', error: said, retries: (s.retries ?? 0) + 1 });
         }
-      })().catch((error: Error) => {
-        this.update(p.name, { state: 'failed', error: error.message });
-        reject(error);
-      });
-      this.running.set(p.name, run);
-    });
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 50 * 2 ** Math.min(attempt, 7))));
+        if (group.stopping) break;
+      }
+    }
+    for (const p of group.projections) if (!group.failed.has(p.name)) this.update(p.name, { state: 'stopped' });
+    for (const waiter of group.caughtUp.values()) waiter.resolve(); // stopped before catching up: nobody waits for ever
   }
 
-  private async follow(p: Projection, forceRebuild: boolean): Promise<void> {
+  /** Opens a projection's generation and loads its rows: the committed state it goes on from. */
+  private async open(group: Group, p: Projection): Promise<Member> {
     const generations = await this.readStore.generations(p.name);
-    // Resume the live generation, or a build of this version that was interrupted; otherwise start a new one.
     const current = (status: Generation['status']) => generations.find((g) => g.status === status && g.version === p.version);
-    let gen = forceRebuild ? undefined : (current('active') ?? current('building'));
+    const chosen = group.chosen.get(p.name);
+    // The generation this read began, or the live one, or a build of this version that was interrupted; else a new one.
+    let gen =
+      chosen !== undefined
+        ? generations.find((g) => g.generation === chosen)
+        : group.rebuild.has(p.name)
+          ? undefined
+          : (current('active') ?? current('building'));
+    const state = new ProjectionState(p);
     if (!gen) {
       const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
       await this.readStore.begin(p, next);
       gen = { projection: p.name, generation: next, version: p.version, status: 'building', checkpoint: null, processed: 0 };
+    } else {
+      for (const t of p.tables)
+        if (!t.appendOnly) for (const row of await this.readStore.load(p, gen.generation, t.name)) state.load(t.name, row);
     }
-    let { checkpoint, processed } = gen;
-    const generation = gen.generation;
-    let building = gen.status === 'building';
+    group.chosen.set(p.name, gen.generation);
+    const building = gen.status === 'building';
     // A failure stays in the status while it is retried, until a batch commits.
-    this.update(p.name, { state: building ? 'rebuilding' : 'catching_up', generation, position: checkpoint, processed });
-
-    const subscription = this.store.subscribeToAll({
-      fromPosition: checkpoint ? positionFromString(checkpoint) : 'start',
-      filter: { eventTypePrefixes: [...p.eventTypes] },
+    this.update(p.name, {
+      state: building ? 'rebuilding' : 'catching_up',
+      generation: gen.generation,
+      position: gen.checkpoint,
+      processed: gen.processed,
     });
-    this.subscriptions.set(p.name, subscription);
-    const cache = new RowCache(checkpoint === null && processed === 0, this.options.cacheRows);
-    let batch = new BatchTx(this.readStore, p, generation, cache);
+    return {
+      p,
+      types: new Set(p.eventTypes),
+      generation: gen.generation,
+      building,
+      state,
+      checkpoint: gen.checkpoint ? positionFromString(gen.checkpoint) : null,
+      committed: gen.checkpoint,
+      processed: gen.processed,
+      past: gen.checkpoint === null,
+      failed: false,
+    };
+  }
+
+  private async read(group: Group): Promise<void> {
+    // Opened side by side (on PostgreSQL each in its own transactions), so that a first build starts as soon as it did.
+    let members = await Promise.all(group.projections.filter((p) => !group.failed.has(p.name)).map((p) => this.open(group, p)));
+    if (members.length === 0 || group.stopping) return;
+    // From the lowest checkpoint; only the types some projection reads are parsed at all.
+    const lowest = members.some((m) => !m.checkpoint)
+      ? 'start'
+      : members.map((m) => m.checkpoint!).reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+    const subscription = this.store.subscribeToAll({
+      fromPosition: lowest,
+      filter: { eventTypePrefixes: [...new Set(members.flatMap((m) => m.p.eventTypes))] },
+    });
+    group.subscription = subscription;
+    if (group.stopping) await subscription.unsubscribe();
+
     let inBatch = 0;
     let live = false;
     const commit = async () => {
-      await this.readStore.commit(p, generation, batch.changes, checkpoint, processed).catch((error: Error) => {
-        throw new Error(`${p.name} could not write a batch to the read store: ${error.message}`);
-      });
-      batch = new BatchTx(this.readStore, p, generation, cache);
+      const writes: BatchWrite[] = [];
+      for (const m of members) {
+        const checkpoint = m.checkpoint && positionToString(m.checkpoint);
+        if (checkpoint === m.committed && !m.state.dirty) continue;
+        writes.push({ projection: m.p, generation: m.generation, changes: m.state.take(), checkpoint, processed: m.processed });
+      }
+      if (writes.length)
+        await this.readStore.commit(writes).catch((error: Error) => {
+          throw new WriteFailed(error.message);
+        });
+      for (const w of writes) members.find((m) => m.p === w.projection)!.committed = w.checkpoint;
+      for (const m of members)
+        this.update(m.p.name, { position: m.committed, processed: m.processed, error: undefined, retries: undefined });
       inBatch = 0;
-      this.update(p.name, { position: checkpoint, processed, error: undefined, retries: undefined });
     };
 
     for await (const message of subscription) {
       if (message.kind === 'event') {
-        if (p.eventTypes.includes(message.event.type)) {
-          await p.apply(toProjected(message.event), batch).catch((error: Error) => {
-            throw new ProjectionFailed(p.name, message.event.id, error);
-          });
+        const position = message.event.position;
+        let event: ProjectedEvent | undefined; // decoded once, for every projection that reads it
+        for (const m of members) {
+          if (!m.past) {
+            if (m.checkpoint && comparePositions(position, m.checkpoint) <= 0) continue; // applied already
+            m.past = true;
+          }
+          if (m.types.has(message.event.type)) {
+            event ??= toProjected(message.event);
+            try {
+              m.p.apply(event, m.state);
+            } catch (error) {
+              this.fail(group, m, new ProjectionFailed(m.p.name, message.event.id, error as Error));
+              continue;
+            }
+            m.processed++;
+          }
+          m.checkpoint = position;
         }
-        checkpoint = positionToString(message.event.position);
-        processed++;
+        if (members.some((m) => m.failed)) members = members.filter((m) => !m.failed);
         inBatch++;
       } else if (message.kind === 'checkpoint') {
-        checkpoint = positionToString(message.position);
+        for (const m of members)
+          if (!m.checkpoint || comparePositions(message.position, m.checkpoint) > 0) {
+            m.checkpoint = message.position;
+            m.past = true;
+          }
       }
+      if (members.length === 0) return;
       if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit();
       if (message.kind === 'caughtUp') {
-        if (building) {
-          await this.readStore.activate(p, generation);
-          building = false;
-        }
+        await Promise.all(
+          members
+            .filter((m) => m.building)
+            .map(async (m) => {
+              await this.readStore.activate(m.p, m.generation);
+              m.building = false;
+            }),
+        );
         live = true;
-        this.update(p.name, { state: 'live' });
-        this.caughtUp.get(p.name)?.();
+        for (const m of members) {
+          this.update(m.p.name, { state: 'live' });
+          group.caughtUp.get(m.p.name)?.resolve();
+        }
       }
     }
     if (inBatch) await commit();
-    this.update(p.name, { state: 'stopped' });
-    this.caughtUp.get(p.name)?.(); // stopped before catching up: nobody waits for ever
+  }
+
+  /** A projection that threw is left at its last committed batch; its rows in memory are dropped. */
+  private fail(group: Group, m: Member, error: ProjectionFailed) {
+    m.failed = true;
+    group.failed.add(m.p.name);
+    this.update(m.p.name, { state: 'failed', error: error.message });
+    group.caughtUp.get(m.p.name)?.reject(error);
   }
 
   private update(name: string, change: Partial<ProjectionStatus>) {

@@ -104,7 +104,7 @@ export const bulletin: Projection = {
     'FundRecoveryCredited',
   ],
 
-  async apply(e: ProjectedEvent, tx: ProjectionTx) {
+  apply(e: ProjectedEvent, tx: ProjectionTx) {
     const month = e.businessDate.slice(0, 7);
     const event = { type: e.type, data: e.data } as unknown as BulletinEvent;
     switch (event.type) {
@@ -144,10 +144,10 @@ export const bulletin: Projection = {
         });
       }
       default: {
-        const loan = await tx.get<Loan>(LOANS, { loan_id: event.data.loanId });
+        const loan = tx.get<Loan>(LOANS, { loan_id: event.data.loanId });
         if (!loan) return;
-        await loanFlows(tx, loan, event, month);
-        await tx.put(LOANS, loan);
+        loanFlows(tx, loan, event, month);
+        tx.put(LOANS, loan);
       }
     }
   },
@@ -157,23 +157,23 @@ type LoanFlowEvent = Disbursed | Repaid | Overdue | LoanExtended | LoanSettled |
 type BulletinEvent = LoanFlowEvent | LoanApplied | AnnualTargetSet | FundEvent;
 
 /** Records what a loan event adds to its county's flows, and updates the loan's own figures. */
-async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string) {
+function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string) {
   const county = loan.county_code;
   const flow = (metric: string, value: number, dim = 'all') => addFlow(tx, county, month, metric, dim, value);
-  const overdueTo = async (value: number) => {
-    await flow('overdue_principal', value - loan.overdue_principal);
+  const overdueTo = (value: number) => {
+    flow('overdue_principal', value - loan.overdue_principal);
     loan.overdue_principal = value;
   };
   switch (e.type) {
     case 'Disbursed': {
       const dims = ['all', `kind:${loan.kind}`, `guarantee:${loan.counter_guarantee}`, ...loan.categories.map((c) => `category:${c}`)];
       for (const dim of dims) {
-        await flow('loans', 1, dim);
-        await flow('amount', e.data.amount, dim);
-        await flow('persons', loan.persons, dim);
-        await flow('jobs', loan.jobs, dim);
+        flow('loans', 1, dim);
+        flow('amount', e.data.amount, dim);
+        flow('persons', loan.persons, dim);
+        flow('jobs', loan.jobs, dim);
       }
-      await flow('outstanding', e.data.amount);
+      flow('outstanding', e.data.amount);
       loan.outstanding = e.data.amount;
       loan.disbursed_amount = e.data.amount;
       loan.maturity_month = e.data.maturityDate.slice(0, 7);
@@ -181,15 +181,15 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
     }
     case 'Repaid': {
       const { principal } = e.data;
-      await flow('outstanding', -principal);
-      await flow('subsidy_central', e.data.subsidyCentral);
-      await flow('subsidy_local', e.data.subsidyLocal);
-      await flow('principal_repaid', principal);
+      flow('outstanding', -principal);
+      flow('subsidy_central', e.data.subsidyCentral);
+      flow('subsidy_local', e.data.subsidyLocal);
+      flow('principal_repaid', principal);
       loan.outstanding -= principal;
-      await overdueTo(Math.max(0, loan.overdue_principal - principal));
+      overdueTo(Math.max(0, loan.overdue_principal - principal));
       if (principal > 0) {
         loan.repaid_by_month = { ...loan.repaid_by_month, [month]: (loan.repaid_by_month[month] ?? 0) + principal };
-        await addMaturity(tx, county, loan.maturity_month!, month, principal);
+        addMaturity(tx, county, loan.maturity_month!, month, principal);
       }
       return;
     }
@@ -201,18 +201,18 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
       // The recovery rate counts a loan by its final maturity: move what it has so far to the new month.
       const from = loan.maturity_month!;
       const to = e.data.newMaturity.slice(0, 7);
-      await addMaturity(tx, county, from, '', -loan.disbursed_amount);
-      await addMaturity(tx, county, to, '', loan.disbursed_amount);
+      addMaturity(tx, county, from, '', -loan.disbursed_amount);
+      addMaturity(tx, county, to, '', loan.disbursed_amount);
       for (const [paid, amount] of Object.entries(loan.repaid_by_month)) {
-        await addMaturity(tx, county, from, paid, -amount);
-        await addMaturity(tx, county, to, paid, amount);
+        addMaturity(tx, county, from, paid, -amount);
+        addMaturity(tx, county, to, paid, amount);
       }
       loan.maturity_month = to;
       return;
     }
     case 'CompensationPaid': {
-      await flow('compensation_paid', e.data.amount);
-      await flow('outstanding', -loan.outstanding);
+      flow('compensation_paid', e.data.amount);
+      flow('outstanding', -loan.outstanding);
       loan.outstanding = 0;
       return overdueTo(0);
     }
@@ -223,26 +223,32 @@ async function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: 
   }
 }
 
-async function addFlow(tx: ProjectionTx, county: string, month: string, metric: string, dim: string, value: number) {
+function addFlow(tx: ProjectionTx, county: string, month: string, metric: string, dim: string, value: number) {
   if (value === 0) return;
   const key = { county_code: county, month, metric, dim };
-  const row = await tx.get<Row & { value: number }>(BULLETIN_FLOWS, key);
-  await tx.put(BULLETIN_FLOWS, { ...key, value: (row?.value ?? 0) + value });
+  const row = tx.get<Row & { value: number }>(BULLETIN_FLOWS, key);
+  // Changed in place when it exists: a disbursement touches about 18 flows, and a copy of each is garbage.
+  if (row) row.value += value;
+  tx.put(BULLETIN_FLOWS, row ?? { ...key, value });
 }
 
-async function addMaturity(tx: ProjectionTx, county: string, maturityMonth: string, paidMonth: string, amount: number) {
+function addMaturity(tx: ProjectionTx, county: string, maturityMonth: string, paidMonth: string, amount: number) {
   const key = { county_code: county, maturity_month: maturityMonth, paid_month: paidMonth };
-  const row = await tx.get<Row & { amount: number }>(BULLETIN_MATURITY, key);
-  await tx.put(BULLETIN_MATURITY, { ...key, amount: (row?.amount ?? 0) + amount });
+  const row = tx.get<Row & { amount: number }>(BULLETIN_MATURITY, key);
+  if (row) row.amount += amount;
+  tx.put(BULLETIN_MATURITY, row ?? { ...key, amount });
 }
 
-async function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
+function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
   const key = { fund_id: fundId, month };
-  const row = await tx.get<Row & { balance: number; exposure: number; capital: number }>(BULLETIN_FUND_FLOWS, key);
-  await tx.put(BULLETIN_FUND_FLOWS, {
+  const row = tx.get<Row & { balance: number; exposure: number; capital: number }>(BULLETIN_FUND_FLOWS, key) ?? {
     ...key,
-    balance: (row?.balance ?? 0) + balance,
-    exposure: (row?.exposure ?? 0) + exposure,
-    capital: (row?.capital ?? 0) + capital,
-  });
+    balance: 0,
+    exposure: 0,
+    capital: 0,
+  };
+  row.balance += balance;
+  row.exposure += exposure;
+  row.capital += capital;
+  tx.put(BULLETIN_FUND_FLOWS, row);
 }

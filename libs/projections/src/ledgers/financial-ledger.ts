@@ -31,6 +31,7 @@ export const financialLedger: Projection = {
     {
       name: JOURNAL,
       primaryKey: ['event_id', 'line'],
+      appendOnly: true,
       indexes: [['book', 'month'], ['account']],
       columns: {
         event_id: 'text',
@@ -63,7 +64,7 @@ export const financialLedger: Projection = {
     'InterestSubsidyPaid',
   ],
 
-  async apply(e: ProjectedEvent, tx: ProjectionTx) {
+  apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff | Repaid | InterestSubsidyPaid;
     const { book, lines, loanId } = postings(event);
     const month = e.businessDate.slice(0, 7);
@@ -71,7 +72,7 @@ export const financialLedger: Projection = {
     for (const [account, debit, credit] of lines) {
       if (debit === 0 && credit === 0) continue;
       n++;
-      await tx.put(JOURNAL, {
+      tx.append(JOURNAL, {
         event_id: e.id,
         line: n,
         book,
@@ -84,8 +85,10 @@ export const financialLedger: Projection = {
         memo: e.type,
       });
       const key = { book, month, account };
-      const tb = (await tx.get<Row & { debit: number; credit: number }>(TRIAL_BALANCE, key)) ?? { ...key, debit: 0, credit: 0 };
-      await tx.put(TRIAL_BALANCE, { ...tb, debit: tb.debit + debit, credit: tb.credit + credit });
+      const tb = tx.get<Row & { debit: number; credit: number }>(TRIAL_BALANCE, key) ?? { ...key, debit: 0, credit: 0 };
+      tb.debit += debit;
+      tb.credit += credit;
+      tx.put(TRIAL_BALANCE, tb);
     }
   },
 };

@@ -29,6 +29,7 @@ export const fundLedger: Projection = {
     {
       name: FUND_MOVEMENTS,
       primaryKey: ['fund_id', 'seq'],
+      appendOnly: true,
       indexes: [['business_date'], ['loan_id']],
       columns: {
         fund_id: 'text',
@@ -74,14 +75,14 @@ export const fundLedger: Projection = {
     'LoanWrittenOff',
   ],
 
-  async apply(e: ProjectedEvent, tx: ProjectionTx) {
+  apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff;
     const fundId = event.data.fundId;
-    const fund = (await tx.get<Fund>(FUNDS, { fund_id: fundId })) ?? emptyFund(fundId);
+    const fund = tx.get<Fund>(FUNDS, { fund_id: fundId }) ?? emptyFund(fundId);
     const move = (kind: string, cashIn: number, cashOut: number, extra: Row = {}) => {
       fund.balance += cashIn - cashOut;
       fund.movements += 1;
-      return tx.put(FUND_MOVEMENTS, {
+      tx.append(FUND_MOVEMENTS, {
         fund_id: fundId,
         seq: fund.movements,
         event_id: e.id,
@@ -103,7 +104,7 @@ export const fundLedger: Projection = {
         const { amount, source, reference } = event.data;
         fund.contributed += amount;
         fund.contributed_by_source = { ...fund.contributed_by_source, [source]: (fund.contributed_by_source[source] ?? 0) + amount };
-        await move('contribution', amount, 0, { source, reference });
+        move('contribution', amount, 0, { source, reference });
         break;
       }
       case 'FundExposureReserved':
@@ -118,27 +119,27 @@ export const fundLedger: Projection = {
         fund.exposure -= event.data.exposureReleased;
         if (event.data.exposureReleased > 0) fund.guarantees_open -= 1;
         fund.compensation_paid += event.data.amount;
-        await move('compensation', 0, event.data.amount, { loan_id: event.data.loanId });
+        move('compensation', 0, event.data.amount, { loan_id: event.data.loanId });
         break;
       case 'FundCompensationReversed':
         fund.exposure += event.data.exposureRestored;
         if (event.data.exposureRestored > 0) fund.guarantees_open += 1;
         fund.compensation_paid -= event.data.amount;
-        await move('compensation_reversed', event.data.amount, 0, { loan_id: event.data.loanId });
+        move('compensation_reversed', event.data.amount, 0, { loan_id: event.data.loanId });
         break;
       case 'FundRecoveryCredited':
         fund.recovered += event.data.amount;
-        await move('recovery', event.data.amount, 0, { loan_id: event.data.loanId });
+        move('recovery', event.data.amount, 0, { loan_id: event.data.loanId });
         break;
       case 'LoanWrittenOff':
         fund.written_off += event.data.amount;
-        await move('write_off', 0, 0, { loan_id: event.data.loanId, written_off: event.data.amount });
+        move('write_off', 0, 0, { loan_id: event.data.loanId, written_off: event.data.amount });
         break;
       default:
         unreachable(event);
     }
     fund.leverage_bp = fund.balance > 0 ? Math.round((fund.exposure * 10_000) / fund.balance) : null;
-    await tx.put(FUNDS, fund);
+    tx.put(FUNDS, fund);
   },
 };
 

@@ -44,7 +44,7 @@ export const subsidyLedger: Projection = {
   ],
   eventTypes: ['LoanApplied', 'Repaid', 'InterestSubsidyClaimed', 'InterestSubsidyPaid'],
 
-  async apply(e: ProjectedEvent, tx: ProjectionTx) {
+  apply(e: ProjectedEvent, tx: ProjectionTx) {
     const event = { type: e.type, data: e.data } as unknown as LoanApplied | Repaid | InterestSubsidyClaimed | InterestSubsidyPaid;
     switch (event.type) {
       case 'LoanApplied': {
@@ -60,7 +60,7 @@ export const subsidyLedger: Projection = {
       case 'Repaid': {
         const d = event.data;
         if (d.interest === 0) return;
-        const loan = await tx.get<Row>(LOANS, { loan_id: d.loanId });
+        const loan = tx.get<Row>(LOANS, { loan_id: d.loanId });
         if (!loan) return;
         const quarter = quarterOf(d.paidOn);
         const add = {
@@ -69,7 +69,7 @@ export const subsidyLedger: Projection = {
           central_due: d.subsidyCentral,
           local_due: d.subsidyLocal,
         };
-        await addTo(
+        addTo(
           tx,
           SUBSIDY_LOAN_QUARTERS,
           { loan_id: d.loanId, quarter, bank_code: loan.bank_code, county_code: loan.county_code, city_code: loan.city_code },
@@ -81,8 +81,8 @@ export const subsidyLedger: Projection = {
       case 'InterestSubsidyClaimed': {
         const d = event.data;
         for (const item of d.items) {
-          const loan = await tx.get<Row>(LOANS, { loan_id: item.loanId });
-          await addTo(
+          const loan = tx.get<Row>(LOANS, { loan_id: item.loanId });
+          addTo(
             tx,
             SUBSIDY_LOAN_QUARTERS,
             {
@@ -116,8 +116,8 @@ export const subsidyLedger: Projection = {
 };
 
 /** Adds amounts to a row of sums, creating it (all zeros) the first time. */
-async function addTo(tx: ProjectionTx, table: string, key: Row, columns: readonly string[], amounts: Record<string, number>) {
-  const row = (await tx.get<Sums>(table, key)) ?? ({ ...key, ...Object.fromEntries(columns.map((c) => [c, 0])) } as Sums);
+function addTo(tx: ProjectionTx, table: string, key: Row, columns: readonly string[], amounts: Record<string, number>) {
+  const row = tx.get<Sums>(table, key) ?? ({ ...key, ...Object.fromEntries(columns.map((c) => [c, 0])) } as Sums);
   for (const [c, v] of Object.entries(amounts)) row[c] = (row[c] as number) + v;
-  await tx.put(table, row);
+  tx.put(table, row);
 }

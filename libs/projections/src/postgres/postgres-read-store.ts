@@ -1,7 +1,7 @@
 import { Pool, PoolClient, types } from 'pg';
 import { Projection, Row, Value } from '../projection';
 import { decode } from '../query';
-import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
+import { BatchWrite, Generation, ReadStore, keyOf, physical, tableSpec } from '../read-store';
 // Text PostgreSQL refuses (U+0000, lone surrogates) is made safe here, as on SQLite.
 import { sqlValue as toSql } from '../safe-text';
 
@@ -46,9 +46,8 @@ export class PostgresReadStore implements ReadStore {
         const cols = Object.entries(t.columns)
           .map(([col, type]) => `"${col}" ${SQL_TYPE[type]}`)
           .join(', ');
+        // No secondary indexes while it is built: they are made once, when the generation is activated.
         await c.query(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
-        for (const [i, idx] of (t.indexes ?? []).entries())
-          await c.query(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((col) => `"${col}"`).join(', ')})`);
       }
       await c.query(
         `INSERT INTO projection_generations VALUES ($1, $2, $3, 'building', NULL, 0, $4)
@@ -68,36 +67,49 @@ export class PostgresReadStore implements ReadStore {
     return rows[0] && decode(spec, rows[0]);
   }
 
-  async commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void> {
+  async load(p: Projection, generation: number, table: string): Promise<Row[]> {
+    await this.ready;
+    const spec = tableSpec(p, table);
+    const { rows } = await this.pool.query(`SELECT * FROM "${physical(table, generation)}"`);
+    return rows.map((r) => decode(spec, r));
+  }
+
+  async commit(writes: BatchWrite[]): Promise<void> {
     await this.transaction(async (c) => {
-      for (const [table, rows] of changes) {
-        const spec = tableSpec(p, table);
-        const cols = Object.keys(spec.columns);
-        const updates = cols
-          .filter((col) => !spec.primaryKey.includes(col))
-          .map((col) => `"${col}" = excluded."${col}"`)
-          .join(', ');
-        const all = [...rows.values()];
-        for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
-          const chunk = all.slice(i, i + ROWS_PER_INSERT);
-          const values = chunk.map((_, r) => `(${cols.map((__, k) => `$${r * cols.length + k + 1}`).join(', ')})`).join(', ');
-          await c.query(
-            `INSERT INTO "${physical(table, generation)}" (${cols.map((col) => `"${col}"`).join(', ')}) VALUES ${values}
+      for (const { projection: p, generation, changes, checkpoint, processed } of writes) {
+        for (const [table, rows] of changes) {
+          const spec = tableSpec(p, table);
+          const cols = Object.keys(spec.columns);
+          const updates = cols
+            .filter((col) => !spec.primaryKey.includes(col))
+            .map((col) => `"${col}" = excluded."${col}"`)
+            .join(', ');
+          // One statement may not touch a row twice: of rows appended twice under one key, the last wins.
+          const all = spec.appendOnly ? [...new Map(rows.map((r) => [keyOf(spec, r), r])).values()] : rows;
+          for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
+            const chunk = all.slice(i, i + ROWS_PER_INSERT);
+            const values = chunk.map((_, r) => `(${cols.map((__, k) => `$${r * cols.length + k + 1}`).join(', ')})`).join(', ');
+            await c.query(
+              `INSERT INTO "${physical(table, generation)}" (${cols.map((col) => `"${col}"`).join(', ')}) VALUES ${values}
             ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`,
-            chunk.flatMap((row) => cols.map((col) => toSql(row[col]))),
-          );
+              chunk.flatMap((row) => cols.map((col) => toSql(row[col]))),
+            );
+          }
         }
+        await c.query(
+          'UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3 WHERE projection = $4 AND generation = $5',
+          [checkpoint, processed, Date.now(), p.name, generation],
+        );
       }
-      await c.query(
-        'UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3 WHERE projection = $4 AND generation = $5',
-        [checkpoint, processed, Date.now(), p.name, generation],
-      );
     });
   }
 
   async activate(p: Projection, generation: number): Promise<void> {
     await this.transaction(async (c) => {
       for (const t of p.tables) {
+        const name = physical(t.name, generation);
+        for (const [i, idx] of (t.indexes ?? []).entries())
+          await c.query(`CREATE INDEX IF NOT EXISTS "${name}_i${i}" ON "${name}" (${idx.map((col) => `"${col}"`).join(', ')})`);
         await c.query(`DROP VIEW IF EXISTS "${t.name}"`);
         await c.query(`CREATE VIEW "${t.name}" AS SELECT * FROM "${physical(t.name, generation)}"`);
       }

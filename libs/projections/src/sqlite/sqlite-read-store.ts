@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
 import { Projection, Row, Value } from '../projection';
 import { decode } from '../query';
-import { Changes, Generation, ReadStore, physical, tableSpec } from '../read-store';
+import { BatchWrite, Generation, ReadStore, physical, tableSpec } from '../read-store';
 import { sqlValue } from '../safe-text';
 
 const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
+/** Rows per statement, at most: SQLite takes up to 32,766 parameters in one statement. */
+const ROWS_PER_INSERT = 256;
+const MAX_PARAMETERS = 32_766;
 
 /** The read store on SQLite: the embedded default, in the same file as the events or its own. */
 export class SqliteReadStore implements ReadStore {
@@ -37,9 +40,8 @@ export class SqliteReadStore implements ReadStore {
         const cols = Object.entries(t.columns)
           .map(([c, type]) => `"${c}" ${SQL_TYPE[type]}`)
           .join(', ');
+        // No secondary indexes while it is built: they are made once, when the generation is activated.
         this.db.exec(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
-        for (const [i, idx] of (t.indexes ?? []).entries())
-          this.db.exec(`CREATE INDEX "${name}_i${i}" ON "${name}" (${idx.map((c) => `"${c}"`).join(', ')})`);
       }
       this.db
         .prepare(`INSERT OR REPLACE INTO projection_generations VALUES (?, ?, ?, 'building', NULL, 0, ?)`)
@@ -56,30 +58,53 @@ export class SqliteReadStore implements ReadStore {
     return row && decode(spec, row);
   }
 
-  async commit(p: Projection, generation: number, changes: Changes, checkpoint: string | null, processed: number): Promise<void> {
+  async load(p: Projection, generation: number, table: string): Promise<Row[]> {
+    const spec = tableSpec(p, table);
+    const rows: Row[] = [];
+    for (const row of this.db.prepare(`SELECT * FROM "${physical(table, generation)}"`).iterate()) rows.push(decode(spec, row as Row));
+    return rows;
+  }
+
+  async commit(writes: BatchWrite[]): Promise<void> {
     this.db.transaction(() => {
-      for (const [table, rows] of changes) {
-        const spec = tableSpec(p, table);
-        const cols = Object.keys(spec.columns);
-        const updates = cols
-          .filter((c) => !spec.primaryKey.includes(c))
-          .map((c) => `"${c}" = excluded."${c}"`)
-          .join(', ');
-        const upsert = this
-          .statement(`INSERT INTO "${physical(table, generation)}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-          ON CONFLICT (${spec.primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`);
-        for (const row of rows.values()) upsert.run(...cols.map((c) => toSql(row[c])));
+      for (const { projection: p, generation, changes, checkpoint, processed } of writes) {
+        for (const [table, rows] of changes) this.upsert(p, generation, table, rows);
+        this.statement(
+          'UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?',
+        ).run(checkpoint, processed, Date.now(), p.name, generation);
       }
-      this.db
-        .prepare('UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?')
-        .run(checkpoint, processed, Date.now(), p.name, generation);
     })();
+  }
+
+  /**
+   * Rows in multi-row statements: as many full statements as fit, then the rest in statements of
+   * 128, 64, … 1 rows, so that a table needs only a handful of prepared statements. SQLite takes the
+   * rows of one statement in order, so a row repeated later in the batch wins, as it would one by one.
+   */
+  private upsert(p: Projection, generation: number, table: string, rows: Row[]) {
+    const spec = tableSpec(p, table);
+    const cols = Object.keys(spec.columns);
+    const most = Math.min(ROWS_PER_INSERT, 2 ** Math.floor(Math.log2(MAX_PARAMETERS / cols.length)));
+    let i = 0;
+    for (let size = most; size >= 1; size = size >> 1) {
+      if (rows.length - i < size) continue;
+      const statement = this.statement(upsertSql(physical(table, generation), spec.primaryKey, cols, size));
+      const params: Array<string | number | null> = new Array(size * cols.length);
+      for (; rows.length - i >= size; i += size) {
+        let n = 0;
+        for (let r = i; r < i + size; r++) for (const c of cols) params[n++] = toSql(rows[r][c]);
+        statement.run(params);
+      }
+    }
   }
 
   async activate(p: Projection, generation: number): Promise<void> {
     this.statements.clear();
     this.db.transaction(() => {
       for (const t of p.tables) {
+        const name = physical(t.name, generation);
+        for (const [i, idx] of (t.indexes ?? []).entries())
+          this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}_i${i}" ON "${name}" (${idx.map((c) => `"${c}"`).join(', ')})`);
         this.db.exec(`DROP VIEW IF EXISTS "${t.name}"`);
         this.db.exec(`CREATE VIEW "${t.name}" AS SELECT * FROM "${physical(t.name, generation)}"`);
       }
@@ -108,6 +133,17 @@ export class SqliteReadStore implements ReadStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** `INSERT … ON CONFLICT DO UPDATE` of `rows` rows at once. */
+function upsertSql(table: string, primaryKey: string[], cols: string[], rows: number): string {
+  const updates = cols
+    .filter((c) => !primaryKey.includes(c))
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(', ');
+  const row = `(${cols.map(() => '?').join(', ')})`;
+  return `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${new Array(rows).fill(row).join(', ')}
+    ON CONFLICT (${primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`;
 }
 
 /** Through the one conversion both stores share (safe text, JSON as text), then booleans as 1 and 0. */
