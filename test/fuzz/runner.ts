@@ -107,6 +107,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       fc.asyncProperty(arbitrary, async (req) => {
         const { reply, violations } = await exchange(req);
         figures.sent++;
+        if (figures.sent % 500 === 0) o.log(`fuzz [${o.label}] ${figures.sent} requests sent`);
         const s = reply.status;
         if (s >= 200 && s < 300) figures['2xx']++;
         if (s >= 400 && s < 500) figures['4xx']++;
