@@ -38,8 +38,6 @@ export class EsdbTestServer {
   /** While set, reads and appends fail with UNAVAILABLE, as a server that cannot serve. */
   unavailable = false;
   port = 0;
-  /** Appends refused because the stream was not at the revision they expected: how often writers raced. */
-  conflicts = 0;
   /** The next appends are written, but their replies are lost: the client hears that the deadline passed. */
   lostReplies = 0;
   /** A real server's default limit on one append (its events' data and metadata). */
@@ -198,7 +196,6 @@ export class EsdbTestServer {
     }
     const status = new Status();
     const details = new Any();
-    if (!outcome.deleted) this.conflicts++;
     if (outcome.deleted) {
       status.setCode(grpc.status.FAILED_PRECONDITION);
       details.pack(new shared.StreamDeleted().serializeBinary(), 'event_store.client.StreamDeleted');
@@ -258,7 +255,6 @@ export class EsdbTestServer {
         metadata.set('stream-name', name);
         return callback({ code: grpc.status.FAILED_PRECONDITION, details: 'stream deleted', metadata });
       } else {
-        this.conflicts++;
         const wrong = new streams.AppendResp.WrongExpectedVersion();
         if (outcome.current === undefined) wrong.setCurrentNoStream(new shared.Empty());
         else wrong.setCurrentRevision(outcome.current.toString());
