@@ -41,7 +41,12 @@ for (const part of parts) {
     stdio: 'inherit',
     env: { ...process.env, MUTATION_PART: part },
   });
-  failed = await new Promise((resolve) => child.on('exit', (status) => resolve(status ?? 1)));
+  failed = await new Promise((resolve) =>
+    child.on('exit', (status, signal) => {
+      if (signal) console.error(`Stryker (${part}) was stopped by ${signal}`);
+      resolve(status ?? 1);
+    }),
+  );
   if (failed) break;
 }
 await teardown();

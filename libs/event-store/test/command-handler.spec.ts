@@ -1,6 +1,9 @@
 import {
   BorrowerCommand,
   BusinessDate,
+  Decider,
+  DomainEvent,
+  Fen,
   JIANGXI_POLICIES,
   JIANGXI_REFERENCE,
   ReferenceData,
@@ -195,17 +198,61 @@ describe('the command handler', () => {
     });
   });
 
+  describe('forgets what it folded for a command that was not recorded', () => {
+    // Its fold updates the state in place, as the fund's does, and adds up the amounts: past 2^53, \`fen\` throws.
+    type Noted = DomainEvent<'Noted', { key: string; amount: Fen }>;
+    const notes: Decider<{ key: string; amount: Fen }, Noted, Map<string, Fen>> = {
+      initialState: () => new Map(),
+      decide: (c) => [{ type: 'Noted', data: c }],
+      evolve: (s, e) => {
+        s.set(e.data.key, e.data.amount);
+        fen([...s.values()].reduce((t, a) => t + a, 0));
+        return s;
+      },
+    };
+    const note = (key: string) => ({ key, amount: (2 ** 52) as Fen });
+    const keys = async (handler: CommandHandler) => [...(await handler.peek('notes-1', notes)).state.keys()];
+
+    it('when its events cannot be folded', async () => {
+      const handler = new CommandHandler(store, rules);
+      await handler.handle('notes-1', notes, note('a'), envelope('a'));
+      await expect(handler.handle('notes-1', notes, note('b'), envelope('b'))).rejects.toMatchObject({
+        code: 'COMMAND.NUMBER_OUT_OF_RANGE',
+      });
+      expect(await keys(handler)).toEqual(['a']);
+    });
+
+    it('when the store fails to append them', async () => {
+      let failing = false;
+      const handler = new CommandHandler(
+        wrap(store, (name, events, options) =>
+          failing ? Promise.reject(new Error('disk full')) : store.appendToStream(name, events, options),
+        ),
+        rules,
+      );
+      await handler.handle('notes-1', notes, { key: 'a', amount: 1 as Fen }, envelope('a'));
+      failing = true;
+      await expect(handler.handle('notes-1', notes, { key: 'b', amount: 1 as Fen }, envelope('b'))).rejects.toThrow('disk full');
+      expect(await keys(handler)).toEqual(['a']);
+    });
+  });
+
   describe('records each command once', () => {
     it('answers a retried command with the events its first attempt recorded, and appends nothing', async () => {
-      const first = await new CommandHandler(store, rules).handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      const handler = new CommandHandler(store, rules);
+      const first = await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
       expect(first).toMatchObject({ duplicate: false, revision: 0n });
-      for (const handler of [new CommandHandler(store, rules), new CommandHandler(store, rules)]) {
-        await handler.load(stream, borrowerDecider);
-        const retried = await handler.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
+      await handler.handle(stream, borrowerDecider, close('L1'), envelope('close-1'));
+      // Retried in the same process, and in another that knows the stream only from the store.
+      for (const retrying of [handler, new CommandHandler(store, rules)]) {
+        const retried = await retrying.handle(stream, borrowerDecider, open('L1'), envelope('open-1'));
         expect(retried.duplicate).toBe(true);
         expect(retried.appended).toEqual(first.appended);
       }
-      expect(await events()).toEqual([['BorrowerLoanOpened', 'L1']]);
+      expect(await events()).toEqual([
+        ['BorrowerLoanOpened', 'L1'],
+        ['BorrowerLoanClosed', 'L1'],
+      ]);
     });
 
     it('refuses a command id used before for a different request', async () => {
