@@ -109,7 +109,7 @@ program
     using(async (ctx, opts: { month: string; region: string; knownAt?: string; format: Format; out?: string; quiet?: boolean }) => {
       if (!ctx.rules.reference.region(opts.region)) throw new Error(`There is no region with code ${opts.region}.`);
       let facts;
-      if (opts.knownAt) facts = bulletinFactsFrom(await projectAsOf(ctx.store, bulletin, { knownAt: new Date(opts.knownAt) }));
+      if (opts.knownAt) facts = bulletinFactsFrom(await projectAsOf(ctx.store, bulletin, { knownAt: new Date(opts.knownAt) }), opts.month);
       else {
         await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
         facts = await loadBulletinFacts(ctx.readStore, opts.month);

@@ -7,7 +7,8 @@ export { fundLedger, FUNDS, FUND_MOVEMENTS } from './ledgers/fund-ledger';
 export { subsidyLedger, SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS } from './ledgers/subsidy-ledger';
 export { financialLedger, postings, ACCOUNTS, JOURNAL, TRIAL_BALANCE, SUBSIDY_BOOK } from './ledgers/financial-ledger';
 export { MemoryTx } from './memory-tx';
-export { bulletin, BULLETIN_FLOWS, BULLETIN_FUND_FLOWS, BULLETIN_MATURITY, BULLETIN_TARGETS } from './ledgers/bulletin';
+export { bulletin, BULLETIN_MONTHS, BULLETIN_PENDING, BULLETIN_HORIZON, BULLETIN_TARGETS } from './ledgers/bulletin';
+export * from './bulletin/month-figures';
 export * from './bulletin/build-bulletin';
 export * from './bulletin/facts';
 

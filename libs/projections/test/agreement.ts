@@ -143,7 +143,9 @@ export async function disagreements(events: ProjectedEvent[], folded?: Folded): 
     .map((e) => e.businessDate.slice(0, 7))
     .sort()
     .at(-1)!;
-  const province = buildBulletin(bulletinFactsFrom(all.get(bulletin.name)!), reference, lastMonth).find((r) => r.level === 'province')!;
+  const province = buildBulletin(bulletinFactsFrom(all.get(bulletin.name)!, lastMonth), reference, lastMonth).find(
+    (r) => r.level === 'province',
+  )!;
   const running = loans.filter((l) => l.lifecycle === 'disbursed');
   const fundRows = funds.rows(FUNDS);
   const bulletinChecks: Array<[string, number, number]> = [
@@ -376,7 +378,7 @@ export async function storeDisagreements(
     }
   for (const month of months) {
     const fromStore = buildBulletin(await loadBulletinFacts(readStore, month), reference, month);
-    const fromFold = buildBulletin(bulletinFactsFrom(all.get(bulletin.name)!), reference, month);
+    const fromFold = buildBulletin(bulletinFactsFrom(all.get(bulletin.name)!, month), reference, month);
     if (JSON.stringify(fromStore) !== JSON.stringify(fromFold))
       out.push(`the bulletin for ${month} built from the read store differs from the fold`);
   }

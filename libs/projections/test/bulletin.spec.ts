@@ -130,7 +130,7 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
     store = new SqliteEventStore({ path: ':memory:' });
     await history(store);
     const tx = await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected));
-    rows = new Map(buildBulletin(bulletinFactsFrom(tx), reference, '2011-08').map((r) => [r.regionCode, r]));
+    rows = new Map(buildBulletin(bulletinFactsFrom(tx, '2011-08'), reference, '2011-08').map((r) => [r.regionCode, r]));
   });
   afterAll(async () => store.close());
 
@@ -202,7 +202,7 @@ describe('the monthly bulletin, August 2011, checked against figures worked out 
 
   it("a month earlier shows the month's own disbursements and the stocks at that month's end", async () => {
     const tx = await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected));
-    const may = new Map(buildBulletin(bulletinFactsFrom(tx), reference, '2011-05').map((r) => [r.regionCode, r]));
+    const may = new Map(buildBulletin(bulletinFactsFrom(tx, '2011-05'), reference, '2011-05').map((r) => [r.regionCode, r]));
     expect(may.get('360722')!.disbursed.month).toEqual({ loans: 1, amount: 3_000_000, persons: 1, jobs: 3 });
     expect(may.get('360722')!.outstanding).toBe(8_000_000);
     expect(may.get('360721')!.compensation.paid.cumulative).toBe(0);

@@ -155,7 +155,7 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     const reference = new ReferenceData(JIANGXI_REFERENCE);
     const fromSql = buildBulletin(await loadBulletinFacts(readStore, '2011-12'), reference, '2011-12');
     const fromFold = buildBulletin(
-      bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected))),
+      bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected)), '2011-12'),
       reference,
       '2011-12',
     );

@@ -46,7 +46,7 @@ describe('a calibrated simulation', () => {
     const store = new SqliteEventStore({ path: ':memory:' });
     const report = await simulate(new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference })), small, 3);
     expect(report.refused).toEqual({});
-    const facts = bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected)));
+    const facts = bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected)), '2011-06');
     const province = buildBulletin(facts, reference, '2011-06').find((r) => r.level === 'province')!;
     const lines = checkCalibration(province, calibration);
     expect(lines.filter((l) => !l.ok)).toEqual([]);

@@ -86,7 +86,7 @@ export class LedgersController {
       throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
     const status = this.runner.status().find((s) => s.name === 'bulletin');
     const facts = q.knownAt
-      ? bulletinFactsFrom(await projectAsOf(this.store, bulletinProjection, { knownAt: new Date(q.knownAt) }))
+      ? bulletinFactsFrom(await projectAsOf(this.store, bulletinProjection, { knownAt: new Date(q.knownAt) }), q.month)
       : await this.liveBulletinFacts(q.month);
     const rows = buildBulletin(facts, this.reference, q.month).filter((r) => r.regionCode === region || r.parentCode === region);
     return { month: q.month, region, knownAt: q.knownAt ?? null, projection: status, rows };

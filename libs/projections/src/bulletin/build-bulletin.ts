@@ -1,13 +1,6 @@
 import { ReferenceData, Region, divideHalfUp } from '@app/domain';
-import { Row } from '../projection';
-
-/** The bulletin projection's rows up to a month, from SQL or from memory. */
-export interface BulletinFacts {
-  flows: Row[];
-  maturity: Row[];
-  targets: Row[];
-  fundFlows: Row[];
-}
+import { BulletinFacts } from './facts';
+import { ScopeFigures, previousInYear } from './month-figures';
 
 export interface Figures {
   loans: number;
@@ -62,10 +55,9 @@ const ratioBp = (a: number, b: number) => (b === 0 ? null : Number(divideHalfUp(
  * since the month before (within the same year).
  */
 export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
-  const current = figuresFor(facts, reference, month);
-  const previousMonth =
-    Number(month.slice(5)) > 1 ? `${month.slice(0, 5)}${String(Number(month.slice(5)) - 1).padStart(2, '0')}` : undefined;
-  const previous = previousMonth ? figuresFor(facts, reference, previousMonth) : undefined;
+  const current = figuresFor(facts.byMonth[month] ?? [], facts, reference, month);
+  const previousMonth = previousInYear(month);
+  const previous = previousMonth ? figuresFor(facts.byMonth[previousMonth] ?? [], facts, reference, previousMonth) : undefined;
   const rows = current.map((r) => {
     const before = previous?.find((p) => p.regionCode === r.regionCode);
     return {
@@ -76,39 +68,23 @@ export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, mo
   return rows;
 }
 
-function figuresFor(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
-  const yearStart = `${month.slice(0, 4)}-01`;
+function figuresFor(snapshots: ScopeFigures[], facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
   const sums = new Map<string, Sums>(); // `${region}|${metric}|${dim}`
-  const add = (region: string, metric: string, dim: string, rowMonth: string, value: number) => {
-    const key = `${region}|${metric}|${dim}`;
-    const s = sums.get(key) ?? zero();
-    s.cumulative += value;
-    if (rowMonth >= yearStart) s.yearToDate += value;
-    if (rowMonth === month) s.month += value;
-    sums.set(key, s);
-  };
-  const upward = (code: string) => reference.lineage(code).map((r) => r.code);
-
-  for (const f of facts.flows) {
-    if ((f.month as string) > month) continue;
-    for (const region of upward(f.county_code as string))
-      add(region, f.metric as string, f.dim as string, f.month as string, f.value as number);
-  }
-  for (const m of facts.maturity) {
-    if ((m.maturity_month as string) > month) continue;
-    const paid = m.paid_month as string;
-    if (paid !== '' && paid > month) continue;
-    for (const region of upward(m.county_code as string))
-      add(region, paid === '' ? 'matured_disbursed' : 'matured_repaid', 'all', '0000-00', m.amount as number);
-  }
-  for (const f of facts.fundFlows) {
-    if ((f.month as string) > month) continue;
-    const centre = reference.centre(f.fund_id as string);
-    if (!centre) continue;
-    for (const region of upward(centre.regionCode)) {
-      add(region, 'fund_balance', 'all', f.month as string, f.balance as number);
-      add(region, 'fund_exposure', 'all', f.month as string, f.exposure as number);
-      add(region, 'fund_capital', 'all', f.month as string, (f.capital as number | undefined) ?? 0);
+  const regionOf = (scope: string) => (scope.startsWith('fund:') ? reference.centre(scope.slice(5))?.regionCode : scope);
+  for (const { scope, figures } of snapshots) {
+    const code = regionOf(scope);
+    if (!code) continue;
+    const regions = reference.lineage(code).map((r) => r.code);
+    for (const figure in figures) {
+      const [m, ytd, cumulative] = figures[figure];
+      for (const region of regions) {
+        const key = `${region}|${figure}`;
+        const s = sums.get(key) ?? zero();
+        s.month += m;
+        s.yearToDate += ytd;
+        s.cumulative += cumulative;
+        sums.set(key, s);
+      }
     }
   }
 

@@ -1,53 +1,77 @@
-import { BULLETIN_FLOWS, BULLETIN_FUND_FLOWS, BULLETIN_MATURITY, BULLETIN_TARGETS } from '../ledgers/bulletin';
+import { BULLETIN_HORIZON, BULLETIN_MONTHS, BULLETIN_PENDING, BULLETIN_TARGETS, bulletin } from '../ledgers/bulletin';
 import { MemoryTx } from '../memory-tx';
-import { ReadStore } from '../read-store';
-import { BulletinFacts } from './build-bulletin';
+import { decode } from '../query';
+import { ReadStore, tableSpec } from '../read-store';
 import { Row } from '../projection';
+import { ScopeFigures, previousInYear, rollForward } from './month-figures';
 
-/**
- * The bulletin's facts up to a month from the read store, summed in SQL: per county, metric and dimension
- * the part before the year, the year before the month, and the month (rows dated to stand for each), so
- * the bulletin reads thousands of rows instead of every county's every month.
- */
-export async function loadBulletinFacts(store: ReadStore, month: string): Promise<BulletinFacts> {
-  const yearStart = `${month.slice(0, 4)}-01`;
-  const [sums, matured, targets, fundFlows] = await Promise.all([
-    store.query(
-      `SELECT county_code, metric, dim, SUM(value) AS total, SUM(CASE WHEN month >= ? THEN value ELSE 0 END) AS year,
-      SUM(CASE WHEN month = ? THEN value ELSE 0 END) AS this_month FROM ${BULLETIN_FLOWS} WHERE month <= ? GROUP BY county_code, metric, dim`,
-      [yearStart, month, month],
-    ),
-    store.query(
-      `SELECT county_code, SUM(CASE WHEN paid_month = '' THEN amount ELSE 0 END) AS disbursed, SUM(CASE WHEN paid_month <> '' AND paid_month <= ? THEN amount ELSE 0 END) AS repaid
-      FROM ${BULLETIN_MATURITY} WHERE maturity_month <= ? GROUP BY county_code`,
-      [month, month],
-    ),
-    store.query(`SELECT * FROM ${BULLETIN_TARGETS} WHERE year = ?`, [Number(month.slice(0, 4))]),
-    store.query(`SELECT * FROM ${BULLETIN_FUND_FLOWS} WHERE month <= ?`, [month]),
-  ]);
-  const flows: Row[] = [];
-  for (const r of sums) {
-    const [total, year, thisMonth] = [Number(r.total), Number(r.year), Number(r.this_month)];
-    const part = (at: string, value: number) => {
-      if (value !== 0) flows.push({ county_code: r.county_code, metric: r.metric, dim: r.dim, month: at, value });
-    };
-    part('0000-00', total - year);
-    part(yearStart, year - thisMonth);
-    part(month, thisMonth);
+/** What a bulletin for a month is built from: each scope's snapshot at that month's end and the month before, and the year's targets. */
+export interface BulletinFacts {
+  byMonth: Record<string, ScopeFigures[]>;
+  targets: Row[];
+}
+
+/** A month's snapshots, or for a month after the horizon, the horizon's rolled forward over the flows waiting for later months. */
+function assemble(month: string, horizon: string | undefined, snapshots: Map<string, ScopeFigures[]>, pending: Row[], targets: Row[]) {
+  const waiting = new Map(pending.map((p) => [p.month as string, p.flows as Record<string, number>]));
+  const at = (m: string) =>
+    horizon === undefined ? [] : m <= horizon ? (snapshots.get(m) ?? []) : rollForward(snapshots.get(horizon) ?? [], horizon, m, waiting);
+  const months = [month, previousInYear(month)].filter((m): m is string => !!m);
+  return { byMonth: Object.fromEntries(months.map((m) => [m, at(m)])), targets };
+}
+
+/** The months whose snapshots a bulletin for `month` reads: it and the month before, or the horizon for months beyond it. */
+function monthsToRead(month: string, horizon: string | undefined): string[] {
+  if (horizon === undefined) return [];
+  return [...new Set([month, previousInYear(month)].filter((m): m is string => !!m).map((m) => (m > horizon ? horizon : m)))];
+}
+
+const group = (rows: Row[]) => {
+  const out = new Map<string, ScopeFigures[]>();
+  for (const r of rows) {
+    const list = out.get(r.month as string) ?? [];
+    list.push({ scope: r.scope as string, figures: r.figures as ScopeFigures['figures'] });
+    out.set(r.month as string, list);
   }
-  const maturity = matured.flatMap((r) => [
-    { county_code: r.county_code, maturity_month: '0000-00', paid_month: '', amount: Number(r.disbursed) },
-    { county_code: r.county_code, maturity_month: '0000-00', paid_month: '0000-00', amount: Number(r.repaid) },
+  return out;
+};
+
+/** The bulletin's facts for a month from the read store: a few hundred snapshot rows read by key. */
+export async function loadBulletinFacts(store: ReadStore, month: string): Promise<BulletinFacts> {
+  const [[h], targets] = await Promise.all([
+    store.query(`SELECT month FROM ${BULLETIN_HORIZON}`),
+    store.query(`SELECT * FROM ${BULLETIN_TARGETS} WHERE year = ?`, [Number(month.slice(0, 4))]),
   ]);
-  return { flows, maturity, targets, fundFlows };
+  const horizon = h?.month as string | undefined;
+  const months = monthsToRead(month, horizon);
+  const [snapshots, pending] = await Promise.all([
+    months.length
+      ? store.query(`SELECT * FROM ${BULLETIN_MONTHS} WHERE month IN (${months.map(() => '?').join(', ')})`, months)
+      : Promise.resolve([]),
+    horizon !== undefined && month > horizon
+      ? store.query(`SELECT * FROM ${BULLETIN_PENDING} WHERE month > ? AND month <= ?`, [horizon, month])
+      : Promise.resolve([]),
+  ]);
+  const spec = (t: string) => tableSpec(bulletin, t);
+  return assemble(
+    month,
+    horizon,
+    group(snapshots.map((r) => decode(spec(BULLETIN_MONTHS), r))),
+    pending.map((r) => decode(spec(BULLETIN_PENDING), r)),
+    targets,
+  );
 }
 
 /** The same facts from a fold in memory (tests, and history as of a date). */
-export function bulletinFactsFrom(tx: MemoryTx): BulletinFacts {
-  return {
-    flows: tx.rows(BULLETIN_FLOWS),
-    maturity: tx.rows(BULLETIN_MATURITY),
-    targets: tx.rows(BULLETIN_TARGETS),
-    fundFlows: tx.rows(BULLETIN_FUND_FLOWS),
-  };
+export function bulletinFactsFrom(tx: MemoryTx, month: string): BulletinFacts {
+  const horizon = tx.rows(BULLETIN_HORIZON)[0]?.month as string | undefined;
+  const months = new Set(monthsToRead(month, horizon));
+  const year = Number(month.slice(0, 4));
+  return assemble(
+    month,
+    horizon,
+    group(tx.rows(BULLETIN_MONTHS).filter((r) => months.has(r.month as string))),
+    tx.rows(BULLETIN_PENDING).filter((r) => horizon !== undefined && (r.month as string) > horizon && (r.month as string) <= month),
+    tx.rows(BULLETIN_TARGETS).filter((t) => t.year === year),
+  );
 }

@@ -13,16 +13,20 @@ import {
   unreachable,
 } from '@app/domain';
 import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
+import { MonthFigures, addFlow as addFigure, carryOver, isMonth, nextMonth, splitPendingKey } from '../bulletin/month-figures';
 
 /**
- * The facts behind the monthly provincial bulletin (每月通报), kept per county and month as additive
- * flows, so any month's figures — the month, the year to date, cumulative, and month-end stocks — are
- * sums. Cities and the province are roll-ups of their counties, done when the bulletin is built.
+ * The facts behind the monthly provincial bulletin (每月通报). Per scope (a county, or a fund) and month end,
+ * a snapshot of every figure the bulletin reports: the month's flow, the year to date and cumulative
+ * (snapshot(m) = snapshot(m − 1) carried over + the flows of m). An event dated to an earlier month adds its
+ * flow to that month's snapshot and every later one. Flows dated after the latest month reached (principal
+ * maturing later) wait in `bulletin_pending` until that month is reached. Cities and the province are
+ * roll-ups of their counties, done when the bulletin is built.
  */
-export const BULLETIN_FLOWS = 'bulletin_flows';
-export const BULLETIN_MATURITY = 'bulletin_maturity';
+export const BULLETIN_MONTHS = 'bulletin_months';
+export const BULLETIN_PENDING = 'bulletin_pending';
+export const BULLETIN_HORIZON = 'bulletin_horizon';
 export const BULLETIN_TARGETS = 'bulletin_targets';
-export const BULLETIN_FUND_FLOWS = 'bulletin_fund_flows';
 const LOANS = 'bulletin_loans';
 
 type Loan = Row & {
@@ -39,10 +43,14 @@ type Loan = Row & {
   disbursed_amount: number;
   repaid_by_month: Record<string, number>;
 };
+type MonthRow = Row & { scope: string; month: string; figures: MonthFigures };
+type PendingRow = Row & { month: string; flows: Record<string, number> };
+/** The latest month that has snapshots, and the scopes that have them. */
+type Horizon = Row & { id: string; month: string; scopes: string[] };
 
 export const bulletin: Projection = {
   name: 'bulletin',
-  version: 3,
+  version: 4,
   tables: [
     {
       name: LOANS,
@@ -63,16 +71,20 @@ export const bulletin: Projection = {
       },
     },
     {
-      name: BULLETIN_FLOWS,
-      primaryKey: ['county_code', 'month', 'metric', 'dim'],
-      indexes: [['month']],
-      columns: { county_code: 'text', month: 'text', metric: 'text', dim: 'text', value: 'integer' },
+      name: BULLETIN_MONTHS,
+      primaryKey: ['month', 'scope'],
+      columns: { scope: 'text', month: 'text', figures: 'json' },
     },
-    /** Principal disbursed (paid_month '') and repaid (paid_month) by the month the loan matures. */
+    /** Flows dated after the horizon, by month: `scope|metric|dim` to the amount. */
     {
-      name: BULLETIN_MATURITY,
-      primaryKey: ['county_code', 'maturity_month', 'paid_month'],
-      columns: { county_code: 'text', maturity_month: 'text', paid_month: 'text', amount: 'integer' },
+      name: BULLETIN_PENDING,
+      primaryKey: ['month'],
+      columns: { month: 'text', flows: 'json' },
+    },
+    {
+      name: BULLETIN_HORIZON,
+      primaryKey: ['id'],
+      columns: { id: 'text', month: 'text', scopes: 'json' },
     },
     {
       name: BULLETIN_TARGETS,
@@ -80,11 +92,6 @@ export const bulletin: Projection = {
       columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer' },
     },
     /** Per fund and month: the change of balance and of guarantees outstanding, and the capital finance put in. */
-    {
-      name: BULLETIN_FUND_FLOWS,
-      primaryKey: ['fund_id', 'month'],
-      columns: { fund_id: 'text', month: 'text', balance: 'integer', exposure: 'integer', capital: 'integer' },
-    },
   ],
   eventTypes: [
     'LoanApplied',
@@ -106,6 +113,8 @@ export const bulletin: Projection = {
 
   apply(e: ProjectedEvent, tx: ProjectionTx) {
     const month = e.businessDate.slice(0, 7);
+    if (!isMonth(month)) return; // every recorded event has a business date; nothing to count without one
+    advance(tx, month);
     const event = { type: e.type, data: e.data } as unknown as BulletinEvent;
     switch (event.type) {
       case 'AnnualTargetSet': {
@@ -223,32 +232,66 @@ function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string
   }
 }
 
-function addFlow(tx: ProjectionTx, county: string, month: string, metric: string, dim: string, value: number) {
-  if (value === 0) return;
-  const key = { county_code: county, month, metric, dim };
-  const row = tx.get<Row & { value: number }>(BULLETIN_FLOWS, key);
-  // Changed in place when it exists: a disbursement touches about 18 flows, and a copy of each is garbage.
-  if (row) row.value += value;
-  tx.put(BULLETIN_FLOWS, row ?? { ...key, value });
+/** Moves the horizon to `month`: each scope's snapshot carried over, with the flows that were waiting for it. */
+function advance(tx: ProjectionTx, month: string) {
+  const horizon = tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' });
+  if (!horizon) return tx.put(BULLETIN_HORIZON, { id: 'horizon', month, scopes: [] });
+  if (month <= horizon.month) return;
+  while (horizon.month < month) {
+    const from = horizon.month;
+    const to = nextMonth(from);
+    horizon.month = to;
+    for (const scope of horizon.scopes) {
+      const before = tx.get<MonthRow>(BULLETIN_MONTHS, { month: from, scope })!;
+      tx.put(BULLETIN_MONTHS, { scope, month: to, figures: carryOver(before.figures, to.slice(0, 4) !== from.slice(0, 4)) });
+    }
+    const pending = tx.get<PendingRow>(BULLETIN_PENDING, { month: to });
+    if (!pending) continue;
+    for (const [key, value] of Object.entries(pending.flows)) {
+      const [scope, figure] = splitPendingKey(key);
+      addToSnapshot(tx, horizon, scope, to, figure, value);
+    }
+    tx.put(BULLETIN_PENDING, { month: to, flows: {} }); // taken into the snapshots
+  }
+  tx.put(BULLETIN_HORIZON, horizon);
 }
 
+/** Adds a flow of a month to a scope's snapshots of that month and every later one up to the horizon, or keeps it for later. */
+function addFlow(tx: ProjectionTx, scope: string, month: string, metric: string, dim: string, value: number) {
+  if (value === 0) return;
+  const horizon = tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!;
+  if (month > horizon.month) {
+    const pending: PendingRow = tx.get<PendingRow>(BULLETIN_PENDING, { month }) ?? { month, flows: {} };
+    const key = `${scope}|${metric}|${dim}`;
+    pending.flows[key] = (pending.flows[key] ?? 0) + value;
+    return tx.put(BULLETIN_PENDING, pending);
+  }
+  for (let at = month; at <= horizon.month; at = nextMonth(at)) addToSnapshot(tx, horizon, scope, at, `${metric}|${dim}`, value, month);
+}
+
+function addToSnapshot(tx: ProjectionTx, horizon: Horizon, scope: string, at: string, figure: string, value: number, month = at) {
+  let row = tx.get<MonthRow>(BULLETIN_MONTHS, { month: at, scope });
+  if (!row) {
+    // A scope's snapshots run from its first month to the horizon: a new scope starts empty.
+    if (!horizon.scopes.includes(scope)) {
+      horizon.scopes.push(scope);
+      tx.put(BULLETIN_HORIZON, horizon);
+    }
+    row = { scope, month: at, figures: {} };
+  }
+  addFigure(row.figures, figure, value, month, at);
+  tx.put(BULLETIN_MONTHS, row);
+}
+
+/** Principal by the month the loan matures: disbursed counts from that month, and repaid from the later of it and the payment's month. */
 function addMaturity(tx: ProjectionTx, county: string, maturityMonth: string, paidMonth: string, amount: number) {
-  const key = { county_code: county, maturity_month: maturityMonth, paid_month: paidMonth };
-  const row = tx.get<Row & { amount: number }>(BULLETIN_MATURITY, key);
-  if (row) row.amount += amount;
-  tx.put(BULLETIN_MATURITY, row ?? { ...key, amount });
+  if (paidMonth === '') return addFlow(tx, county, maturityMonth, 'matured_disbursed', 'all', amount);
+  addFlow(tx, county, paidMonth > maturityMonth ? paidMonth : maturityMonth, 'matured_repaid', 'all', amount);
 }
 
 function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
-  const key = { fund_id: fundId, month };
-  const row = tx.get<Row & { balance: number; exposure: number; capital: number }>(BULLETIN_FUND_FLOWS, key) ?? {
-    ...key,
-    balance: 0,
-    exposure: 0,
-    capital: 0,
-  };
-  row.balance += balance;
-  row.exposure += exposure;
-  row.capital += capital;
-  tx.put(BULLETIN_FUND_FLOWS, row);
+  const scope = `fund:${fundId}`;
+  addFlow(tx, scope, month, 'fund_balance', 'all', balance);
+  addFlow(tx, scope, month, 'fund_exposure', 'all', exposure);
+  addFlow(tx, scope, month, 'fund_capital', 'all', capital);
 }
