@@ -69,7 +69,12 @@ describe('the projector killed mid-batch', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const projector = () =>
-    spawnTs('apps/projector/src/main.ts', [], { EVENT_STORE_PATH: path, PROJECTION_BATCH_SIZE: '37', STATUS_EVERY_MS: '100000' });
+    spawnTs('apps/projector/src/main.ts', [], {
+      EVENT_STORE_PATH: path,
+      PROJECTION_BATCH_SIZE: '37',
+      PROJECTION_REBUILD_FLUSH: '37',
+      STATUS_EVERY_MS: '100000',
+    });
 
   it('resumes from its checkpoints without losing or counting twice', async () => {
     const read = new SqliteReadStore(path);
@@ -106,7 +111,11 @@ describe('the projector killed mid-batch', () => {
     const fresh = new SqliteReadStore(pristine);
 
     // Stalled on the bulletin's 300th event, mid-way through a batch of 37: the others have applied it in memory.
-    const stalled = spawnTs('test/support/stalled-projector.ts', [pristine], { PROJECTION_BATCH_SIZE: '37', STALL_AT: '300' });
+    const stalled = spawnTs('test/support/stalled-projector.ts', [pristine], {
+      PROJECTION_BATCH_SIZE: '37',
+      PROJECTION_REBUILD_FLUSH: '37',
+      STALL_AT: '300',
+    });
     let said = '';
     stalled.stdout.on('data', (d) => (said += d));
     while (!/stalled at (\S+)/.test(said)) await new Promise((r) => setTimeout(r, 10));
@@ -133,6 +142,7 @@ describe('the projector killed mid-batch', () => {
     const second = spawnTs('apps/projector/src/main.ts', [], {
       EVENT_STORE_PATH: pristine,
       PROJECTION_BATCH_SIZE: '37',
+      PROJECTION_REBUILD_FLUSH: '37',
       STATUS_EVERY_MS: '100000',
     });
     let out = '';

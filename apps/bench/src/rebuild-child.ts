@@ -3,13 +3,13 @@
  * Prints one line of JSON: seconds, events and the peak resident set in MiB.
  */
 import { SqliteEventStore } from '@app/event-store';
-import { PROJECTIONS, ProjectionRunner, SqliteReadStore } from '@app/projections';
+import { PROJECTIONS, ProjectionRunner, SqliteReadStore, runnerOptionsFromEnv } from '@app/projections';
 
 async function main() {
   const [eventsPath, readPath] = process.argv.slice(2);
   const store = new SqliteEventStore({ path: eventsPath });
   const readStore = new SqliteReadStore(readPath);
-  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 10_000) });
+  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, runnerOptionsFromEnv());
   const t0 = performance.now();
   await runner.start();
   const seconds = (performance.now() - t0) / 1000;

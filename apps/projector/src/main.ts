@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openEventStore } from '@app/event-store';
-import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore } from '@app/projections';
+import { PROJECTIONS, PostgresReadStore, ProjectionRunner, SqliteReadStore, runnerOptionsFromEnv } from '@app/projections';
 
 /**
  * Runs the projections on their own, beside an API started with PROJECTIONS=off: follows the event store
@@ -12,7 +12,7 @@ async function main() {
   if (eventStorePath !== ':memory:') mkdirSync(dirname(eventStorePath), { recursive: true });
   const store = await openEventStore({ connectionString: process.env.EVENTSTORE_CONNECTION_STRING || undefined, path: eventStorePath });
   const readStore = process.env.READ_STORE_URL ? new PostgresReadStore(process.env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
-  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: Number(process.env.PROJECTION_BATCH_SIZE ?? 10_000) });
+  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, runnerOptionsFromEnv());
   const report = () =>
     console.log(
       runner

@@ -25,6 +25,32 @@ export interface ProjectionStatus {
   retries?: number;
 }
 
+export interface RunnerOptions {
+  /** Events read between commits. */
+  batchSize: number;
+  /**
+   * Events a generation being built reads between writes of its changed rows and checkpoint: a busy row (a
+   * month's snapshot, a loan repaid monthly) is written once per flush instead of once per batch, and a crash
+   * costs at most this many events of rework.
+   */
+  rebuildFlush: number;
+}
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { batchSize: 10_000, rebuildFlush: 500_000 };
+
+/** The options an operator sets: PROJECTION_BATCH_SIZE and PROJECTION_REBUILD_FLUSH (events). */
+export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerOptions {
+  const positive = (name: string, fallback: number) => {
+    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`${name} must be a whole number of events, at least 1; it is ${env[name]}.`);
+    return value;
+  };
+  return {
+    batchSize: positive('PROJECTION_BATCH_SIZE', DEFAULT_RUNNER_OPTIONS.batchSize),
+    rebuildFlush: positive('PROJECTION_REBUILD_FLUSH', DEFAULT_RUNNER_OPTIONS.rebuildFlush),
+  };
+}
+
 /** A projection threw on an event: a bug to fix, not a fault to retry. */
 export class ProjectionFailed extends Error {
   constructor(projection: string, eventId: string, cause: Error) {
@@ -95,6 +121,7 @@ interface Group {
  * caught up. Simple, and correct by the same rule as a restart.
  */
 export class ProjectionRunner {
+  private readonly options: RunnerOptions;
   private readonly statuses = new Map<string, ProjectionStatus>();
   private group?: Group;
   /** Starts, rebuilds and stops one at a time. */
@@ -104,8 +131,9 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly readStore: ReadStore,
     readonly projections: Projection[],
-    private readonly options: { batchSize: number } = { batchSize: 10_000 },
+    options: Partial<RunnerOptions> = {},
   ) {
+    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...options };
     for (const p of projections)
       this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
   }
@@ -267,10 +295,21 @@ export class ProjectionRunner {
     if (group.stopping) await subscription.unsubscribe();
 
     let inBatch = 0;
+    let sinceFlush = 0;
     let live = false;
-    const commit = async () => {
+    const commit = async (final: boolean) => {
+      sinceFlush += inBatch;
+      // A generation being built writes each changed row once per flush, not once per batch; its appended rows
+      // stream out at every batch (written again identically if a crash sends it back to its last flush).
+      const flush = final || sinceFlush >= this.options.rebuildFlush;
       const writes: BatchWrite[] = [];
       for (const m of members) {
+        if (m.building && !flush) {
+          const changes = m.state.takeAppended();
+          if (changes.size)
+            writes.push({ projection: m.p, generation: m.generation, changes, checkpoint: m.committed, processed: m.processed });
+          continue;
+        }
         const checkpoint = m.checkpoint && positionToString(m.checkpoint);
         if (checkpoint === m.committed && !m.state.dirty) continue;
         writes.push({ projection: m.p, generation: m.generation, changes: m.state.take(), checkpoint, processed: m.processed });
@@ -283,6 +322,7 @@ export class ProjectionRunner {
       for (const m of members)
         this.update(m.p.name, { position: m.committed, processed: m.processed, error: undefined, retries: undefined });
       inBatch = 0;
+      if (flush) sinceFlush = 0;
     };
 
     for await (const message of subscription) {
@@ -316,7 +356,7 @@ export class ProjectionRunner {
           }
       }
       if (members.length === 0) return;
-      if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit();
+      if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit(message.kind === 'caughtUp' || live);
       if (message.kind === 'caughtUp') {
         await Promise.all(
           members
@@ -333,7 +373,7 @@ export class ProjectionRunner {
         }
       }
     }
-    if (inBatch) await commit();
+    if (inBatch) await commit(true);
   }
 
   /** A projection that threw is left at its last committed batch; its rows in memory are dropped. */

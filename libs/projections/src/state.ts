@@ -62,6 +62,13 @@ export class ProjectionState implements ProjectionTx {
     return out;
   }
 
+  /** Hands over only the rows appended since the last call; changed rows stay to be taken later. */
+  takeAppended(): Changes {
+    const out: Changes = new Map(this.appended);
+    this.appended = new Map();
+    return out;
+  }
+
   /** Rows held in memory, by table (the append-only tables hold none). */
   sizes(): Record<string, number> {
     return Object.fromEntries([...this.tables].map(([t, rows]) => [t, rows.size]));

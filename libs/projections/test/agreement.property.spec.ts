@@ -20,12 +20,14 @@ const TIMEOUT_MS = NIGHTLY ? 4 * 60 * 60_000 : 10 * 60_000;
 
 /**
  * A history, where the projections first catch up (after `split` of the steps; they then resume with their
- * rows loaded back from the read store), and the batch size they run with.
+ * rows loaded back from the read store), and the batch size and rebuild flush they run with.
  */
 const scenario = fc.record({
   steps: fc.array(step, { minLength: 1, maxLength: 200, size: 'max' }),
   split: fc.double({ min: 0, max: 1, noNaN: true }),
   batchSize: fc.integer({ min: 1, max: 400 }),
+  /** A first build writes its rows at flushes this many events apart. */
+  rebuildFlush: fc.integer({ min: 1, max: 2_000 }),
 });
 
 /** Drops what a test's PostgreSQL read store created (its own schema); SQLite's directory is removed. */
@@ -46,14 +48,14 @@ describe.each(READ_STORES)('the ledgers agree on any valid history, stored on %s
     async () => {
       const seen = new Set<string>();
       let failed = false;
-      const property = fc.asyncProperty(scenario, async ({ steps, split, batchSize }) => {
+      const property = fc.asyncProperty(scenario, async ({ steps, split, batchSize, rebuildFlush }) => {
         const dir = mkdtempSync(join(tmpdir(), 'loans-agreement-'));
         const history = await History.begin();
         const readStore = await openReadStore(dir);
         try {
           // The projections catch up part-way, stop, and resume from their checkpoints after the rest.
           const catchUp = async () => {
-            const runner = new ProjectionRunner(history.store, readStore, PROJECTIONS, { batchSize });
+            const runner = new ProjectionRunner(history.store, readStore, PROJECTIONS, { batchSize, rebuildFlush });
             await runner.start();
             await runner.stop();
             expect(runner.status().filter((s) => s.state !== 'stopped')).toEqual([]);

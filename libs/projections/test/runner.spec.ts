@@ -79,7 +79,9 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
         businessLedger.apply(e, tx);
       },
     };
-    await expect(new ProjectionRunner(store, readStore, [stopping], { batchSize: 5 }).start()).rejects.toThrow('stopped here');
+    await expect(new ProjectionRunner(store, readStore, [stopping], { batchSize: 5, rebuildFlush: 5 }).start()).rejects.toThrow(
+      'stopped here',
+    );
     expect((await readStore.generations(businessLedger.name))[0]).toMatchObject({ processed: 10 });
 
     const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 4 });
@@ -120,7 +122,7 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
         businessLedger.apply(e, tx);
       },
     };
-    await expect(new ProjectionRunner(store, readStore, [dying], { batchSize: 5 }).start()).rejects.toThrow('killed');
+    await expect(new ProjectionRunner(store, readStore, [dying], { batchSize: 5, rebuildFlush: 5 }).start()).rejects.toThrow('killed');
     const [partial] = await readStore.generations(businessLedger.name);
     expect(partial).toMatchObject({ status: 'building', processed: 10, generation: 1 });
     const restarted = new ProjectionRunner(store, readStore, [businessLedger], { batchSize: 5 });

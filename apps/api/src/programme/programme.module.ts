@@ -5,7 +5,7 @@ import { ReferenceData } from '@app/domain';
 import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteCommandKeys, openEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
 import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
-import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
+import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore, runnerOptionsFromEnv } from '@app/projections';
 import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
 import { ProgrammeRuntime } from './runtime';
@@ -48,7 +48,7 @@ export class ProgrammeModule {
       {
         provide: ProjectionRunner,
         inject: [EVENT_STORE, READ_STORE],
-        useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS),
+        useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS, runnerOptionsFromEnv()),
       },
       BorrowerIdentity,
       ProgrammeRuntime,
