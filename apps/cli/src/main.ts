@@ -9,7 +9,7 @@ import {
   Row,
   buildBulletin,
   bulletin,
-  bulletinFactsFrom,
+  bulletinFactsKnownAt,
   bulletinTable,
   loadBulletinFacts,
   projectAsOf,
@@ -108,12 +108,10 @@ program
   .action(
     using(async (ctx, opts: { month: string; region: string; knownAt?: string; format: Format; out?: string; quiet?: boolean }) => {
       if (!ctx.rules.reference.region(opts.region)) throw new Error(`There is no region with code ${opts.region}.`);
-      let facts;
-      if (opts.knownAt) facts = bulletinFactsFrom(await projectAsOf(ctx.store, bulletin, { knownAt: new Date(opts.knownAt) }), opts.month);
-      else {
-        await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
-        facts = await loadBulletinFacts(ctx.readStore, opts.month);
-      }
+      await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+      const facts = opts.knownAt
+        ? await bulletinFactsKnownAt(ctx.store, ctx.readStore, opts.month, new Date(opts.knownAt))
+        : await loadBulletinFacts(ctx.readStore, opts.month);
       const rows = buildBulletin(facts, ctx.rules.reference, opts.month).filter(
         (r) => r.regionCode === opts.region || r.parentCode === opts.region,
       );

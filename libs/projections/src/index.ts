@@ -7,8 +7,18 @@ export { fundLedger, FUNDS, FUND_MOVEMENTS } from './ledgers/fund-ledger';
 export { subsidyLedger, SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS } from './ledgers/subsidy-ledger';
 export { financialLedger, postings, ACCOUNTS, JOURNAL, TRIAL_BALANCE, SUBSIDY_BOOK } from './ledgers/financial-ledger';
 export { MemoryTx } from './memory-tx';
-export { bulletin, BULLETIN_MONTHS, BULLETIN_PENDING, BULLETIN_HORIZON, BULLETIN_TARGETS } from './ledgers/bulletin';
+export {
+  bulletin,
+  bulletinProjection,
+  BULLETIN_LOANS,
+  BULLETIN_MONTHS,
+  BULLETIN_PENDING,
+  BULLETIN_HORIZON,
+  BULLETIN_TARGETS,
+} from './ledgers/bulletin';
 export * from './bulletin/month-figures';
+export { bulletinFactsKnownAt } from './bulletin/known-at';
+export { BULLETIN_KNOWN, BULLETIN_EPOCHS } from './bulletin/versioned';
 export * from './bulletin/build-bulletin';
 export * from './bulletin/facts';
 

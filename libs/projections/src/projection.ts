@@ -36,6 +36,8 @@ export interface ProjectionTx {
 /** An event as projections see it: the payload and the two clocks. */
 export interface ProjectedEvent {
   id: string;
+  /** Its place in the log (`positionToString`), when it was read from a store. */
+  position?: string;
   type: string;
   streamName: string;
   data: Record<string, unknown>;

@@ -67,6 +67,7 @@ export const toProjected = (e: RecordedEvent): ProjectedEvent => {
   const recordedAt = m.recordedAt ? new Date(m.recordedAt) : e.created;
   return {
     id: e.id,
+    position: positionToString(e.position),
     type: e.type,
     streamName: e.streamName,
     data: e.data as Record<string, unknown>,

@@ -38,8 +38,7 @@ import {
   SUBSIDY_LOAN_QUARTERS,
   TRIAL_BALANCE,
   buildBulletin,
-  bulletin as bulletinProjection,
-  bulletinFactsFrom,
+  bulletinFactsKnownAt,
   businessLedger,
   financialLedger,
   fundLedger,
@@ -85,9 +84,11 @@ export class LedgersController {
     if (!this.reference.region(region))
       throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
     const status = this.runner.status().find((s) => s.name === 'bulletin');
-    const facts = q.knownAt
-      ? bulletinFactsFrom(await projectAsOf(this.store, bulletinProjection, { knownAt: new Date(q.knownAt) }), q.month)
-      : await this.liveBulletinFacts(q.month);
+    const facts = await (
+      q.knownAt
+        ? bulletinFactsKnownAt(this.store, this.readStore, q.month, new Date(q.knownAt))
+        : loadBulletinFacts(this.readStore, q.month)
+    ).catch((error: Error) => stillBuilding(error, 'bulletin'));
     const rows = buildBulletin(facts, this.reference, q.month).filter((r) => r.regionCode === region || r.parentCode === region);
     return { month: q.month, region, knownAt: q.knownAt ?? null, projection: status, rows };
   }
@@ -286,10 +287,6 @@ export class LedgersController {
         message: 'The business ledger has no loan with that id (a loan just applied for appears once the ledger has caught up).',
       });
     return row;
-  }
-
-  private liveBulletinFacts(month: string) {
-    return loadBulletinFacts(this.readStore, month).catch((error: Error) => stillBuilding(error, 'bulletin'));
   }
 
   /** Live tables answer by SQL; a ledger as of a date or as known at a time is folded from the events first. */

@@ -12,7 +12,13 @@ export interface BulletinFacts {
 }
 
 /** A month's snapshots, or for a month after the horizon, the horizon's rolled forward over the flows waiting for later months. */
-function assemble(month: string, horizon: string | undefined, snapshots: Map<string, ScopeFigures[]>, pending: Row[], targets: Row[]) {
+export function assembleFacts(
+  month: string,
+  horizon: string | undefined,
+  snapshots: Map<string, ScopeFigures[]>,
+  pending: Row[],
+  targets: Row[],
+) {
   const waiting = new Map(pending.map((p) => [p.month as string, p.flows as Record<string, number>]));
   const at = (m: string) =>
     horizon === undefined ? [] : m <= horizon ? (snapshots.get(m) ?? []) : rollForward(snapshots.get(horizon) ?? [], horizon, m, waiting);
@@ -21,12 +27,12 @@ function assemble(month: string, horizon: string | undefined, snapshots: Map<str
 }
 
 /** The months whose snapshots a bulletin for `month` reads: it and the month before, or the horizon for months beyond it. */
-function monthsToRead(month: string, horizon: string | undefined): string[] {
+export function monthsToRead(month: string, horizon: string | undefined): string[] {
   if (horizon === undefined) return [];
   return [...new Set([month, previousInYear(month)].filter((m): m is string => !!m).map((m) => (m > horizon ? horizon : m)))];
 }
 
-const group = (rows: Row[]) => {
+export const groupByMonth = (rows: Row[]) => {
   const out = new Map<string, ScopeFigures[]>();
   for (const r of rows) {
     const list = out.get(r.month as string) ?? [];
@@ -53,10 +59,10 @@ export async function loadBulletinFacts(store: ReadStore, month: string): Promis
       : Promise.resolve([]),
   ]);
   const spec = (t: string) => tableSpec(bulletin, t);
-  return assemble(
+  return assembleFacts(
     month,
     horizon,
-    group(snapshots.map((r) => decode(spec(BULLETIN_MONTHS), r))),
+    groupByMonth(snapshots.map((r) => decode(spec(BULLETIN_MONTHS), r))),
     pending.map((r) => decode(spec(BULLETIN_PENDING), r)),
     targets,
   );
@@ -67,10 +73,10 @@ export function bulletinFactsFrom(tx: MemoryTx, month: string): BulletinFacts {
   const horizon = tx.rows(BULLETIN_HORIZON)[0]?.month as string | undefined;
   const months = new Set(monthsToRead(month, horizon));
   const year = Number(month.slice(0, 4));
-  return assemble(
+  return assembleFacts(
     month,
     horizon,
-    group(tx.rows(BULLETIN_MONTHS).filter((r) => months.has(r.month as string))),
+    groupByMonth(tx.rows(BULLETIN_MONTHS).filter((r) => months.has(r.month as string))),
     tx.rows(BULLETIN_PENDING).filter((r) => horizon !== undefined && (r.month as string) > horizon && (r.month as string) <= month),
     tx.rows(BULLETIN_TARGETS).filter((t) => t.year === year),
   );

@@ -14,6 +14,7 @@ import {
 } from '@app/domain';
 import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
 import { MonthFigures, addFlow as addFigure, carryOver, isMonth, nextMonth, splitPendingKey } from '../bulletin/month-figures';
+import { VERSION_TABLES, Versioned, epochOf } from '../bulletin/versioned';
 
 /**
  * The facts behind the monthly provincial bulletin (每月通报). Per scope (a county, or a fund) and month end,
@@ -27,7 +28,8 @@ export const BULLETIN_MONTHS = 'bulletin_months';
 export const BULLETIN_PENDING = 'bulletin_pending';
 export const BULLETIN_HORIZON = 'bulletin_horizon';
 export const BULLETIN_TARGETS = 'bulletin_targets';
-const LOANS = 'bulletin_loans';
+export const BULLETIN_LOANS = 'bulletin_loans';
+const LOANS = BULLETIN_LOANS;
 
 type Loan = Row & {
   loan_id: string;
@@ -43,12 +45,16 @@ type Loan = Row & {
   disbursed_amount: number;
   repaid_by_month: Record<string, number>;
 };
-type MonthRow = Row & { scope: string; month: string; figures: MonthFigures };
+type MonthRow = Row & { scope: string; month: string; figures: MonthFigures; epoch?: number };
 type PendingRow = Row & { month: string; flows: Record<string, number> };
 /** The latest month that has snapshots, and the scopes that have them. */
 type Horizon = Row & { id: string; month: string; scopes: string[] };
 
-export const bulletin: Projection = {
+/**
+ * The bulletin projection; `epochEvents` is how many of its events make an epoch, the step at which its rows
+ * are versioned for "as known at" (smaller epochs: more versions, shorter folds when asked).
+ */
+export const bulletinProjection = (epochEvents = 10_000): Projection => ({
   name: 'bulletin',
   version: 4,
   tables: [
@@ -68,29 +74,31 @@ export const bulletin: Projection = {
         maturity_month: 'text',
         disbursed_amount: 'integer',
         repaid_by_month: 'json',
+        epoch: 'integer',
       },
     },
     {
       name: BULLETIN_MONTHS,
       primaryKey: ['month', 'scope'],
-      columns: { scope: 'text', month: 'text', figures: 'json' },
+      columns: { scope: 'text', month: 'text', figures: 'json', epoch: 'integer' },
     },
     /** Flows dated after the horizon, by month: `scope|metric|dim` to the amount. */
     {
       name: BULLETIN_PENDING,
       primaryKey: ['month'],
-      columns: { month: 'text', flows: 'json' },
+      columns: { month: 'text', flows: 'json', epoch: 'integer' },
     },
     {
       name: BULLETIN_HORIZON,
       primaryKey: ['id'],
-      columns: { id: 'text', month: 'text', scopes: 'json' },
+      columns: { id: 'text', month: 'text', scopes: 'json', epoch: 'integer' },
     },
     {
       name: BULLETIN_TARGETS,
       primaryKey: ['region_code', 'year'],
-      columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer' },
+      columns: { region_code: 'text', year: 'integer', loans: 'integer', amount: 'integer', epoch: 'integer' },
     },
+    ...VERSION_TABLES,
     /** Per fund and month: the change of balance and of guarantees outstanding, and the capital finance put in. */
   ],
   eventTypes: [
@@ -112,32 +120,34 @@ export const bulletin: Projection = {
   ],
 
   apply(e: ProjectedEvent, tx: ProjectionTx) {
+    const v = new Versioned(tx, epochOf(tx, e, epochEvents));
     const month = e.businessDate.slice(0, 7);
     if (!isMonth(month)) return; // every recorded event has a business date; nothing to count without one
-    advance(tx, month);
+    advance(v, month);
     const event = { type: e.type, data: e.data } as unknown as BulletinEvent;
     switch (event.type) {
       case 'AnnualTargetSet': {
         const d = event.data;
-        return tx.put(BULLETIN_TARGETS, { region_code: d.regionCode, year: d.year, loans: d.loans, amount: d.amount });
+        const target = { region_code: d.regionCode, year: d.year, loans: d.loans, amount: d.amount };
+        return v.put(BULLETIN_TARGETS, target, 'target', '', `${d.regionCode}|${d.year}`);
       }
       case 'GuaranteeFundContributed': {
         const { fundId, amount, source } = event.data;
-        return fundFlow(tx, fundId, month, amount, 0, CAPITAL_SOURCES.includes(source) ? amount : 0);
+        return fundFlow(v, fundId, month, amount, 0, CAPITAL_SOURCES.includes(source) ? amount : 0);
       }
       case 'FundExposureReserved':
-        return fundFlow(tx, event.data.fundId, month, 0, event.data.amount);
+        return fundFlow(v, event.data.fundId, month, 0, event.data.amount);
       case 'FundExposureReleased':
-        return fundFlow(tx, event.data.fundId, month, 0, -event.data.amount);
+        return fundFlow(v, event.data.fundId, month, 0, -event.data.amount);
       case 'FundCompensationCharged':
-        return fundFlow(tx, event.data.fundId, month, -event.data.amount, -event.data.exposureReleased);
+        return fundFlow(v, event.data.fundId, month, -event.data.amount, -event.data.exposureReleased);
       case 'FundCompensationReversed':
-        return fundFlow(tx, event.data.fundId, month, event.data.amount, event.data.exposureRestored);
+        return fundFlow(v, event.data.fundId, month, event.data.amount, event.data.exposureRestored);
       case 'FundRecoveryCredited':
-        return fundFlow(tx, event.data.fundId, month, event.data.amount, 0);
+        return fundFlow(v, event.data.fundId, month, event.data.amount, 0);
       case 'LoanApplied': {
         const d = event.data;
-        return tx.put(LOANS, {
+        const loan = {
           loan_id: d.loanId,
           county_code: d.countyCode,
           kind: d.kind,
@@ -150,25 +160,28 @@ export const bulletin: Projection = {
           maturity_month: null,
           disbursed_amount: 0,
           repaid_by_month: {},
-        });
+        };
+        return v.put(LOANS, loan, 'loan', '', d.loanId);
       }
       default: {
-        const loan = tx.get<Loan>(LOANS, { loan_id: event.data.loanId });
+        const loan = v.get<Loan>(LOANS, { loan_id: event.data.loanId });
         if (!loan) return;
-        loanFlows(tx, loan, event, month);
-        tx.put(LOANS, loan);
+        loanFlows(v, loan, event, month);
+        v.put(LOANS, loan, 'loan', '', loan.loan_id);
       }
     }
   },
-};
+});
+
+export const bulletin = bulletinProjection();
 
 type LoanFlowEvent = Disbursed | Repaid | Overdue | LoanExtended | LoanSettled | CompensationPaid | RecoveryCollected;
 type BulletinEvent = LoanFlowEvent | LoanApplied | AnnualTargetSet | FundEvent;
 
 /** Records what a loan event adds to its county's flows, and updates the loan's own figures. */
-function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string) {
+function loanFlows(v: Versioned, loan: Loan, e: LoanFlowEvent, month: string) {
   const county = loan.county_code;
-  const flow = (metric: string, value: number, dim = 'all') => addFlow(tx, county, month, metric, dim, value);
+  const flow = (metric: string, value: number, dim = 'all') => addFlow(v, county, month, metric, dim, value);
   const overdueTo = (value: number) => {
     flow('overdue_principal', value - loan.overdue_principal);
     loan.overdue_principal = value;
@@ -186,7 +199,7 @@ function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string
       loan.outstanding = e.data.amount;
       loan.disbursed_amount = e.data.amount;
       loan.maturity_month = e.data.maturityDate.slice(0, 7);
-      return addMaturity(tx, county, loan.maturity_month, '', e.data.amount);
+      return addMaturity(v, county, loan.maturity_month, '', e.data.amount);
     }
     case 'Repaid': {
       const { principal } = e.data;
@@ -198,7 +211,7 @@ function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string
       overdueTo(Math.max(0, loan.overdue_principal - principal));
       if (principal > 0) {
         loan.repaid_by_month = { ...loan.repaid_by_month, [month]: (loan.repaid_by_month[month] ?? 0) + principal };
-        addMaturity(tx, county, loan.maturity_month!, month, principal);
+        addMaturity(v, county, loan.maturity_month!, month, principal);
       }
       return;
     }
@@ -210,11 +223,11 @@ function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string
       // The recovery rate counts a loan by its final maturity: move what it has so far to the new month.
       const from = loan.maturity_month!;
       const to = e.data.newMaturity.slice(0, 7);
-      addMaturity(tx, county, from, '', -loan.disbursed_amount);
-      addMaturity(tx, county, to, '', loan.disbursed_amount);
+      addMaturity(v, county, from, '', -loan.disbursed_amount);
+      addMaturity(v, county, to, '', loan.disbursed_amount);
       for (const [paid, amount] of Object.entries(loan.repaid_by_month)) {
-        addMaturity(tx, county, from, paid, -amount);
-        addMaturity(tx, county, to, paid, amount);
+        addMaturity(v, county, from, paid, -amount);
+        addMaturity(v, county, to, paid, amount);
       }
       loan.maturity_month = to;
       return;
@@ -233,65 +246,72 @@ function loanFlows(tx: ProjectionTx, loan: Loan, e: LoanFlowEvent, month: string
 }
 
 /** Moves the horizon to `month`: each scope's snapshot carried over, with the flows that were waiting for it. */
-function advance(tx: ProjectionTx, month: string) {
-  const horizon = tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' });
-  if (!horizon) return tx.put(BULLETIN_HORIZON, { id: 'horizon', month, scopes: [] });
-  if (month <= horizon.month) return;
+function advance(v: Versioned, month: string) {
+  const current = v.tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' });
+  if (!current) return saveHorizon(v, { id: 'horizon', month, scopes: [] });
+  if (month <= current.month) return;
+  const horizon = v.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!;
+  saveHorizon(v, horizon); // live from here, so that a scope added below lands in it
   while (horizon.month < month) {
     const from = horizon.month;
     const to = nextMonth(from);
     horizon.month = to;
     for (const scope of horizon.scopes) {
-      const before = tx.get<MonthRow>(BULLETIN_MONTHS, { month: from, scope })!;
-      tx.put(BULLETIN_MONTHS, { scope, month: to, figures: carryOver(before.figures, to.slice(0, 4) !== from.slice(0, 4)) });
+      const before = v.tx.get<MonthRow>(BULLETIN_MONTHS, { month: from, scope })!;
+      saveMonth(v, { scope, month: to, figures: carryOver(before.figures, to.slice(0, 4) !== from.slice(0, 4)) });
     }
-    const pending = tx.get<PendingRow>(BULLETIN_PENDING, { month: to });
+    const pending = v.get<PendingRow>(BULLETIN_PENDING, { month: to });
     if (!pending) continue;
     for (const [key, value] of Object.entries(pending.flows)) {
       const [scope, figure] = splitPendingKey(key);
-      addToSnapshot(tx, horizon, scope, to, figure, value);
+      addToSnapshot(v, scope, to, figure, value);
     }
-    tx.put(BULLETIN_PENDING, { month: to, flows: {} }); // taken into the snapshots
+    savePending(v, { month: to, flows: {} }); // taken into the snapshots
   }
-  tx.put(BULLETIN_HORIZON, horizon);
+  saveHorizon(v, horizon);
 }
 
 /** Adds a flow of a month to a scope's snapshots of that month and every later one up to the horizon, or keeps it for later. */
-function addFlow(tx: ProjectionTx, scope: string, month: string, metric: string, dim: string, value: number) {
+function addFlow(v: Versioned, scope: string, month: string, metric: string, dim: string, value: number) {
   if (value === 0) return;
-  const horizon = tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!;
+  const horizon = v.tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!;
   if (month > horizon.month) {
-    const pending: PendingRow = tx.get<PendingRow>(BULLETIN_PENDING, { month }) ?? { month, flows: {} };
+    const pending: PendingRow = v.get<PendingRow>(BULLETIN_PENDING, { month }) ?? { month, flows: {} };
     const key = `${scope}|${metric}|${dim}`;
     pending.flows[key] = (pending.flows[key] ?? 0) + value;
-    return tx.put(BULLETIN_PENDING, pending);
+    return savePending(v, pending);
   }
-  for (let at = month; at <= horizon.month; at = nextMonth(at)) addToSnapshot(tx, horizon, scope, at, `${metric}|${dim}`, value, month);
+  for (let at = month; at <= horizon.month; at = nextMonth(at)) addToSnapshot(v, scope, at, `${metric}|${dim}`, value, month);
 }
 
-function addToSnapshot(tx: ProjectionTx, horizon: Horizon, scope: string, at: string, figure: string, value: number, month = at) {
-  let row = tx.get<MonthRow>(BULLETIN_MONTHS, { month: at, scope });
+function addToSnapshot(v: Versioned, scope: string, at: string, figure: string, value: number, month = at) {
+  let row = v.get<MonthRow>(BULLETIN_MONTHS, { month: at, scope });
   if (!row) {
     // A scope's snapshots run from its first month to the horizon: a new scope starts empty.
-    if (!horizon.scopes.includes(scope)) {
+    if (!v.tx.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!.scopes.includes(scope)) {
+      const horizon = v.get<Horizon>(BULLETIN_HORIZON, { id: 'horizon' })!;
       horizon.scopes.push(scope);
-      tx.put(BULLETIN_HORIZON, horizon);
+      saveHorizon(v, horizon);
     }
     row = { scope, month: at, figures: {} };
   }
   addFigure(row.figures, figure, value, month, at);
-  tx.put(BULLETIN_MONTHS, row);
+  saveMonth(v, row);
 }
+
+const saveMonth = (v: Versioned, row: MonthRow) => v.put(BULLETIN_MONTHS, row, 'month', row.month, row.scope);
+const savePending = (v: Versioned, row: PendingRow) => v.put(BULLETIN_PENDING, row, 'pending', row.month, '');
+const saveHorizon = (v: Versioned, row: Horizon) => v.put(BULLETIN_HORIZON, row, 'horizon', '', 'horizon');
 
 /** Principal by the month the loan matures: disbursed counts from that month, and repaid from the later of it and the payment's month. */
-function addMaturity(tx: ProjectionTx, county: string, maturityMonth: string, paidMonth: string, amount: number) {
-  if (paidMonth === '') return addFlow(tx, county, maturityMonth, 'matured_disbursed', 'all', amount);
-  addFlow(tx, county, paidMonth > maturityMonth ? paidMonth : maturityMonth, 'matured_repaid', 'all', amount);
+function addMaturity(v: Versioned, county: string, maturityMonth: string, paidMonth: string, amount: number) {
+  if (paidMonth === '') return addFlow(v, county, maturityMonth, 'matured_disbursed', 'all', amount);
+  addFlow(v, county, paidMonth > maturityMonth ? paidMonth : maturityMonth, 'matured_repaid', 'all', amount);
 }
 
-function fundFlow(tx: ProjectionTx, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
+function fundFlow(v: Versioned, fundId: string, month: string, balance: number, exposure: number, capital = 0) {
   const scope = `fund:${fundId}`;
-  addFlow(tx, scope, month, 'fund_balance', 'all', balance);
-  addFlow(tx, scope, month, 'fund_exposure', 'all', exposure);
-  addFlow(tx, scope, month, 'fund_capital', 'all', capital);
+  addFlow(v, scope, month, 'fund_balance', 'all', balance);
+  addFlow(v, scope, month, 'fund_exposure', 'all', exposure);
+  addFlow(v, scope, month, 'fund_capital', 'all', capital);
 }
