@@ -14,7 +14,8 @@ export class ProjectionState implements ProjectionTx {
   private readonly specs = new Map<string, TableSpec>();
   private readonly tables = new Map<string, Map<string, Row>>();
   private changed = new Map<string, Map<string, Row>>();
-  private appended = new Map<string, Row[]>();
+  /** By table and key: a row appended again before it is handed over replaces the earlier one. */
+  private appended = new Map<string, Map<string, Row>>();
 
   constructor(readonly projection: Projection) {
     for (const t of projection.tables) {
@@ -41,10 +42,11 @@ export class ProjectionState implements ProjectionTx {
   }
 
   append(table: string, row: Row): void {
-    if (!this.spec(table).appendOnly) throw new Error(`${this.projection.name}: ${table} is not append-only; put its rows`);
+    const spec = this.spec(table);
+    if (!spec.appendOnly) throw new Error(`${this.projection.name}: ${table} is not append-only; put its rows`);
     let rows = this.appended.get(table);
-    if (!rows) this.appended.set(table, (rows = []));
-    rows.push(row);
+    if (!rows) this.appended.set(table, (rows = new Map()));
+    rows.set(keyOf(spec, row), row);
   }
 
   /** Whether anything was written since the last `take`. */
@@ -56,7 +58,7 @@ export class ProjectionState implements ProjectionTx {
   take(): Changes {
     const out: Changes = new Map();
     for (const [table, rows] of this.changed) out.set(table, [...rows.values()]);
-    for (const [table, rows] of this.appended) out.set(table, rows);
+    for (const [table, rows] of this.appended) out.set(table, [...rows.values()]);
     this.changed = new Map();
     this.appended = new Map();
     return out;
@@ -64,9 +66,14 @@ export class ProjectionState implements ProjectionTx {
 
   /** Hands over only the rows appended since the last call; changed rows stay to be taken later. */
   takeAppended(): Changes {
-    const out: Changes = new Map(this.appended);
+    const out: Changes = new Map([...this.appended].map(([table, rows]) => [table, [...rows.values()]]));
     this.appended = new Map();
     return out;
+  }
+
+  /** The rows of a read-write table held now. */
+  rows(table: string): Row[] {
+    return [...this.rowsOf(table).values()];
   }
 
   /** Rows held in memory, by table (the append-only tables hold none). */

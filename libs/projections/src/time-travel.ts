@@ -1,4 +1,4 @@
-import { EventStore } from '@app/event-store';
+import { EventStore, Position } from '@app/event-store';
 import { MemoryTx } from './memory-tx';
 import { Projection, ProjectedEvent } from './projection';
 import { toProjected } from './runner';
@@ -13,25 +13,43 @@ export interface AsOf {
 
 const PAGE = 5000;
 
-/** Every event that passes the as-of filter, in the store's order. */
-export async function eventsAsOf(store: EventStore, asOf: AsOf): Promise<ProjectedEvent[]> {
-  const out: ProjectedEvent[] = [];
-  let from: Parameters<EventStore['readAll']>[0] = { maxCount: PAGE };
+/** Every event of these types that passes the as-of filter, in the store's order, a page at a time. */
+export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: ReadonlySet<string>): AsyncGenerator<ProjectedEvent[]> {
+  let from: Position | undefined;
   for (;;) {
-    const page = await store.readAll(from);
-    const fresh = from.fromPosition !== undefined ? page.slice(1) : page; // reads include their start
-    for (const e of fresh) {
-      const p = toProjected(e);
+    const page = await store.readAll(from ? { fromPosition: from, maxCount: PAGE } : { maxCount: PAGE });
+    const out: ProjectedEvent[] = [];
+    for (let i = from ? 1 : 0; i < page.length; i++) {
+      // reads include their start
+      if (types && !types.has(page[i].type)) continue;
+      const p = toProjected(page[i]);
       if (asOf.businessDate && p.businessDate > asOf.businessDate) continue;
       if (asOf.knownAt && p.recordedAt > asOf.knownAt) continue;
       out.push(p);
     }
-    if (page.length < PAGE) return out;
-    from = { fromPosition: page[page.length - 1].position, maxCount: PAGE };
+    yield out;
+    if (page.length < PAGE) return;
+    from = page[page.length - 1].position;
   }
 }
 
-/** A projection's rows as of a point in the two clocks, by the same code that keeps the live tables. */
-export async function projectAsOf(store: EventStore, projection: Projection, asOf: AsOf): Promise<MemoryTx> {
-  return MemoryTx.fold(projection, await eventsAsOf(store, asOf));
+/** Folds one at a time in a process: each holds a whole projection's rows in memory while it runs. */
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * A projection's rows as of a point in the two clocks, by the same code that keeps the live tables: a fold
+ * of the history, page by page, giving way to other work between pages. The bulletin "as known at" answers
+ * from stored state instead (`bulletinFactsKnownAt`).
+ */
+export function projectAsOf(store: EventStore, projection: Projection, asOf: AsOf): Promise<MemoryTx> {
+  const fold = running.then(async () => {
+    const tx = new MemoryTx(projection);
+    for await (const page of eventsAsOf(store, asOf, new Set(projection.eventTypes))) {
+      for (const e of page) projection.apply(e, tx);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return tx;
+  });
+  running = fold.catch(() => undefined);
+  return fold;
 }

@@ -58,8 +58,9 @@ export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, mo
   const current = figuresFor(facts.byMonth[month] ?? [], facts, reference, month);
   const previousMonth = previousInYear(month);
   const previous = previousMonth ? figuresFor(facts.byMonth[previousMonth] ?? [], facts, reference, previousMonth) : undefined;
+  const byRegion = new Map(previous?.map((p) => [p.regionCode, p]));
   const rows = current.map((r) => {
-    const before = previous?.find((p) => p.regionCode === r.regionCode);
+    const before = byRegion.get(r.regionCode);
     return {
       ...r,
       target: r.target && { ...r.target, rankChange: before?.target?.rank && r.target.rank ? before.target.rank - r.target.rank : null },
@@ -69,26 +70,30 @@ export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, mo
 }
 
 function figuresFor(snapshots: ScopeFigures[], facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
-  const sums = new Map<string, Sums>(); // `${region}|${metric}|${dim}`
-  const regionOf = (scope: string) => (scope.startsWith('fund:') ? reference.centre(scope.slice(5))?.regionCode : scope);
+  const sums = new Map<string, Map<string, Sums>>(); // region → `${metric}|${dim}` → sums
+  const seen = new Set<string>(); // every `${metric}|${dim}` of any region
   for (const { scope, figures } of snapshots) {
-    const code = regionOf(scope);
+    const code = scope.startsWith('fund:') ? reference.centre(scope.slice(5))?.regionCode : scope;
     if (!code) continue;
-    const regions = reference.lineage(code).map((r) => r.code);
+    const regions = reference.lineage(code).map((r) => {
+      let region = sums.get(r.code);
+      if (!region) sums.set(r.code, (region = new Map()));
+      return region;
+    });
     for (const figure in figures) {
+      seen.add(figure);
       const [m, ytd, cumulative] = figures[figure];
       for (const region of regions) {
-        const key = `${region}|${figure}`;
-        const s = sums.get(key) ?? zero();
+        let s = region.get(figure);
+        if (!s) region.set(figure, (s = zero()));
         s.month += m;
         s.yearToDate += ytd;
         s.cumulative += cumulative;
-        sums.set(key, s);
       }
     }
   }
 
-  const get = (region: string, metric: string, dim = 'all') => sums.get(`${region}|${metric}|${dim}`) ?? zero();
+  const get = (region: string, metric: string, dim = 'all') => sums.get(region)?.get(`${metric}|${dim}`) ?? zero();
   const periods = (region: string, dim: string): Periods<Figures> => {
     const [loans, amount, persons, jobs] = ['loans', 'amount', 'persons', 'jobs'].map((m) => get(region, m, dim));
     const at = (p: keyof Sums): Figures => ({ loans: loans[p], amount: amount[p], persons: persons[p], jobs: jobs[p] });
@@ -96,8 +101,8 @@ function figuresFor(snapshots: ScopeFigures[], facts: BulletinFacts, reference: 
   };
   const dims = (prefix: string) => {
     const found = new Set<string>();
-    for (const key of sums.keys()) {
-      const dim = key.split('|')[2];
+    for (const figure of seen) {
+      const dim = figure.slice(figure.indexOf('|') + 1);
       if (dim.startsWith(prefix)) found.add(dim.slice(prefix.length));
     }
     return [...found].sort();

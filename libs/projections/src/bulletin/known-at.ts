@@ -8,10 +8,10 @@ import {
   bulletin,
   bulletinProjection,
 } from '../ledgers/bulletin';
-import { MemoryTx } from '../memory-tx';
 import { ProjectedEvent, Row } from '../projection';
 import { ReadStore } from '../read-store';
 import { toProjected } from '../runner';
+import { ProjectionState } from '../state';
 import { BulletinFacts, assembleFacts, groupByMonth, monthsToRead } from './facts';
 import { MonthFigures, ScopeFigures } from './month-figures';
 import { BULLETIN_EPOCHS, BULLETIN_KNOWN, BULLETIN_META } from './versioned';
@@ -126,10 +126,10 @@ async function eventsOfEpoch(store: EventStore, from: string | null, until: stri
 /** What the epoch's events add: a fold from empty figures, the horizon as stored, and the loans' stored rows. */
 function foldTail(events: ProjectedEvent[], epoch: number, horizon: string | undefined, loans: Row[]) {
   const projection = bulletinProjection(Infinity);
-  const tx = new MemoryTx(projection);
-  tx.put(BULLETIN_META, { id: 'meta', epoch, events: 0 });
-  if (horizon !== undefined) tx.put(BULLETIN_HORIZON, { id: 'horizon', month: horizon, scopes: [], epoch });
-  for (const loan of loans) tx.put(BULLETIN_LOANS, loan);
+  const tx = new ProjectionState(projection); // rows shared, not copied: this fold is its only user
+  tx.load(BULLETIN_META, { id: 'meta', epoch, events: 0 });
+  if (horizon !== undefined) tx.load(BULLETIN_HORIZON, { id: 'horizon', month: horizon, scopes: [], epoch });
+  for (const loan of loans) tx.load(BULLETIN_LOANS, loan);
   for (const e of events) projection.apply(e, tx);
   return (month: string) =>
     assembleFacts(

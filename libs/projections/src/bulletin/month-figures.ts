@@ -54,17 +54,15 @@ export function splitPendingKey(key: string): [string, string] {
  * answer for a month after the last event, exactly as the snapshot would be once that month is reached.
  */
 export function rollForward(atHorizon: ScopeFigures[], horizon: string, month: string, pending: Map<string, Record<string, number>>) {
-  let rows = new Map(atHorizon.map((r) => [r.scope, r.figures]));
-  for (let m = horizon; m < month;) {
-    const next = nextMonth(m);
-    const newYear = next.slice(0, 4) !== m.slice(0, 4);
-    rows = new Map([...rows].map(([scope, figures]) => [scope, carryOver(figures, newYear)]));
-    for (const [key, value] of Object.entries(pending.get(next) ?? {})) {
+  // Carried over several months at once: no month's flow, the year to date only within the same year.
+  const rows = new Map(atHorizon.map((r) => [r.scope, carryOver(r.figures, month.slice(0, 4) !== horizon.slice(0, 4))]));
+  for (const [at, flows] of pending) {
+    if (at <= horizon || at > month) continue;
+    for (const [key, value] of Object.entries(flows)) {
       const [scope, figure] = splitPendingKey(key);
       if (!rows.has(scope)) rows.set(scope, {});
-      addFlow(rows.get(scope)!, figure, value, next, next);
+      addFlow(rows.get(scope)!, figure, value, at, month);
     }
-    m = next;
   }
   return [...rows].map(([scope, figures]) => ({ scope, figures }));
 }

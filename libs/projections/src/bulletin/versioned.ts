@@ -17,6 +17,7 @@ export const VERSION_TABLES: TableSpec[] = [
   {
     name: BULLETIN_KNOWN,
     primaryKey: ['kind', 'month', 'key', 'epoch'],
+    appendOnly: true, // never read back by the fold: streamed out, not held
     columns: { kind: 'text', month: 'text', key: 'text', epoch: 'integer', row: 'json' },
   },
   {
@@ -60,6 +61,6 @@ export class Versioned {
   put(table: string, row: Row, kind: VersionKind, month: string, key: string) {
     row.epoch = this.epoch;
     this.tx.put(table, row);
-    this.tx.put(BULLETIN_KNOWN, { kind, month, key, epoch: this.epoch, row });
+    this.tx.append(BULLETIN_KNOWN, { kind, month, key, epoch: this.epoch, row });
   }
 }
