@@ -4,10 +4,12 @@ import { JIANGXI_POLICIES, ReferenceData } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import {
+  BULLETIN_EPOCHS,
   BUSINESS_LEDGER,
   FUND_MOVEMENTS,
   SqliteReadStore,
   buildBulletin,
+  bulletinFactsKnownAt,
   businessLedger,
   fundLedger,
   loadBulletinFacts,
@@ -49,9 +51,17 @@ export function rebuildInChild(eventsPath: string, readPath: string): Promise<{ 
   });
 }
 
-/** What analysts wait for: a bulletin for a month, and one page of a ledger filtered to a county or a fund. */
-export async function queryLatencies(readPath: string, reference: ReferenceData, months: string[], samples: number) {
+/**
+ * What analysts and auditors wait for: a bulletin for a month, the bulletin as known at an instant (a few
+ * seconds into an epoch, so that a whole epoch is folded at most), and one page of a ledger filtered to a
+ * county or a fund.
+ */
+export async function queryLatencies(eventsPath: string, readPath: string, reference: ReferenceData, months: string[], samples: number) {
   const readStore = new SqliteReadStore(readPath);
+  const store = new SqliteEventStore({ path: eventsPath });
+  const epochs = (await readStore.query(`SELECT first_recorded_at FROM ${BULLETIN_EPOCHS} ORDER BY epoch`)).map(
+    (r) => new Date(r.first_recorded_at as string),
+  );
   const rng = new Random(42);
   const time = async (work: () => Promise<unknown>) => {
     const t0 = performance.now();
@@ -64,10 +74,13 @@ export async function queryLatencies(readPath: string, reference: ReferenceData,
     .map((r) => r.code);
   const funds = reference.set.centres.map((c) => c.id);
   const bulletin: number[] = [];
+  const knownAt: number[] = [];
   const ledger: number[] = [];
   for (let i = 0; i < samples; i++) {
     const month = months[rng.int(0, months.length - 1)];
     bulletin.push(await time(async () => buildBulletin(await loadBulletinFacts(readStore, month), reference, month)));
+    const at = new Date(epochs[rng.int(0, epochs.length - 1)].getTime() + rng.int(0, 5_000));
+    knownAt.push(await time(async () => buildBulletin(await bulletinFactsKnownAt(store, readStore, month, at), reference, month)));
     ledger.push(
       await time(() =>
         queryLedger(readStore, businessLedger, BUSINESS_LEDGER, {
@@ -89,8 +102,10 @@ export async function queryLatencies(readPath: string, reference: ReferenceData,
     );
   }
   await readStore.close();
+  await store.close();
   return {
     bulletin: { p50: percentile(bulletin, 50), p99: percentile(bulletin, 99) },
+    knownAt: { p50: percentile(knownAt, 50), p99: percentile(knownAt, 99) },
     ledger: { p50: percentile(ledger, 50), p99: percentile(ledger, 99) },
   };
 }

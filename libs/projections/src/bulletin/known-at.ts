@@ -9,7 +9,8 @@ import {
   bulletinProjection,
 } from '../ledgers/bulletin';
 import { ProjectedEvent, Row } from '../projection';
-import { ReadStore } from '../read-store';
+import { decode } from '../query';
+import { ReadStore, tableSpec } from '../read-store';
 import { toProjected } from '../runner';
 import { ProjectionState } from '../state';
 import { BulletinFacts, assembleFacts, groupByMonth, monthsToRead } from './facts';
@@ -35,7 +36,7 @@ export async function bulletinFactsKnownAt(store: EventStore, readStore: ReadSto
   const base = await storedAt(readStore, month, e - 1);
   const tail = await eventsOfEpoch(store, epoch.first_position as string | null, next?.first_position as string | undefined, knownAt);
   const loanIds = [...new Set(tail.map((t) => t.data.loanId).filter((id): id is string => typeof id === 'string'))];
-  const added = foldTail(tail, e, base.horizon, await latestVersions(readStore, 'loan', loanIds, e - 1));
+  const added = foldTail(tail, e, base.horizon, await loansAt(readStore, loanIds, e - 1));
   return sumFacts(month, base.facts, added(month));
 }
 
@@ -73,32 +74,34 @@ function versions(readStore: ReadStore, where: string, params: unknown[]) {
   return readStore.query(`SELECT month, key, epoch, row FROM ${BULLETIN_KNOWN} WHERE ${where}`, params);
 }
 
-/** Of each row's versions, the one of the latest epoch, as the row it was. */
-function latest(rows: Row[]): Row[] {
+/** Of each row's versions, the one of the latest epoch, as the row it was, by `month` and `key`. */
+function latestByKey(rows: Row[]): Map<string, Row> {
   const out = new Map<string, { epoch: number; row: Row }>();
   for (const r of rows) {
-    const id = `${r.month}\u001f${r.key}`;
+    const id = r.month ? `${r.month}\u001f${r.key}` : (r.key as string);
     const epoch = Number(r.epoch);
     if ((out.get(id)?.epoch ?? -1) < epoch) out.set(id, { epoch, row: parse(r.row) });
   }
-  return [...out.values()].map((v) => v.row);
+  return new Map([...out].map(([id, v]) => [id, v.row]));
 }
+const latest = (rows: Row[]) => [...latestByKey(rows).values()];
 
-/** The latest versions, at or before an epoch, of rows of one kind by key (the loans a fold touches). */
-async function latestVersions(readStore: ReadStore, kind: string, keys: string[], epoch: number): Promise<Row[]> {
-  if (epoch < 0 || keys.length === 0) return [];
+/** The loans as they stood at the end of an epoch: the fixed part from their live rows, the rest from their latest versions. */
+async function loansAt(readStore: ReadStore, ids: string[], epoch: number): Promise<Row[]> {
+  if (epoch < 0 || ids.length === 0) return [];
   const out: Row[] = [];
-  for (let i = 0; i < keys.length; i += 500) {
-    const chunk = keys.slice(i, i + 500);
-    out.push(
-      ...(await versions(readStore, `kind = ? AND month = '' AND key IN (${chunk.map(() => '?').join(', ')}) AND epoch <= ?`, [
-        kind,
-        ...chunk,
-        epoch,
-      ])),
-    );
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const marks = chunk.map(() => '?').join(', ');
+    const [changing, fixed] = await Promise.all([
+      versions(readStore, `kind = 'loan' AND month = '' AND key IN (${marks}) AND epoch <= ?`, [...chunk, epoch]),
+      readStore.query(`SELECT * FROM ${BULLETIN_LOANS} WHERE loan_id IN (${marks})`, chunk),
+    ]);
+    const live = new Map(fixed.map((r) => [r.loan_id as string, decode(tableSpec(bulletin, BULLETIN_LOANS), r)]));
+    // A loan with no version by then was applied for later: the fold meets its application.
+    for (const [key, version] of latestByKey(changing)) out.push({ ...live.get(key)!, ...version });
   }
-  return latest(out);
+  return out;
 }
 
 /** The epoch's events of the bulletin's types recorded by the instant, from its first position to the next epoch's. */

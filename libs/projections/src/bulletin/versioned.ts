@@ -57,10 +57,13 @@ export class Versioned {
     return { ...structuredClone(row), epoch: this.epoch };
   }
 
-  /** Writes the live row and, under the same object, its version for this epoch. */
-  put(table: string, row: Row, kind: VersionKind, month: string, key: string) {
+  /**
+   * Writes the live row and its version for this epoch: the row itself (the same object, written as it
+   * stands when the batch commits), or only the part of it that changes (`version`), when the rest is fixed.
+   */
+  put(table: string, row: Row, kind: VersionKind, month: string, key: string, version: Row = row) {
     row.epoch = this.epoch;
     this.tx.put(table, row);
-    this.tx.append(BULLETIN_KNOWN, { kind, month, key, epoch: this.epoch, row });
+    this.tx.append(BULLETIN_KNOWN, { kind, month, key, epoch: this.epoch, row: version });
   }
 }

@@ -147,7 +147,7 @@ export const bulletinProjection = (epochEvents = 10_000): Projection => ({
         return fundFlow(v, event.data.fundId, month, event.data.amount, 0);
       case 'LoanApplied': {
         const d = event.data;
-        const loan = {
+        const loan: Loan = {
           loan_id: d.loanId,
           county_code: d.countyCode,
           kind: d.kind,
@@ -161,13 +161,13 @@ export const bulletinProjection = (epochEvents = 10_000): Projection => ({
           disbursed_amount: 0,
           repaid_by_month: {},
         };
-        return v.put(LOANS, loan, 'loan', '', d.loanId);
+        return saveLoan(v, loan);
       }
       default: {
         const loan = v.get<Loan>(LOANS, { loan_id: event.data.loanId });
         if (!loan) return;
         loanFlows(v, loan, event, month);
-        v.put(LOANS, loan, 'loan', '', loan.loan_id);
+        saveLoan(v, loan);
       }
     }
   },
@@ -299,6 +299,15 @@ function addToSnapshot(v: Versioned, scope: string, at: string, figure: string, 
   saveMonth(v, row);
 }
 
+/** A loan's version keeps only what changes after its application; the rest is read from its live row. */
+const saveLoan = (v: Versioned, loan: Loan) =>
+  v.put(LOANS, loan, 'loan', '', loan.loan_id, {
+    outstanding: loan.outstanding,
+    overdue_principal: loan.overdue_principal,
+    maturity_month: loan.maturity_month,
+    disbursed_amount: loan.disbursed_amount,
+    repaid_by_month: loan.repaid_by_month,
+  });
 const saveMonth = (v: Versioned, row: MonthRow) => v.put(BULLETIN_MONTHS, row, 'month', row.month, row.scope);
 const savePending = (v: Versioned, row: PendingRow) => v.put(BULLETIN_PENDING, row, 'pending', row.month, '');
 const saveHorizon = (v: Versioned, row: Horizon) => v.put(BULLETIN_HORIZON, row, 'horizon', '', 'horizon');
