@@ -117,14 +117,17 @@ interface Group {
  * same way. A projection whose version changed, or that has no tables yet, is rebuilt into a new generation
  * that replaces the old one once it has caught up.
  *
- * A rebuild of one projection while the others run restarts the shared read from the lowest checkpoint:
- * the others pass over what they have applied, and their live events wait until the rebuilt one has
- * caught up. Simple, and correct by the same rule as a restart.
+ * A projection that must be built from the first event while others run (a rebuild, a new projection, a
+ * changed version) is built on a read of its own, so the others stay live meanwhile; once it has caught
+ * up, the shared read restarts with it (from the lowest checkpoint, all of them near the head).
  */
 export class ProjectionRunner {
   private readonly options: RunnerOptions;
   private readonly statuses = new Map<string, ProjectionStatus>();
+  /** The shared read that keeps the running projections live. */
   private group?: Group;
+  /** Projections being built on a read of their own until they have caught up and join `group`. */
+  private apart?: Group;
   /** Starts, rebuilds and stops one at a time. */
   private switching: Promise<unknown> = Promise.resolve();
 
@@ -139,21 +142,31 @@ export class ProjectionRunner {
       this.statuses.set(p.name, { name: p.name, version: p.version, state: 'stopped', position: null, processed: 0 });
   }
 
-  /** Starts every projection; resolves once each has caught up with the events recorded so far. */
+  /**
+   * Starts every projection; resolves once each has caught up with the events recorded so far. Those with
+   * no finished tables of their version are built apart, so that the others go live at once.
+   */
   async start(): Promise<void> {
-    await this.run(this.projections, new Set());
+    const unbuilt = new Set<string>();
+    for (const p of this.projections)
+      if (!(await this.readStore.generations(p.name)).some((g) => g.status === 'active' && g.version === p.version)) unbuilt.add(p.name);
+    const built = this.projections.filter((p) => !unbuilt.has(p.name));
+    if (unbuilt.size === 0 || built.length === 0) return this.run(this.projections, new Set());
+    await this.run(built, new Set());
+    await this.buildApart(
+      this.projections.filter((p) => unbuilt.has(p.name)),
+      new Set(),
+    );
   }
 
   /** Rebuilds one projection, or all, from the first event; queries keep reading the old tables meanwhile. */
   async rebuild(name?: string): Promise<void> {
     const chosen = this.projections.filter((p) => !name || p.name === name);
     if (name && chosen.length === 0) throw new Error(`There is no projection called ${name}.`);
-    // The projections running go on running, in the same read as the rebuilt ones.
-    const running = new Set([...(this.group?.projections ?? []).map((p) => p.name), ...chosen.map((p) => p.name)]);
-    await this.run(
-      this.projections.filter((p) => running.has(p.name)),
-      new Set(chosen.map((p) => p.name)),
-    );
+    const rebuild = new Set(chosen.map((p) => p.name));
+    const others = (this.group?.projections ?? []).filter((p) => !rebuild.has(p.name));
+    if (others.length === 0) return this.run(chosen, rebuild); // none to keep live: one read for all
+    await this.buildApart(chosen, rebuild);
   }
 
   status(): ProjectionStatus[] {
@@ -177,21 +190,76 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
-    await this.exclusive(() => this.halt());
+    await this.exclusive(async () => {
+      await this.halt('apart');
+      await this.halt('group');
+    });
   }
 
-  /** Stops the read that runs now (its batch committed), then starts one for these projections. */
+  /** Stops the shared read (its batch committed), then starts one for these projections. */
   private async run(projections: Projection[], rebuild: Set<string>): Promise<void> {
+    const { group, caughtUp } = this.prepare(projections, rebuild);
+    await this.exclusive(async () => {
+      await this.halt('group');
+      this.launch('group', group);
+    });
+    for (const result of await caughtUp) if (result.status === 'rejected') throw result.reason;
+  }
+
+  /**
+   * Builds these projections on a read of their own (with any still being built apart), taking them out of
+   * the shared read meanwhile, then has them join it once they have caught up.
+   */
+  private async buildApart(projections: Projection[], rebuild: Set<string>): Promise<void> {
+    const names = new Set(projections.map((p) => p.name));
+    const alongside = (this.apart?.projections ?? []).filter((p) => !names.has(p.name));
+    const { group, caughtUp } = this.prepare(this.ordered([...projections, ...alongside]), rebuild);
+    const apart = new Set(group.projections.map((p) => p.name));
+    await this.exclusive(async () => {
+      const shared = this.group;
+      if (shared?.projections.some((p) => apart.has(p.name))) {
+        await this.halt('group');
+        this.launch(
+          'group',
+          this.prepare(
+            shared.projections.filter((p) => !apart.has(p.name)),
+            new Set(),
+          ).group,
+        );
+      }
+      await this.halt('apart');
+      this.launch('apart', group);
+    });
+    const results = await caughtUp;
+    const joined = await this.exclusive(async () => {
+      if (this.apart !== group) return undefined; // a later rebuild took them over, and joins them itself
+      await this.halt('apart');
+      const joining = group.projections.filter((p) => !group.failed.has(p.name));
+      const next = this.prepare(this.ordered([...(this.group?.projections ?? []), ...joining]), new Set());
+      await this.halt('group');
+      this.launch('group', next.group);
+      return next.caughtUp;
+    });
+    for (const result of [...results, ...((await joined) ?? [])]) if (result.status === 'rejected') throw result.reason;
+  }
+
+  private prepare(projections: Projection[], rebuild: Set<string>) {
     const group: Group = { projections, rebuild, chosen: new Map(), stopping: false, caughtUp: new Map(), failed: new Set() };
-    const caughtUp = Promise.all(
+    const caughtUp = Promise.allSettled(
       projections.map((p) => new Promise<void>((resolve, reject) => group.caughtUp.set(p.name, { resolve, reject }))),
     );
-    await this.exclusive(async () => {
-      await this.halt();
-      this.group = group;
-      group.done = this.follow(group);
-    });
-    await caughtUp;
+    return { group, caughtUp };
+  }
+
+  private launch(slot: 'group' | 'apart', group: Group) {
+    this[slot] = group;
+    group.done = this.follow(group);
+  }
+
+  /** In the order they were given, so that every read hands an event to them in the same order. */
+  private ordered(projections: Projection[]): Projection[] {
+    const names = new Set(projections.map((p) => p.name));
+    return this.projections.filter((p) => names.has(p.name));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -200,13 +268,13 @@ export class ProjectionRunner {
     return next;
   }
 
-  private async halt() {
-    const group = this.group;
+  private async halt(slot: 'group' | 'apart') {
+    const group = this[slot];
     if (!group) return;
     group.stopping = true;
     await group.subscription?.unsubscribe();
     await group.done;
-    if (this.group === group) this.group = undefined;
+    if (this[slot] === group) this[slot] = undefined;
   }
 
   /**

@@ -113,6 +113,78 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     await runner.stop();
   });
 
+  it('keeps the other projections live while one is rebuilt on a read of its own, then has it join the shared read', async () => {
+    // Once the runner has started, reads from the first event wait at a gate: the rebuild cannot make progress until it opens.
+    let gating = false;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const gated = new Proxy(store, {
+      get(target, prop) {
+        if (prop !== 'subscribeToAll') {
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return (options: Parameters<SqliteEventStore['subscribeToAll']>[0]) => {
+          const inner = target.subscribeToAll(options);
+          if (!gating || options?.fromPosition !== 'start') return inner;
+          return {
+            unsubscribe: () => inner.unsubscribe(),
+            async *[Symbol.asyncIterator]() {
+              await gate;
+              yield* inner;
+            },
+          };
+        };
+      },
+    });
+    const runner = new ProjectionRunner(gated, readStore, [businessLedger, fundLedger]);
+    await runner.start();
+    gating = true;
+    const rebuilt = runner.rebuild('business-ledger');
+    await waitFor(async () => runner.status()[0].state === 'rebuilding');
+
+    const [fund] = await store.readStream('fund-GC-360721');
+    await store.appendToStream(
+      'fund-GC-360721',
+      [
+        {
+          id: '6f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f11',
+          type: 'GuaranteeFundContributed',
+          data: { ...(fund.data as object), amount: 700, reference: 'during' },
+          metadata: fund.metadata,
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    // The fund ledger takes it in while the business ledger has not read a single event.
+    await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_954_034);
+    expect(runner.status().map((s) => [s.name, s.state, s.processed])).toEqual([
+      ['business-ledger', 'rebuilding', 0],
+      ['fund-ledger', 'live', expect.any(Number)],
+    ]);
+
+    open();
+    await rebuilt;
+    expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
+    expect((await readStore.generations(businessLedger.name)).map((g) => [g.generation, g.status])).toEqual([[2, 'active']]);
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
+    await runner.stop();
+  });
+
+  it('builds a projection new to a running system apart from those already built, and starts them all', async () => {
+    const first = new ProjectionRunner(store, readStore, [fundLedger]);
+    await first.start();
+    await first.stop();
+    const runner = new ProjectionRunner(store, readStore, [businessLedger, fundLedger]);
+    await runner.start();
+    expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
+    expect((await readStore.generations(fundLedger.name)).map((g) => g.generation)).toEqual([1]); // resumed, not rebuilt
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
+    await runner.stop();
+  });
+
   it('a projector that dies mid-batch and restarts ends with the rows of one that never stopped', async () => {
     let seen = 0;
     const dying: Projection = {
