@@ -108,3 +108,43 @@ describe('bulletin snapshots', () => {
     expect(later.map((r) => r.outstanding)).toEqual([5_000_000, 5_000_000, 5_000_000]);
   });
 });
+
+describe('bulletin ranks', () => {
+  const loan = (id: string, county: string, date: string, amount: number) => [
+    event('LoanApplied', date, {
+      loanId: id,
+      countyCode: county,
+      kind: 'individual',
+      categories: ['woman'],
+      counterGuarantee: { mode: 'third_party_guarantor' },
+      personsSupported: 1,
+      jobsPlanned: 1,
+    }),
+    event('Disbursed', date, { loanId: id, amount, maturityDate: '2013-01-01' }),
+  ];
+  const target = (regionCode: string) => event('AnnualTargetSet', '2011-01-01', { regionCode, year: 2011, loans: 10, amount: 1_000_000 });
+
+  it("ranks counties among their city's by completion of the amount target, and says how each moved since the month before", () => {
+    // 赣县 (360721) leads in February; 信丰 (360722) overtakes it in March.
+    const history = [
+      target('360721'),
+      target('360722'),
+      ...loan('A', '360721', '2011-02-10', 300_000),
+      ...loan('B', '360722', '2011-02-11', 100_000),
+      ...loan('C', '360722', '2011-03-05', 400_000),
+    ];
+    const tx = MemoryTx.foldNow(bulletin, history);
+    const ranks = (month: string) =>
+      buildBulletin(bulletinFactsFrom(tx, month), reference, month)
+        .filter((r) => r.regionCode === '360721' || r.regionCode === '360722')
+        .map((r) => [r.regionCode, r.target!.rank, r.target!.rankChange]);
+    expect(ranks('2011-02')).toEqual([
+      ['360721', 1, 0],
+      ['360722', 2, 0],
+    ]);
+    expect(ranks('2011-03')).toEqual([
+      ['360721', 2, -1],
+      ['360722', 1, 1],
+    ]);
+  });
+});

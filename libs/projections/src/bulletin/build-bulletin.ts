@@ -57,16 +57,29 @@ const ratioBp = (a: number, b: number) => (b === 0 ? null : Number(divideHalfUp(
 export function buildBulletin(facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
   const current = figuresFor(facts.byMonth[month] ?? [], facts, reference, month);
   const previousMonth = previousInYear(month);
-  const previous = previousMonth ? figuresFor(facts.byMonth[previousMonth] ?? [], facts, reference, previousMonth) : undefined;
-  const byRegion = new Map(previous?.map((p) => [p.regionCode, p]));
-  const rows = current.map((r) => {
-    const before = byRegion.get(r.regionCode);
-    return {
-      ...r,
-      target: r.target && { ...r.target, rankChange: before?.target?.rank && r.target.rank ? before.target.rank - r.target.rank : null },
-    };
+  const before = previousMonth ? ranksAt(facts.byMonth[previousMonth] ?? [], facts, reference) : new Map<string, number>();
+  return current.map((r) => {
+    const rank = before.get(r.regionCode);
+    return { ...r, target: r.target && { ...r.target, rankChange: rank && r.target.rank ? rank - r.target.rank : null } };
   });
-  return rows;
+}
+
+/** The ranks at a month's end (the month before, in the same year): only the year-to-date amount lent is summed. */
+function ranksAt(snapshots: ScopeFigures[], facts: BulletinFacts, reference: ReferenceData): Map<string, number> {
+  const lent = new Map<string, number>();
+  for (const { scope, figures } of snapshots) {
+    const amount = figures['amount|all']?.[1];
+    if (!amount || scope.startsWith('fund:')) continue;
+    for (const r of reference.lineage(scope)) lent.set(r.code, (lent.get(r.code) ?? 0) + amount);
+  }
+  const ranked = facts.targets.flatMap((t) => {
+    const region = reference.region(t.region_code as string);
+    if (!region) return [];
+    const completionAmountBp = ratioBp(lent.get(region.code) ?? 0, t.amount as number) ?? 0;
+    return [{ regionCode: region.code, parentCode: region.parent ?? null, target: { completionAmountBp, rank: null as number | null } }];
+  });
+  rankAmongSiblings(ranked);
+  return new Map(ranked.map((r) => [r.regionCode, r.target.rank!]));
 }
 
 function figuresFor(snapshots: ScopeFigures[], facts: BulletinFacts, reference: ReferenceData, month: string): BulletinRow[] {
@@ -158,8 +171,9 @@ function figuresFor(snapshots: ScopeFigures[], facts: BulletinFacts, reference: 
 }
 
 /** Ranks regions with a target among those with the same parent, by completion of the amount target. */
-function rankAmongSiblings(rows: BulletinRow[]) {
-  const byParent = new Map<string, BulletinRow[]>();
+type Rankable = Pick<BulletinRow, 'regionCode' | 'parentCode'> & { target: { completionAmountBp: number; rank: number | null } | null };
+function rankAmongSiblings(rows: Rankable[]) {
+  const byParent = new Map<string, Rankable[]>();
   for (const r of rows) if (r.target && r.parentCode) byParent.set(r.parentCode, [...(byParent.get(r.parentCode) ?? []), r]);
   for (const siblings of byParent.values()) {
     siblings.sort((a, b) => b.target!.completionAmountBp - a.target!.completionAmountBp || a.regionCode.localeCompare(b.regionCode));
