@@ -48,6 +48,11 @@ export interface ReadStore {
    */
   activate(p: Projection, generation: number): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Reads a generation's rows one at a time, synchronously, so that a fold can leave rows it is not using
+   * in the store (SQLite); a store that cannot (PostgreSQL) leaves it out, and its rows are all held.
+   */
+  storedRows?(p: Projection, generation: number): (table: string, key: Row) => Row | undefined;
   close(): Promise<void>;
 }
 

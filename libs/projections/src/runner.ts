@@ -34,10 +34,16 @@ export interface RunnerOptions {
    * costs at most this many events of rework.
    */
   rebuildFlush: number;
+  /**
+   * Events between evictions: where the read store can read rows back one at a time (SQLite), rows neither
+   * read nor written for this many events (to twice as many) are let go, so memory holds the loans in use,
+   * not the whole history.
+   */
+  evictEvery: number;
 }
-export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { batchSize: 10_000, rebuildFlush: 500_000 };
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { batchSize: 10_000, rebuildFlush: 500_000, evictEvery: 100_000 };
 
-/** The options an operator sets: PROJECTION_BATCH_SIZE and PROJECTION_REBUILD_FLUSH (events). */
+/** The options an operator sets: PROJECTION_BATCH_SIZE, PROJECTION_REBUILD_FLUSH and PROJECTION_EVICT_EVERY (events). */
 export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerOptions {
   const positive = (name: string, fallback: number) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
@@ -48,6 +54,7 @@ export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Runn
   return {
     batchSize: positive('PROJECTION_BATCH_SIZE', DEFAULT_RUNNER_OPTIONS.batchSize),
     rebuildFlush: positive('PROJECTION_REBUILD_FLUSH', DEFAULT_RUNNER_OPTIONS.rebuildFlush),
+    evictEvery: positive('PROJECTION_EVICT_EVERY', DEFAULT_RUNNER_OPTIONS.evictEvery),
   };
 }
 
@@ -316,14 +323,18 @@ export class ProjectionRunner {
         : group.rebuild.has(p.name)
           ? undefined
           : (current('active') ?? current('building'));
-    const state = new ProjectionState(p);
     if (!gen) {
       const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
       await this.readStore.begin(p, next);
       gen = { projection: p.name, generation: next, version: p.version, status: 'building', checkpoint: null, processed: 0 };
-    } else {
-      for (const t of p.tables)
-        if (!t.appendOnly) for (const row of await this.readStore.load(p, gen.generation, t.name)) state.load(t.name, row);
+    }
+    const state = new ProjectionState(p, this.readStore.storedRows?.(p, gen.generation));
+    if (gen.checkpoint !== null || gen.processed > 0) {
+      // Resumed: its rows are read back as they are needed, or all loaded now where they cannot be.
+      if (state.lazy) state.resumeLazily();
+      else
+        for (const t of p.tables)
+          if (!t.appendOnly) for (const row of await this.readStore.load(p, gen.generation, t.name)) state.load(t.name, row);
     }
     group.chosen.set(p.name, gen.generation);
     const building = gen.status === 'building';
@@ -365,6 +376,7 @@ export class ProjectionRunner {
 
     let inBatch = 0;
     let sinceFlush = 0;
+    let sinceEviction = 0;
     let live = false;
     const commit = async (final: boolean) => {
       sinceFlush += inBatch;
@@ -390,8 +402,13 @@ export class ProjectionRunner {
       for (const w of writes) members.find((m) => m.p === w.projection)!.committed = w.checkpoint;
       for (const m of members)
         this.update(m.p.name, { position: m.committed, processed: m.processed, error: undefined, retries: undefined });
+      sinceEviction += inBatch;
       inBatch = 0;
       if (flush) sinceFlush = 0;
+      if (sinceEviction >= this.options.evictEvery) {
+        for (const m of members) m.state.evictIdle();
+        sinceEviction = 0;
+      }
     };
 
     for await (const message of subscription) {

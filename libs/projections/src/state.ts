@@ -1,10 +1,19 @@
 import { Projection, ProjectionTx, Row, TableSpec } from './projection';
 import { Changes, keyOf } from './read-store';
 
+/** Reads one stored row of a projection's table, synchronously (SQLite can; PostgreSQL cannot). */
+export type StoredRow = (table: string, key: Row) => Row | undefined;
+
 /**
- * A projection's rows as the runner keeps them between batches: every row of its read-write tables (loaded
- * in bulk when it resumes a generation, empty for a rebuild), the rows changed since the last commit, and
- * the rows appended to its append-only tables, which are handed over at the commit and never kept.
+ * A projection's rows as the runner keeps them between batches: the rows of its read-write tables, the
+ * rows changed since the last commit, and the rows appended to its append-only tables, which are handed
+ * over at the commit and never kept.
+ *
+ * With a way to read stored rows back (`stored`), only the rows in use are held: rows are kept in two
+ * generations, and `evictIdle` drops the rows of the older one, those neither read nor written since the
+ * call before, that are already stored; a later `get` reads such a row back from the read store. A
+ * resumed generation then starts with nothing in memory. Without it (PostgreSQL), every row is held:
+ * loaded in bulk when a generation resumes.
  *
  * Rows are shared, not copied: a projection changes a row it got and puts it back. A projection that
  * throws, or a commit that fails, leaves this state behind: the runner loads it again from the committed
@@ -12,30 +21,61 @@ import { Changes, keyOf } from './read-store';
  */
 export class ProjectionState implements ProjectionTx {
   private readonly specs = new Map<string, TableSpec>();
-  private readonly tables = new Map<string, Map<string, Row>>();
+  /** Rows read or written since the last `evictIdle`, by table. */
+  private recent = new Map<string, Map<string, Row>>();
+  /** Rows read or written before it, dropped at the next one unless used again. */
+  private idle = new Map<string, Map<string, Row>>();
+  /** Whether a table may have stored rows that are not in memory. */
+  private readonly partial = new Set<string>();
   private changed = new Map<string, Map<string, Row>>();
   /** By table and key: a row appended again before it is handed over replaces the earlier one. */
   private appended = new Map<string, Map<string, Row>>();
 
-  constructor(readonly projection: Projection) {
+  constructor(
+    readonly projection: Projection,
+    private readonly stored?: StoredRow,
+  ) {
     for (const t of projection.tables) {
       this.specs.set(t.name, t);
-      if (!t.appendOnly) this.tables.set(t.name, new Map());
+      if (!t.appendOnly) {
+        this.recent.set(t.name, new Map());
+        this.idle.set(t.name, new Map());
+      }
     }
+  }
+
+  /** Whether rows can be left in the read store and read back when needed. */
+  get lazy(): boolean {
+    return this.stored !== undefined;
+  }
+
+  /** The read store holds rows of every table that are not in memory (a resumed generation, read lazily). */
+  resumeLazily(): void {
+    for (const table of this.recent.keys()) this.partial.add(table);
   }
 
   /** A row as the read store holds it, taken back into memory unchanged. */
   load(table: string, row: Row): void {
-    this.rowsOf(table).set(keyOf(this.spec(table), row), row);
+    this.recentOf(table).set(keyOf(this.spec(table), row), row);
   }
 
   get<T extends Row>(table: string, key: Row): T | undefined {
-    return this.rowsOf(table).get(keyOf(this.spec(table), key)) as T | undefined;
+    const k = keyOf(this.spec(table), key);
+    const recent = this.recentOf(table);
+    let row = recent.get(k);
+    if (row) return row as T;
+    const idle = this.idle.get(table)!;
+    row = idle.get(k);
+    if (row) idle.delete(k);
+    else if (this.partial.has(table)) row = this.stored!(table, key);
+    if (row) recent.set(k, row);
+    return row as T | undefined;
   }
 
   put(table: string, row: Row): void {
     const k = keyOf(this.spec(table), row);
-    this.rowsOf(table).set(k, row);
+    this.recentOf(table).set(k, row);
+    this.idle.get(table)!.delete(k);
     let rows = this.changed.get(table);
     if (!rows) this.changed.set(table, (rows = new Map()));
     rows.set(k, row);
@@ -71,14 +111,35 @@ export class ProjectionState implements ProjectionTx {
     return out;
   }
 
+  /**
+   * Drops the idle rows that are stored (a row changed but not yet handed over stays), and makes the recent
+   * ones idle. Only when rows can be read back.
+   */
+  evictIdle(): void {
+    if (!this.stored) return;
+    for (const [table, idle] of this.idle) {
+      const recent = this.recent.get(table)!;
+      const unsaved = this.changed.get(table);
+      let kept = 0;
+      for (const [k, row] of unsaved ?? [])
+        if (idle.has(k)) {
+          recent.set(k, row);
+          kept++;
+        }
+      if (idle.size > kept) this.partial.add(table);
+      this.idle.set(table, recent);
+      this.recent.set(table, new Map());
+    }
+  }
+
   /** The rows of a read-write table held now. */
   rows(table: string): Row[] {
-    return [...this.rowsOf(table).values()];
+    return [...this.recentOf(table).values(), ...this.idle.get(table)!.values()];
   }
 
   /** Rows held in memory, by table (the append-only tables hold none). */
   sizes(): Record<string, number> {
-    return Object.fromEntries([...this.tables].map(([t, rows]) => [t, rows.size]));
+    return Object.fromEntries([...this.recent].map(([t, rows]) => [t, rows.size + this.idle.get(t)!.size]));
   }
 
   private spec(table: string): TableSpec {
@@ -87,8 +148,8 @@ export class ProjectionState implements ProjectionTx {
     return spec;
   }
 
-  private rowsOf(table: string): Map<string, Row> {
-    const rows = this.tables.get(table);
+  private recentOf(table: string): Map<string, Row> {
+    const rows = this.recent.get(table);
     if (rows) return rows;
     this.spec(table);
     throw new Error(`${this.projection.name}: ${table} is append-only; its rows cannot be read back`);

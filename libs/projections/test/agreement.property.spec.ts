@@ -20,7 +20,7 @@ const TIMEOUT_MS = NIGHTLY ? 4 * 60 * 60_000 : 10 * 60_000;
 
 /**
  * A history, where the projections first catch up (after `split` of the steps; they then resume with their
- * rows loaded back from the read store), and the batch size and rebuild flush they run with.
+ * rows read back from the read store), and the batch size, rebuild flush and eviction they run with.
  */
 const scenario = fc.record({
   steps: fc.array(step, { minLength: 1, maxLength: 200, size: 'max' }),
@@ -28,6 +28,8 @@ const scenario = fc.record({
   batchSize: fc.integer({ min: 1, max: 400 }),
   /** A first build writes its rows at flushes this many events apart. */
   rebuildFlush: fc.integer({ min: 1, max: 2_000 }),
+  /** Rows idle this long are let go and read back when needed (SQLite). */
+  evictEvery: fc.integer({ min: 1, max: 500 }),
 });
 
 /** Drops what a test's PostgreSQL read store created (its own schema); SQLite's directory is removed. */
@@ -48,14 +50,14 @@ describe.each(READ_STORES)('the ledgers agree on any valid history, stored on %s
     async () => {
       const seen = new Set<string>();
       let failed = false;
-      const property = fc.asyncProperty(scenario, async ({ steps, split, batchSize, rebuildFlush }) => {
+      const property = fc.asyncProperty(scenario, async ({ steps, split, batchSize, rebuildFlush, evictEvery }) => {
         const dir = mkdtempSync(join(tmpdir(), 'loans-agreement-'));
         const history = await History.begin();
         const readStore = await openReadStore(dir);
         try {
           // The projections catch up part-way, stop, and resume from their checkpoints after the rest.
           const catchUp = async () => {
-            const runner = new ProjectionRunner(history.store, readStore, PROJECTIONS, { batchSize, rebuildFlush });
+            const runner = new ProjectionRunner(history.store, readStore, PROJECTIONS, { batchSize, rebuildFlush, evictEvery });
             await runner.start();
             await runner.stop();
             expect(runner.status().filter((s) => s.state !== 'stopped')).toEqual([]);

@@ -58,6 +58,25 @@ export class SqliteReadStore implements ReadStore {
     return row && decode(spec, row);
   }
 
+  storedRows(p: Projection, generation: number) {
+    const readers = new Map<string, (key: Row) => Row | undefined>();
+    return (table: string, key: Row) => {
+      let read = readers.get(table);
+      if (!read) {
+        const spec = tableSpec(p, table);
+        const statement = this.db.prepare(
+          `SELECT * FROM "${physical(table, generation)}" WHERE ${spec.primaryKey.map((k) => `"${k}" = ?`).join(' AND ')}`,
+        );
+        read = (k: Row) => {
+          const row = statement.get(...spec.primaryKey.map((c) => toSql(k[c]))) as Row | undefined;
+          return row && decode(spec, row);
+        };
+        readers.set(table, read);
+      }
+      return read(key);
+    };
+  }
+
   async load(p: Projection, generation: number, table: string): Promise<Row[]> {
     const spec = tableSpec(p, table);
     const rows: Row[] = [];
