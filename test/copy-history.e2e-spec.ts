@@ -29,9 +29,13 @@ describe('copying the history to EventStoreDB', () => {
       expect(to.map(shape)).toEqual(from.map(shape));
       expect((to[0].metadata as { recordedAt: string }).recordedAt).toBe(from[0].created.toISOString());
 
+      // Every row the same, but where an epoch of the bulletin's versions starts: a place in each store's own log.
+      const withoutPositions = (rows: string[]) => rows.map((r) => r.replace(/"first_position":"[^"]*"/, '"first_position":"…"'));
       for (const p of PROJECTIONS) {
         for (const t of p.tables)
-          expect(await foldedRows(p, to.map(toProjected), t.name)).toEqual(await foldedRows(p, from.map(toProjected), t.name));
+          expect(withoutPositions(await foldedRows(p, to.map(toProjected), t.name))).toEqual(
+            withoutPositions(await foldedRows(p, from.map(toProjected), t.name)),
+          );
       }
     } finally {
       await target.close();
