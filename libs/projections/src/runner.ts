@@ -182,14 +182,26 @@ export class ProjectionRunner {
 
   /**
    * The status with each projection's lag: events recorded after its position, counted up to `cap` (a
-   * projection further behind shows `cap`), and its progress through what is recorded now.
+   * projection further behind shows `cap`), and its progress through what is recorded now. One read of
+   * the log from the lowest position serves them all, unless one is far ahead of another.
    */
   async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { lag: number; progress: number | null }>> {
+    const after = async (from: Position | undefined) => {
+      const events = await this.store.readAll({ fromPosition: from ?? 'start', maxCount: cap + 1 });
+      // Reads include their start; a read that came back full stopped short of the head.
+      return { events: from ? events.filter((e) => comparePositions(e.position, from) > 0) : events, whole: events.length <= cap };
+    };
+    const statuses = this.status();
+    const positions = statuses.map((s) => (s.position ? positionFromString(s.position) : undefined));
+    const lowest = positions.includes(undefined) ? undefined : positions.reduce((a, b) => (comparePositions(a!, b!) <= 0 ? a : b));
+    const shared = await after(lowest);
     return Promise.all(
-      this.status().map(async (s) => {
-        const from = s.position ? positionFromString(s.position) : 'start';
-        const ahead = await this.store.readAll({ fromPosition: from, maxCount: cap + 1 });
-        const lag = Math.min(cap, s.position ? Math.max(0, ahead.length - 1) : ahead.length);
+      statuses.map(async (s, i) => {
+        const from = positions[i];
+        const count = (read: { events: RecordedEvent[] }) =>
+          from ? read.events.filter((e) => comparePositions(e.position, from) > 0).length : read.events.length;
+        let lag = Math.min(cap, count(shared));
+        if (lag < cap && !shared.whole) lag = Math.min(cap, count(await after(from)));
         const progress = lag < cap && s.processed + lag > 0 ? Math.floor((s.processed * 1000) / (s.processed + lag)) / 10 : null;
         return { ...s, lag, progress };
       }),

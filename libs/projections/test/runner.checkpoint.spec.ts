@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { BusinessDate, SYSTEM_ACTOR, yuan } from '@app/domain';
 import { SqliteEventStore, positionToString } from '@app/event-store';
 import { Programme } from '@app/programme';
-import { FUNDS, FUND_MOVEMENTS, Projection, ProjectionRunner, ReadStore, SqliteReadStore, fundLedger, toProjected } from '../src';
+import {
+  FUNDS,
+  FUND_MOVEMENTS,
+  Projection,
+  ProjectionRunner,
+  ReadStore,
+  SqliteReadStore,
+  businessLedger,
+  fundLedger,
+  toProjected,
+} from '../src';
 import { smallProgramme } from './history';
 import { foldedRows, storedRows } from './rows';
 
@@ -91,6 +101,31 @@ describe('the projection runner, stopped and started again', () => {
     expect(await runner.statusWithLag(1)).toEqual([expect.objectContaining({ lag: 1, progress: null })]);
     expect(await runner.statusWithLag(2)).toEqual([expect.objectContaining({ lag: 2, progress: null })]);
     expect(await runner.statusWithLag(3)).toEqual([expect.objectContaining({ lag: 2, progress: behind.progress })]);
+  });
+
+  it('counts each projection from its own position, when one is far behind another', async () => {
+    // One projection fails on its first event and stays at the start; the fund ledger goes on to the head.
+    const broken: Projection = {
+      ...businessLedger,
+      name: 'broken',
+      apply: () => {
+        throw new Error('broken');
+      },
+    };
+    const runner = new ProjectionRunner(store, readStore, [broken, fundLedger]);
+    await runner.start().catch(() => undefined);
+    await runner.stop();
+    await contribute('late-1');
+    const all = (await store.readAll()).length;
+    const lags = async (cap?: number) => (await runner.statusWithLag(cap)).map((s) => [s.name, s.lag]);
+    expect(await lags()).toEqual([
+      ['broken', all],
+      ['fund-ledger', 1],
+    ]);
+    expect(await lags(3)).toEqual([
+      ['broken', 3],
+      ['fund-ledger', 1],
+    ]);
   });
 
   it('claims no progress through a store with nothing in it', async () => {
