@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Projection, Row, Value } from '../projection';
+import { Projection, Row, TableSpec, Value } from '../projection';
 import { decode } from '../query';
 import { BatchWrite, Generation, ReadStore, physical, tableSpec } from '../read-store';
 import { sqlValue } from '../safe-text';
@@ -109,9 +109,9 @@ export class SqliteReadStore implements ReadStore {
       if (rows.length - i < size) continue;
       const statement = this.statement(upsertSql(physical(table, generation), spec.primaryKey, cols, size));
       const params: Array<string | number | null> = new Array(size * cols.length);
+      const fill = parameterFiller(spec);
       for (; rows.length - i >= size; i += size) {
-        let n = 0;
-        for (let r = i; r < i + size; r++) for (const c of cols) params[n++] = toSql(rows[r][c]);
+        for (let r = 0; r < size; r++) fill(rows[i + r], params, r * cols.length);
         statement.run(params);
       }
     }
@@ -163,6 +163,25 @@ function upsertSql(table: string, primaryKey: string[], cols: string[], rows: nu
   const row = `(${cols.map(() => '?').join(', ')})`;
   return `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${new Array(rows).fill(row).join(', ')}
     ON CONFLICT (${primaryKey.map((k) => `"${k}"`).join(', ')}) DO UPDATE SET ${updates}`;
+}
+
+type Filler = (row: Row, params: Array<string | number | null>, at: number) => void;
+const fillers = new WeakMap<TableSpec, Filler>();
+/**
+ * A function that writes a row's values into a statement's parameters, column by column, made once per
+ * table: with each column named in its own statement, every property read sees one shape of row, which
+ * a rebuild's millions of rows make worth it (a loop over column names took a fifth of a rebuild).
+ */
+function parameterFiller(spec: TableSpec): Filler {
+  let fill = fillers.get(spec);
+  if (!fill) {
+    const body = Object.keys(spec.columns)
+      .map((c, i) => `params[at + ${i}] = toSql(row[${JSON.stringify(c)}]);`)
+      .join('\n');
+    fill = new Function('toSql', `return function fill(row, params, at) {\n${body}\n}`)(toSql) as Filler;
+    fillers.set(spec, fill);
+  }
+  return fill;
 }
 
 /** Through the one conversion both stores share (safe text, JSON as text), then booleans as 1 and 0. */
