@@ -233,6 +233,12 @@ export class ProjectionRunner {
     const names = new Set(projections.map((p) => p.name));
     const alongside = (this.apart?.projections ?? []).filter((p) => !names.has(p.name));
     const { group, caughtUp } = this.prepare(this.ordered([...projections, ...alongside]), rebuild);
+    // Those still being built go on with the generation they began.
+    for (const p of alongside) {
+      const generation = this.apart!.chosen.get(p.name);
+      if (generation !== undefined) group.chosen.set(p.name, generation);
+      else if (this.apart!.rebuild.has(p.name)) group.rebuild.add(p.name);
+    }
     const apart = new Set(group.projections.map((p) => p.name));
     await this.exclusive(async () => {
       const shared = this.group;

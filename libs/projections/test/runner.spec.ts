@@ -113,8 +113,8 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     await runner.stop();
   });
 
-  it('keeps the other projections live while one is rebuilt on a read of its own, then has it join the shared read', async () => {
-    // Once the runner has started, reads from the first event wait at a gate: the rebuild cannot make progress until it opens.
+  /** The store, with reads from the first event held at a gate once it is closed: a rebuild then waits there. */
+  const gatedStore = () => {
     let gating = false;
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
@@ -127,19 +127,30 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
         return (options: Parameters<SqliteEventStore['subscribeToAll']>[0]) => {
           const inner = target.subscribeToAll(options);
           if (!gating || options?.fromPosition !== 'start') return inner;
+          let stop!: () => void;
+          const stopped = new Promise<'stopped'>((resolve) => (stop = () => resolve('stopped')));
           return {
-            unsubscribe: () => inner.unsubscribe(),
+            // Ends the iteration at the gate too, as a real subscription's would end.
+            unsubscribe: async () => {
+              stop();
+              await inner.unsubscribe();
+            },
             async *[Symbol.asyncIterator]() {
-              await gate;
+              if ((await Promise.race([gate, stopped])) === 'stopped') return;
               yield* inner;
             },
           };
         };
       },
     });
+    return { gated, open, closeGate: () => (gating = true) };
+  };
+
+  it('keeps the other projections live while one is rebuilt on a read of its own, then has it join the shared read', async () => {
+    const { gated, open, closeGate } = gatedStore();
     const runner = new ProjectionRunner(gated, readStore, [businessLedger, fundLedger]);
     await runner.start();
-    gating = true;
+    closeGate();
     const rebuilt = runner.rebuild('business-ledger');
     await waitFor(async () => runner.status()[0].state === 'rebuilding');
 
@@ -167,6 +178,26 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     await rebuilt;
     expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
     expect((await readStore.generations(businessLedger.name)).map((g) => [g.generation, g.status])).toEqual([[2, 'active']]);
+    expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
+    expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
+    await runner.stop();
+  });
+
+  it('a second rebuild while the first is still on its own read carries both through to new tables', async () => {
+    const { gated, open, closeGate } = gatedStore();
+    const runner = new ProjectionRunner(gated, readStore, [businessLedger, fundLedger, bulletin]);
+    await runner.start();
+    closeGate();
+    const first = runner.rebuild('business-ledger');
+    await waitFor(async () => runner.status()[0].state === 'rebuilding');
+    const second = runner.rebuild('fund-ledger');
+    await waitFor(async () => runner.status()[1].state === 'rebuilding');
+    open();
+    await Promise.all([first, second]);
+    await waitFor(async () => runner.status().every((s) => s.state === 'live'));
+    for (const p of [businessLedger, fundLedger])
+      expect((await readStore.generations(p.name)).map((g) => [g.generation, g.status])).toEqual([[2, 'active']]);
+    expect((await readStore.generations(bulletin.name)).map((g) => g.generation)).toEqual([1]);
     expect(await actual(businessLedger, BUSINESS_LEDGER)).toEqual(await expected(businessLedger, BUSINESS_LEDGER));
     expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
     await runner.stop();
