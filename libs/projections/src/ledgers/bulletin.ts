@@ -22,7 +22,8 @@ import { VERSION_TABLES, Versioned, epochOf } from '../bulletin/versioned';
  * (snapshot(m) = snapshot(m − 1) carried over + the flows of m). An event dated to an earlier month adds its
  * flow to that month's snapshot and every later one. Flows dated after the latest month reached (principal
  * maturing later) wait in `bulletin_pending` until that month is reached. Cities and the province are
- * roll-ups of their counties, done when the bulletin is built.
+ * roll-ups of their counties, done when the bulletin is built. Every row it changes is also kept as it
+ * stood at the end of each epoch (`bulletin/versioned.ts`), so that "as known at" reads stored state.
  */
 export const BULLETIN_MONTHS = 'bulletin_months';
 export const BULLETIN_PENDING = 'bulletin_pending';
