@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BusinessDate, JIANGXI_POLICIES, ReferenceData, SYSTEM_ACTOR, yuan } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
+import { BUSINESS_LEDGER, PROJECTIONS, ProjectionRunner, SqliteReadStore } from '@app/projections';
 import { percentile } from './stats';
 
 const application = (i: number) => ({
@@ -39,6 +40,30 @@ export async function commandsPerSecond(path: string, reference: ReferenceData, 
   const rate = count / ((performance.now() - t0) / 1000);
   await store.close();
   return rate;
+}
+
+/**
+ * From a command to its loan in the business ledger: the projections live in the same process, as the API
+ * runs them by default, one application at a time; each wait ends when a query finds the loan's row.
+ */
+export async function appendToQuery(path: string, reference: ReferenceData, samples: number) {
+  const store = new SqliteEventStore({ path });
+  const readStore = new SqliteReadStore(path);
+  const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
+  await runner.start();
+  const programme = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }));
+  const waits: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    await programme.applyForLoan(application(i), env(`v${i}`));
+    while ((await readStore.query(`SELECT 1 FROM ${BUSINESS_LEDGER} WHERE loan_id = ?`, [`B${i}`])).length === 0)
+      await new Promise((resolve) => setImmediate(resolve));
+    waits.push(performance.now() - t0);
+  }
+  await runner.stop();
+  await readStore.close();
+  await store.close();
+  return { p50: percentile(waits, 50), p99: percentile(waits, 99) };
 }
 
 /** The API in a process of its own (the load comes from this one), on the embedded store. */

@@ -10,7 +10,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { emmettBaseline, rawBaselines, storedEvents } from './baselines';
-import { commandsPerSecond, overHttp } from './commands';
+import { appendToQuery, commandsPerSecond, overHttp } from './commands';
 import { queryLatencies, rebuildInChild, simulateHistory } from './scale';
 import { median, sequence } from './stats';
 
@@ -39,6 +39,12 @@ async function main() {
     'loan applications: a reservation and the application, 2 appends, synchronous=FULL',
   );
   report('durable commands in-process, 256 in flight', `${fmt(many)}/s`, 'concurrent appends share a commit (group commit)');
+  const visible = await appendToQuery(file(), reference, 500);
+  report(
+    "a command's event visible in the ledgers (append to query)",
+    `p50 ${visible.p50.toFixed(1)} ms`,
+    `p99 ${visible.p99.toFixed(1)} ms; goal p99 ≤ 50 ms; an application, then the business ledger polled until its row is there`,
+  );
   for (const inFlight of [8, 32]) {
     const runs = await sequence(RUNS, () => overHttp(file(), 2_000, inFlight));
     const h = runs.sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)];
