@@ -41,6 +41,15 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A contribution to 赣县's fund recorded now, shaped like the first one. */
+  const contributeLate = async (id: string, amount: number, reference: string) => {
+    const [fund] = await store.readStream('fund-GC-360721');
+    await store.appendToStream(
+      'fund-GC-360721',
+      [{ id, type: 'GuaranteeFundContributed', data: { ...(fund.data as object), amount, reference }, metadata: fund.metadata }],
+      { expectedRevision: 'any' },
+    );
+  };
   const expected = async (p: Projection, table: string) => foldedRows(p, (await store.readAll()).map(toProjected), table);
   const actual = (p: Projection, table: string) => storedRows(readStore, p, table);
 
@@ -51,19 +60,7 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     expect(await actual(fundLedger, FUND_MOVEMENTS)).toEqual(await expected(fundLedger, FUND_MOVEMENTS));
     expect(runner.status().map((s) => s.state)).toEqual(['live', 'live']);
 
-    const [fund] = await store.readStream('fund-GC-360721');
-    await store.appendToStream(
-      'fund-GC-360721',
-      [
-        {
-          id: '5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10',
-          type: 'GuaranteeFundContributed',
-          data: { ...(fund.data as object), amount: 500, reference: 'late' },
-          metadata: fund.metadata,
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await contributeLate('5f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f10', 500, 'late');
     await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_953_834);
     expect(await actual(fundLedger, FUNDS)).toEqual(await expected(fundLedger, FUNDS));
     await runner.stop();
@@ -154,19 +151,7 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
     const rebuilt = runner.rebuild('business-ledger');
     await waitFor(async () => runner.status()[0].state === 'rebuilding');
 
-    const [fund] = await store.readStream('fund-GC-360721');
-    await store.appendToStream(
-      'fund-GC-360721',
-      [
-        {
-          id: '6f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f11',
-          type: 'GuaranteeFundContributed',
-          data: { ...(fund.data as object), amount: 700, reference: 'during' },
-          metadata: fund.metadata,
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await contributeLate('6f2b2a43-0f53-4c8a-9d3e-1b1c1d1e1f11', 700, 'during');
     // The fund ledger takes it in while the business ledger has not read a single event.
     await waitFor(async () => (await readStore.query(`SELECT balance FROM ${FUNDS} WHERE fund_id = 'GC-360721'`))[0].balance === 6_954_034);
     expect(runner.status().map((s) => [s.name, s.state, s.processed])).toEqual([

@@ -30,7 +30,6 @@ export const BULLETIN_PENDING = 'bulletin_pending';
 export const BULLETIN_HORIZON = 'bulletin_horizon';
 export const BULLETIN_TARGETS = 'bulletin_targets';
 export const BULLETIN_LOANS = 'bulletin_loans';
-const LOANS = BULLETIN_LOANS;
 
 type Loan = Row & {
   loan_id: string;
@@ -60,7 +59,7 @@ export const bulletinProjection = (epochEvents = 10_000): Projection => ({
   version: 4,
   tables: [
     {
-      name: LOANS,
+      name: BULLETIN_LOANS,
       primaryKey: ['loan_id'],
       columns: {
         loan_id: 'text',
@@ -165,7 +164,7 @@ export const bulletinProjection = (epochEvents = 10_000): Projection => ({
         return saveLoan(v, loan);
       }
       default: {
-        const loan = v.get<Loan>(LOANS, { loan_id: event.data.loanId });
+        const loan = v.get<Loan>(BULLETIN_LOANS, { loan_id: event.data.loanId });
         if (!loan) return;
         loanFlows(v, loan, event, month);
         saveLoan(v, loan);
@@ -302,7 +301,7 @@ function addToSnapshot(v: Versioned, scope: string, at: string, figure: string, 
 
 /** A loan's version keeps only what changes after its application; the rest is read from its live row. */
 const saveLoan = (v: Versioned, loan: Loan) =>
-  v.put(LOANS, loan, 'loan', '', loan.loan_id, {
+  v.put(BULLETIN_LOANS, loan, 'loan', '', loan.loan_id, {
     outstanding: loan.outstanding,
     overdue_principal: loan.overdue_principal,
     maturity_month: loan.maturity_month,
