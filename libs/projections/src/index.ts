@@ -32,6 +32,7 @@ export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financial
 export * from './query';
 export { PostgresReadStore } from './postgres/postgres-read-store';
 export * from './time-travel';
+export * from './ledgers-as-of';
 export * from './export/columns';
 export * from './export/tabular';
 export * from './export/bulletin-layout';

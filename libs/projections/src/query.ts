@@ -14,6 +14,8 @@ export interface LedgerQuery {
   pageSize?: number;
   /** Every matching row (exports), instead of one page. */
   unpaged?: boolean;
+  /** Inclusive upper bounds on text columns, beside the range (a ledger as of a date keeps what was there by then). */
+  atMost?: Record<string, string>;
 }
 
 export interface Page {
@@ -25,13 +27,32 @@ export interface Page {
 
 export class QueryError extends Error {}
 
+/** A table's rows, or rows derived from it by SQL (a ledger as of a date), that a ledger query reads. */
+export interface RowSource {
+  sql: string;
+  params: unknown[];
+}
+
 /** Builds parameterised SQL from a query, naming only columns the table has. */
-export async function queryLedger(store: ReadStore, p: Projection, table: string, q: LedgerQuery): Promise<Page> {
+export async function queryLedger(store: ReadStore, p: Projection, table: string, q: LedgerQuery, source?: RowSource): Promise<Page> {
   const spec = tableSpec(p, table);
-  const column = (c: string) => {
-    if (!(c in spec.columns)) throw new QueryError(`${table} has no column ${c}; it has ${Object.keys(spec.columns).join(', ')}.`);
-    return `"${c}"`;
-  };
+  const column = (c: string) => `"${knownColumn(spec, c)}"`;
+  const { clause, params } = whereClause(spec, q);
+  const from = source ? `(${source.sql}) AS rows_as_of` : `"${table}"`;
+  const all = [...(source?.params ?? []), ...params];
+  const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
+  const page = Math.max(q.page ?? 1, 1);
+  const direction = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'; // the same on SQLite and PostgreSQL
+  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${direction}, ${spec.primaryKey.map(column).join(', ')}`;
+  const [{ total }] = (await store.query(`SELECT count(*) AS total FROM ${from} ${clause}`, all)) as Array<{ total: number }>;
+  const limit = q.unpaged ? '' : `LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  const rows = await store.query(`SELECT * FROM ${from} ${clause} ${order} ${limit}`, all);
+  return { rows: rows.map((r) => decode(spec, r)), total: Number(total), page, pageSize };
+}
+
+/** The WHERE clause of a query's filters, range, tag and upper bounds, with its parameters. */
+export function whereClause(spec: TableSpec, q: LedgerQuery): { clause: string; params: unknown[] } {
+  const column = (c: string) => `"${knownColumn(spec, c)}"`;
   const where: string[] = [];
   const params: unknown[] = [];
   for (const [c, v] of Object.entries(q.filters ?? {})) {
@@ -39,8 +60,11 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
     where.push(`${column(c)} = ?`);
     params.push(spec.columns[c] === 'integer' ? Number(v) : spec.columns[c] === 'boolean' ? v === 'true' : v);
   }
-  if (q.range) {
-    const [c, from, to] = q.range;
+  const bounds: Array<[string, string | undefined, string | undefined]> = [
+    ...(q.range ? [q.range] : []),
+    ...Object.entries(q.atMost ?? {}).map(([c, to]): [string, undefined, string] => [c, undefined, to]),
+  ];
+  for (const [c, from, to] of bounds) {
     if (from) {
       where.push(`${column(c)} >= ?`);
       params.push(from);
@@ -54,15 +78,12 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
     where.push(`${column(q.tag[0])} LIKE ?`);
     params.push(`%${JSON.stringify(q.tag[1])}%`);
   }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
-  const page = Math.max(q.page ?? 1, 1);
-  const direction = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'; // the same on SQLite and PostgreSQL
-  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${direction}, ${spec.primaryKey.map(column).join(', ')}`;
-  const [{ total }] = (await store.query(`SELECT count(*) AS total FROM "${table}" ${clause}`, params)) as Array<{ total: number }>;
-  const limit = q.unpaged ? '' : `LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
-  const rows = await store.query(`SELECT * FROM "${table}" ${clause} ${order} ${limit}`, params);
-  return { rows: rows.map((r) => decode(spec, r)), total: Number(total), page, pageSize };
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+function knownColumn(spec: TableSpec, c: string): string {
+  if (!(c in spec.columns)) throw new QueryError(`${spec.name} has no column ${c}; it has ${Object.keys(spec.columns).join(', ')}.`);
+  return c;
 }
 
 /** Rows as stored back to their column types (booleans and JSON). */
@@ -98,10 +119,7 @@ function shape(spec: TableSpec): Row {
 /** The same query over rows in memory (a ledger as of a date), with the SQL version's meaning. */
 export function queryRows(p: Projection, table: string, rows: Row[], q: LedgerQuery): Page {
   const spec = tableSpec(p, table);
-  const known = (c: string) => {
-    if (!(c in spec.columns)) throw new QueryError(`${table} has no column ${c}; it has ${Object.keys(spec.columns).join(', ')}.`);
-    return c;
-  };
+  const known = (c: string) => knownColumn(spec, c);
   let out = rows;
   for (const [c, v] of Object.entries(q.filters ?? {})) {
     if (v === undefined || v === '') continue;
@@ -112,6 +130,7 @@ export function queryRows(p: Projection, table: string, rows: Row[], q: LedgerQu
     known(c);
     out = out.filter((r) => r[c] !== null && (!from || (r[c] as string) >= from) && (!to || (r[c] as string) <= to));
   }
+  for (const [c, to] of Object.entries(q.atMost ?? {})) out = out.filter((r) => r[known(c)] !== null && (r[c] as string) <= to);
   if (q.tag?.[1]) out = out.filter((r) => ((r[known(q.tag![0])] as string[] | null) ?? []).includes(q.tag![1]!));
   const sort = known(q.sort ?? spec.primaryKey[0]);
   const sign = q.order === 'desc' ? -1 : 1;

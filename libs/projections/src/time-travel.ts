@@ -33,16 +33,22 @@ export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: Readonl
   }
 }
 
-/** Folds one at a time in a process: each holds a whole projection's rows in memory while it runs. */
+/** Time travel that folds many events runs one at a time in a process: each holds its rows in memory while it runs. */
 let running: Promise<unknown> = Promise.resolve();
+export function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const done = running.then(work);
+  running = done.catch(() => undefined);
+  return done;
+}
 
 /**
  * A projection's rows as of a point in the two clocks, by the same code that keeps the live tables: a fold
- * of the history, page by page, giving way to other work between pages. The bulletin "as known at" answers
- * from stored state instead (`bulletinFactsKnownAt`).
+ * of the history, page by page, giving way to other work between pages. The business ledger, the fund
+ * movements and the journal answer from stored state instead (`ledgers-as-of.ts`), as does the bulletin
+ * "as known at" (`bulletinFactsKnownAt`); this is what they are checked against.
  */
 export function projectAsOf(store: EventStore, projection: Projection, asOf: AsOf): Promise<MemoryTx> {
-  const fold = running.then(async () => {
+  return oneAtATime(async () => {
     const tx = new MemoryTx(projection);
     for await (const page of eventsAsOf(store, asOf, new Set(projection.eventTypes))) {
       for (const e of page) projection.apply(e, tx);
@@ -50,6 +56,4 @@ export function projectAsOf(store: EventStore, projection: Projection, asOf: AsO
     }
     return tx;
   });
-  running = fold.catch(() => undefined);
-  return fold;
 }

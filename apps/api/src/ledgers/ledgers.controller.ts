@@ -16,6 +16,10 @@ import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ACCOUNTS,
+  AsOf,
+  businessLedgerAsOf,
+  fundMovementsAsOf,
+  journalAsOf,
   BULLETIN_COLUMNS,
   BUSINESS_LEDGER,
   Column,
@@ -289,15 +293,21 @@ export class LedgersController {
     return row;
   }
 
-  /** Live tables answer by SQL; a ledger as of a date or as known at a time is folded from the events first. */
+  /**
+   * Live tables answer by SQL, and so do the business ledger, the fund movements and the journal as of a date
+   * or as known at a time (from the stored rows); the other ledgers as of a point are folded from the events.
+   */
   private async query(p: Projection, table: string, q: LedgerQuery, at: { asOf?: string; knownAt?: string } = {}) {
-    const status = this.runner.status().find((s) => s.name === p.name);
+    const projection = this.runner.status().find((s) => s.name === p.name);
     try {
-      if (at.asOf || at.knownAt) {
-        const tx = await projectAsOf(this.store, p, { businessDate: at.asOf, knownAt: at.knownAt ? new Date(at.knownAt) : undefined });
-        return { ...queryRows(p, table, tx.rows(table), q), asOf: at.asOf ?? null, knownAt: at.knownAt ?? null };
-      }
-      return { ...(await queryLedger(this.readStore, p, table, q)), projection: status };
+      if (!at.asOf && !at.knownAt) return { ...(await queryLedger(this.readStore, p, table, q)), projection };
+      const asOf: AsOf = { businessDate: at.asOf, knownAt: at.knownAt ? new Date(at.knownAt) : undefined };
+      const when = { asOf: at.asOf ?? null, knownAt: at.knownAt ?? null };
+      if (table === BUSINESS_LEDGER) return { ...(await businessLedgerAsOf(this.store, this.readStore, asOf, q)), ...when, projection };
+      if (table === FUND_MOVEMENTS) return { ...(await fundMovementsAsOf(this.readStore, asOf, q)), ...when, projection };
+      if (table === JOURNAL && !asOf.knownAt) return { ...(await journalAsOf(this.readStore, asOf, q)), ...when, projection };
+      const tx = await projectAsOf(this.store, p, asOf);
+      return { ...queryRows(p, table, tx.rows(table), q), ...when };
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
       return stillBuilding(error as Error, `${table} ledger`);

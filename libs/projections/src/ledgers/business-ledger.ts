@@ -40,7 +40,7 @@ const money = [
 
 export const businessLedger: Projection = {
   name: 'business-ledger',
-  version: 2,
+  version: 3,
   tables: [
     {
       name: BUSINESS_LEDGER,
@@ -68,6 +68,7 @@ export const businessLedger: Projection = {
         previous_loan_id: 'text',
         term_months: 'integer',
         applied_on: 'text',
+        applied_at: 'text',
         status: 'text',
         lifecycle: 'text',
         reject_reason: 'text',
@@ -126,6 +127,7 @@ export const businessLedger: Projection = {
         previous_loan_id: d.previousLoanId ?? null,
         term_months: d.termMonths,
         applied_on: d.appliedOn,
+        applied_at: e.recordedAt.toISOString(),
         status: 'applied',
         lifecycle: 'applied',
         reject_reason: null,
