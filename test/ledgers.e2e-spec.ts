@@ -67,7 +67,7 @@ describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_,
     expect((await api.get('/bulletin?month=2011-13')).status).toBe(400);
   });
 
-  it('shows a ledger as of a past business date, folded from the events', async () => {
+  it("shows a ledger as of a past business date, from the stored rows and the loans' own events", async () => {
     const asOf = (await api.get('/ledgers/business?asOf=2011-01-11&sort=amount_applied')).body;
     expect(asOf.rows.map((r: any) => r.status)).toEqual(['disbursed', 'guaranteed', 'guaranteed', 'guaranteed', 'guaranteed', 'applied']);
     expect(asOf.asOf).toBe('2011-01-11');

@@ -11,7 +11,9 @@ import {
   buildBulletin,
   bulletinFactsKnownAt,
   businessLedger,
+  businessLedgerAsOf,
   fundLedger,
+  fundMovementsAsOf,
   loadBulletinFacts,
   queryLedger,
 } from '@app/projections';
@@ -53,8 +55,9 @@ export function rebuildInChild(eventsPath: string, readPath: string): Promise<{ 
 
 /**
  * What analysts and auditors wait for: a bulletin for a month, the bulletin as known at an instant (a few
- * seconds into an epoch, so that a whole epoch is folded at most), and one page of a ledger filtered to a
- * county or a fund.
+ * seconds into an epoch, so that a whole epoch is folded at most), one page of a ledger filtered to a
+ * county or a fund, the same pages as of a month end, and a county's overdue loans as of a month end
+ * (a filter on what changes after the application, so every loan of the county is folded).
  */
 export async function queryLatencies(eventsPath: string, readPath: string, reference: ReferenceData, months: string[], samples: number) {
   const readStore = new SqliteReadStore(readPath);
@@ -76,6 +79,9 @@ export async function queryLatencies(eventsPath: string, readPath: string, refer
   const bulletin: number[] = [];
   const knownAt: number[] = [];
   const ledger: number[] = [];
+  const asOfPage: number[] = [];
+  const asOfCounty: number[] = [];
+  const county = () => counties[rng.int(0, counties.length - 1)];
   for (let i = 0; i < samples; i++) {
     const month = months[rng.int(0, months.length - 1)];
     bulletin.push(await time(async () => buildBulletin(await loadBulletinFacts(readStore, month), reference, month)));
@@ -84,7 +90,7 @@ export async function queryLatencies(eventsPath: string, readPath: string, refer
     ledger.push(
       await time(() =>
         queryLedger(readStore, businessLedger, BUSINESS_LEDGER, {
-          filters: { county_code: counties[rng.int(0, counties.length - 1)] },
+          filters: { county_code: county() },
           sort: 'disbursed_on',
           order: 'desc',
           page: rng.int(1, 5),
@@ -100,6 +106,16 @@ export async function queryLatencies(eventsPath: string, readPath: string, refer
         }),
       ),
     );
+    const asOf = { businessDate: `${month}-${month.endsWith('06') ? '30' : '31'}` };
+    const fundId = funds[rng.int(0, funds.length - 1)];
+    asOfPage.push(
+      await time(() => businessLedgerAsOf(store, readStore, asOf, { filters: { county_code: county() }, page: rng.int(1, 5) })),
+    );
+    asOfPage.push(await time(() => fundMovementsAsOf(readStore, asOf, { filters: { fund_id: fundId }, sort: 'seq', order: 'desc' })));
+    if (i % 10 === 0)
+      asOfCounty.push(
+        await time(() => businessLedgerAsOf(store, readStore, asOf, { filters: { county_code: county(), status: 'overdue' } })),
+      );
   }
   await readStore.close();
   await store.close();
@@ -107,5 +123,7 @@ export async function queryLatencies(eventsPath: string, readPath: string, refer
     bulletin: { p50: percentile(bulletin, 50), p99: percentile(bulletin, 99) },
     knownAt: { p50: percentile(knownAt, 50), p99: percentile(knownAt, 99) },
     ledger: { p50: percentile(ledger, 50), p99: percentile(ledger, 99) },
+    asOfPage: { p50: percentile(asOfPage, 50), p99: percentile(asOfPage, 99) },
+    asOfCounty: { p50: percentile(asOfCounty, 50), p99: percentile(asOfCounty, 99) },
   };
 }

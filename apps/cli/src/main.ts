@@ -12,9 +12,8 @@ import {
   bulletinFactsKnownAt,
   bulletinTable,
   loadBulletinFacts,
-  projectAsOf,
+  ledgerAsOf,
   queryLedger,
-  queryRows,
   toCsv,
   toMarkdown,
   toXlsx,
@@ -133,14 +132,18 @@ program
       const layout = LEDGER_LAYOUTS[name];
       if (!layout) throw new Error(`There is no ledger ${name}; there are ${Object.keys(LEDGER_LAYOUTS).join(', ')}.`);
       const p = PROJECTIONS.find((x) => x.tables.some((t) => t.name === layout.table))!;
-      let rows: Row[];
-      if (opts.asOf || opts.knownAt) {
-        const tx = await projectAsOf(ctx.store, p, { businessDate: opts.asOf, knownAt: opts.knownAt ? new Date(opts.knownAt) : undefined });
-        rows = queryRows(p, layout.table, tx.rows(layout.table), { unpaged: true }).rows;
-      } else {
-        await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
-        rows = (await queryLedger(ctx.readStore, p, layout.table, { unpaged: true })).rows;
-      }
+      await withProgress(ctx, 'Catching up', () => ctx.runner.start(), !!opts.quiet);
+      const { rows } =
+        opts.asOf || opts.knownAt
+          ? await ledgerAsOf(
+              ctx.store,
+              ctx.readStore,
+              p,
+              layout.table,
+              { businessDate: opts.asOf, knownAt: opts.knownAt ? new Date(opts.knownAt) : undefined },
+              { unpaged: true },
+            )
+          : await queryLedger(ctx.readStore, p, layout.table, { unpaged: true });
       const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
       await output(opts.format, opts.out, layout.title, subtitle, layout.columns, rows, rows);
     }),

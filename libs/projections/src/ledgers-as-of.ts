@@ -4,11 +4,11 @@ import { BUSINESS_LEDGER, businessLedger } from './ledgers/business-ledger';
 import { FUND_MOVEMENTS, fundLedger } from './ledgers/fund-ledger';
 import { JOURNAL, financialLedger } from './ledgers/financial-ledger';
 import { MemoryTx } from './memory-tx';
-import { Row } from './projection';
+import { Projection, Row } from './projection';
 import { Page, LedgerQuery, queryLedger, queryRows, whereClause } from './query';
 import { ReadStore, tableSpec } from './read-store';
 import { toProjected } from './runner';
-import { AsOf, oneAtATime } from './time-travel';
+import { AsOf, oneAtATime, projectAsOf } from './time-travel';
 
 /**
  * Ledgers as of a business date or as known at a time, answered from the stored tables instead of a fold
@@ -21,6 +21,17 @@ import { AsOf, oneAtATime } from './time-travel';
  *
  * Each gives exactly what the full fold gives; `ledgers-as-of.spec.ts` compares them at many points.
  */
+
+/**
+ * A ledger's rows as of a point: from the stored tables where they hold the answer (the projection must have
+ * caught up with the events), else a fold of the history.
+ */
+export async function ledgerAsOf(store: EventStore, readStore: ReadStore, p: Projection, table: string, asOf: AsOf, q: LedgerQuery) {
+  if (table === BUSINESS_LEDGER) return businessLedgerAsOf(store, readStore, asOf, q);
+  if (table === FUND_MOVEMENTS) return fundMovementsAsOf(readStore, asOf, q);
+  if (table === JOURNAL && !asOf.knownAt) return journalAsOf(readStore, asOf, q);
+  return queryRows(p, table, (await projectAsOf(store, p, asOf)).rows(table), q);
+}
 
 /** Columns that the application sets and no later event changes: a query on these alone is paged in SQL. */
 const SET_AT_APPLICATION = new Set([

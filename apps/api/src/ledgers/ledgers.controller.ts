@@ -17,9 +17,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ACCOUNTS,
   AsOf,
-  businessLedgerAsOf,
-  fundMovementsAsOf,
-  journalAsOf,
+  ledgerAsOf,
   BULLETIN_COLUMNS,
   BUSINESS_LEDGER,
   Column,
@@ -47,9 +45,7 @@ import {
   financialLedger,
   fundLedger,
   loadBulletinFacts,
-  projectAsOf,
   queryLedger,
-  queryRows,
   subsidyLedger,
 } from '@app/projections';
 import { ReferenceData } from '@app/domain';
@@ -293,21 +289,14 @@ export class LedgersController {
     return row;
   }
 
-  /**
-   * Live tables answer by SQL, and so do the business ledger, the fund movements and the journal as of a date
-   * or as known at a time (from the stored rows); the other ledgers as of a point are folded from the events.
-   */
+  /** Live tables answer by SQL; a ledger as of a point from the stored rows where they hold the answer (`ledgerAsOf`). */
   private async query(p: Projection, table: string, q: LedgerQuery, at: { asOf?: string; knownAt?: string } = {}) {
     const projection = this.runner.status().find((s) => s.name === p.name);
     try {
       if (!at.asOf && !at.knownAt) return { ...(await queryLedger(this.readStore, p, table, q)), projection };
       const asOf: AsOf = { businessDate: at.asOf, knownAt: at.knownAt ? new Date(at.knownAt) : undefined };
-      const when = { asOf: at.asOf ?? null, knownAt: at.knownAt ?? null };
-      if (table === BUSINESS_LEDGER) return { ...(await businessLedgerAsOf(this.store, this.readStore, asOf, q)), ...when, projection };
-      if (table === FUND_MOVEMENTS) return { ...(await fundMovementsAsOf(this.readStore, asOf, q)), ...when, projection };
-      if (table === JOURNAL && !asOf.knownAt) return { ...(await journalAsOf(this.readStore, asOf, q)), ...when, projection };
-      const tx = await projectAsOf(this.store, p, asOf);
-      return { ...queryRows(p, table, tx.rows(table), q), ...when };
+      const page = await ledgerAsOf(this.store, this.readStore, p, table, asOf, q);
+      return { ...page, asOf: at.asOf ?? null, knownAt: at.knownAt ?? null, projection };
     } catch (error) {
       if (error instanceof QueryError) throw new BadRequestException({ code: 'LEDGER.BAD_QUERY', message: error.message });
       return stillBuilding(error as Error, `${table} ledger`);
