@@ -54,7 +54,10 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   direction?: 'forwards' | 'backwards';
   fromPosition?: Position | 'start' | 'end';
+  /** The most events returned (that the filter lets through). */
   maxCount?: number;
+  /** Only events of these streams or types, as in subscriptions; the store skips the rest before decoding them. */
+  filter?: SubscriptionFilter;
 }
 
 export interface SubscriptionFilter {

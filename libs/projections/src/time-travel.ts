@@ -17,7 +17,8 @@ const PAGE = 5000;
 export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: ReadonlySet<string>): AsyncGenerator<ProjectedEvent[]> {
   let from: Position | undefined;
   for (;;) {
-    const page = await store.readAll(from ? { fromPosition: from, maxCount: PAGE } : { maxCount: PAGE });
+    const filter = types && { eventTypePrefixes: [...types] }; // the store skips the others before decoding them
+    const page = await store.readAll({ fromPosition: from ?? 'start', maxCount: PAGE, filter });
     const out: ProjectedEvent[] = [];
     for (let i = from ? 1 : 0; i < page.length; i++) {
       // reads include their start

@@ -124,7 +124,8 @@ export class EsdbEventStore implements EventStore {
         page.push(e);
       // Forwards, a page after the first starts with the event the last one ended on.
       const fresh = first || backwards ? page : page.slice(1);
-      for (const e of fresh) if (!isSystem(e)) out.push(toRecorded(e));
+      for (const e of fresh)
+        if (!isSystem(e) && matchesFilter({ streamName: e.event!.streamId, type: e.event!.type }, options.filter)) out.push(toRecorded(e));
       if (page.length < size) break;
       from = page[page.length - 1].event!.position!;
     }

@@ -201,7 +201,19 @@ export class SqliteEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const from = options.fromPosition ?? (backwards ? 'end' : 'start');
     const pos = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from.commit);
-    return ((backwards ? this.q.allBackward : this.q.allForward).all(pos, options.maxCount ?? -1) as Row[]).map(toRecorded);
+    const read = backwards ? this.q.allBackward : this.q.allForward;
+    if (!options.filter) return (read.all(pos, options.maxCount ?? -1) as Row[]).map(toRecorded);
+    // Pages of rows, each row looked at before its JSON is parsed, until enough pass the filter.
+    const want = options.maxCount ?? Infinity;
+    const out: RecordedEvent[] = [];
+    for (let from = pos; out.length < want;) {
+      const rows = read.all(from, FILTERED_PAGE) as Row[];
+      for (const r of rows)
+        if (out.length < want && matchesFilter({ streamName: r.stream, type: r.type }, options.filter)) out.push(toRecorded(r));
+      if (rows.length < FILTERED_PAGE) break;
+      from = rows[rows.length - 1].position + (backwards ? -1 : 1);
+    }
+    return out;
   }
 
   /**
@@ -242,6 +254,9 @@ export class SqliteEventStore implements EventStore {
     if (this.db.open) this.db.close();
   }
 }
+
+/** Rows looked at per read when a filter skips some. */
+const FILTERED_PAGE = 4096;
 
 function satisfies(expected: ExpectedRevision, current: bigint | undefined): boolean {
   if (expected === 'any') return true;

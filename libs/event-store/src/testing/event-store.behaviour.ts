@@ -131,6 +131,23 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       expect(comparePositions(positionFromString(positionToString(all[2].position)), all[2].position)).toBe(0);
     });
 
+    it('reads only the events a filter lets through, up to the count asked, from an inclusive position', async () => {
+      const s = stream();
+      const tag = `T${s.replace(/[^a-z0-9]/gi, '')}`;
+      for (let i = 0; i < 10; i++)
+        await store.appendToStream(s, [ev(i % 3 === 0 ? `${tag}Kept${i}` : `Other${i}`)], { expectedRevision: 'any' });
+      const filter = { eventTypePrefixes: [`${tag}Kept`] };
+      const kept = await store.readAll({ filter });
+      expect(kept.map((e) => e.type)).toEqual([0, 3, 6, 9].map((i) => `${tag}Kept${i}`));
+      expect((await store.readAll({ filter, maxCount: 2 })).map((e) => e.type)).toEqual([`${tag}Kept0`, `${tag}Kept3`]);
+      expect((await store.readAll({ filter, fromPosition: kept[1].position })).map((e) => e.type)).toEqual(
+        [3, 6, 9].map((i) => `${tag}Kept${i}`),
+      );
+      expect((await store.readAll({ filter, direction: 'backwards', maxCount: 3 })).map((e) => e.type)).toEqual(
+        [9, 6, 3].map((i) => `${tag}Kept${i}`),
+      );
+    });
+
     it('pages backwards through $all from inclusive positions without losing or repeating an event', async () => {
       const streams = [stream(), stream(), stream()];
       for (let i = 0; i < 12; i++) await store.appendToStream(streams[i % 3], [ev(`E${i}`)], { expectedRevision: 'any' });

@@ -43,17 +43,15 @@ export async function bulletinFactsKnownAt(store: EventStore, readStore: ReadSto
 /** The facts from the rows as they stood at the end of an epoch (nothing before the first). */
 async function storedAt(readStore: ReadStore, month: string, epoch: number) {
   if (epoch < 0) return { horizon: undefined, facts: assembleFacts(month, undefined, new Map(), [], []) };
-  const [h] = await versions(readStore, `kind = 'horizon' AND epoch <= ? ORDER BY epoch DESC LIMIT 1`, [epoch]);
+  const [h] = await versions(readStore, `kind = 'horizon'`, [], epoch);
   const horizon = h && (parse(h.row) as { month: string }).month;
   const months = monthsToRead(month, horizon);
   const [snapshots, pending, targets] = await Promise.all([
-    months.length
-      ? versions(readStore, `kind = 'month' AND month IN (${months.map(() => '?').join(', ')}) AND epoch <= ?`, [...months, epoch])
-      : [],
+    months.length ? versions(readStore, `kind = 'month' AND month IN (${months.map(() => '?').join(', ')})`, months, epoch) : [],
     horizon !== undefined && month > horizon
-      ? versions(readStore, `kind = 'pending' AND month > ? AND month <= ? AND epoch <= ?`, [horizon, month, epoch])
+      ? versions(readStore, `kind = 'pending' AND month > ? AND month <= ?`, [horizon, month], epoch)
       : [],
-    versions(readStore, `kind = 'target' AND epoch <= ?`, [epoch]),
+    versions(readStore, `kind = 'target'`, [], epoch),
   ]);
   const year = Number(month.slice(0, 4));
   return {
@@ -70,21 +68,17 @@ async function storedAt(readStore: ReadStore, month: string, epoch: number) {
 
 const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Row;
 
-function versions(readStore: ReadStore, where: string, params: unknown[]) {
-  return readStore.query(`SELECT month, key, epoch, row FROM ${BULLETIN_KNOWN} WHERE ${where}`, params);
+/** Of each row the condition picks, its version as it stood at the end of the epoch: the latest by then. */
+function versions(readStore: ReadStore, where: string, params: unknown[], epoch: number) {
+  return readStore.query(
+    `SELECT k.month, k.key, k.epoch, k.row FROM ${BULLETIN_KNOWN} k JOIN (SELECT kind, month, key, max(epoch) AS epoch
+       FROM ${BULLETIN_KNOWN} WHERE ${where} AND epoch <= ? GROUP BY kind, month, key) latest USING (kind, month, key, epoch)`,
+    [...params, epoch],
+  );
 }
 
-/** Of each row's versions, the one of the latest epoch, as the row it was, by `month` and `key`. */
-function latestByKey(rows: Row[]): Map<string, Row> {
-  const out = new Map<string, { epoch: number; row: Row }>();
-  for (const r of rows) {
-    const id = r.month ? `${r.month}\u001f${r.key}` : (r.key as string);
-    const epoch = Number(r.epoch);
-    if ((out.get(id)?.epoch ?? -1) < epoch) out.set(id, { epoch, row: parse(r.row) });
-  }
-  return new Map([...out].map(([id, v]) => [id, v.row]));
-}
-const latest = (rows: Row[]) => [...latestByKey(rows).values()];
+/** The rows the versions were. */
+const latest = (rows: Row[]) => rows.map((r) => parse(r.row));
 
 /** The loans as they stood at the end of an epoch: the fixed part from their live rows, the rest from their latest versions. */
 async function loansAt(readStore: ReadStore, ids: string[], epoch: number): Promise<Row[]> {
@@ -94,12 +88,12 @@ async function loansAt(readStore: ReadStore, ids: string[], epoch: number): Prom
     const chunk = ids.slice(i, i + 500);
     const marks = chunk.map(() => '?').join(', ');
     const [changing, fixed] = await Promise.all([
-      versions(readStore, `kind = 'loan' AND month = '' AND key IN (${marks}) AND epoch <= ?`, [...chunk, epoch]),
+      versions(readStore, `kind = 'loan' AND month = '' AND key IN (${marks})`, chunk, epoch),
       readStore.query(`SELECT * FROM ${BULLETIN_LOANS} WHERE loan_id IN (${marks})`, chunk),
     ]);
     const live = new Map(fixed.map((r) => [r.loan_id as string, decode(tableSpec(bulletin, BULLETIN_LOANS), r)]));
     // A loan with no version by then was applied for later: the fold meets its application.
-    for (const [key, version] of latestByKey(changing)) out.push({ ...live.get(key)!, ...version });
+    for (const version of changing) out.push({ ...live.get(version.key as string)!, ...parse(version.row) });
   }
   return out;
 }
@@ -110,7 +104,8 @@ async function eventsOfEpoch(store: EventStore, from: string | null, until: stri
   const end = until ? positionFromString(until) : undefined;
   const out: ProjectedEvent[] = [];
   const PAGE = 2_000;
-  let page: RecordedEvent[] = await store.readAll(from ? { fromPosition: positionFromString(from), maxCount: PAGE } : { maxCount: PAGE });
+  const filter = { eventTypePrefixes: [...bulletin.eventTypes] }; // the store skips the others before decoding them
+  let page: RecordedEvent[] = await store.readAll({ fromPosition: from ? positionFromString(from) : 'start', maxCount: PAGE, filter });
   let first = true;
   for (;;) {
     for (const [i, event] of page.entries()) {
@@ -118,11 +113,12 @@ async function eventsOfEpoch(store: EventStore, from: string | null, until: stri
       if (end && comparePositions(event.position, end) >= 0) return out;
       if (!types.has(event.type)) continue;
       const p = toProjected(event);
-      if (p.recordedAt <= knownAt) out.push(p);
+      if (p.recordedAt > knownAt) return out; // the log's order is the order of recording: the rest came later
+      out.push(p);
     }
     if (page.length < PAGE) return out;
     first = false;
-    page = await store.readAll({ fromPosition: page[page.length - 1].position, maxCount: PAGE });
+    page = await store.readAll({ fromPosition: page[page.length - 1].position, maxCount: PAGE, filter });
   }
 }
 

@@ -54,9 +54,9 @@ type Horizon = Row & { id: string; month: string; scopes: string[] };
  * The bulletin projection; `epochEvents` is how many of its events make an epoch, the step at which its rows
  * are versioned for "as known at" (smaller epochs: more versions, shorter folds when asked).
  */
-export const bulletinProjection = (epochEvents = 10_000): Projection => ({
+export const bulletinProjection = (epochEvents = 2_500): Projection => ({
   name: 'bulletin',
-  version: 4,
+  version: 5,
   tables: [
     {
       name: BULLETIN_LOANS,
