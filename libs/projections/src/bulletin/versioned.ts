@@ -16,7 +16,9 @@ export type VersionKind = 'month' | 'pending' | 'horizon' | 'target' | 'loan';
 export const VERSION_TABLES: TableSpec[] = [
   {
     name: BULLETIN_KNOWN,
-    primaryKey: ['kind', 'month', 'key', 'epoch'],
+    // Epoch before key, so that versions are inserted in order; the index for "latest by then" is made once built.
+    primaryKey: ['kind', 'epoch', 'month', 'key'],
+    indexes: [['kind', 'month', 'key', 'epoch']],
     appendOnly: true, // never read back by the fold: streamed out, not held
     columns: { kind: 'text', month: 'text', key: 'text', epoch: 'integer', row: 'json' },
   },

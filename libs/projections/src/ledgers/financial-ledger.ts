@@ -26,13 +26,14 @@ type Line = [account: string, debit: number, credit: number];
 
 export const financialLedger: Projection = {
   name: 'financial-ledger',
-  version: 2,
+  version: 3,
   tables: [
     {
       name: JOURNAL,
-      primaryKey: ['event_id', 'line'],
+      // Keyed by book and month first, so that lines are inserted at the end of each book, not all over the index.
+      primaryKey: ['book', 'month', 'event_id', 'line'],
       appendOnly: true,
-      indexes: [['book', 'month'], ['account']],
+      indexes: [['account']],
       columns: {
         event_id: 'text',
         line: 'integer',

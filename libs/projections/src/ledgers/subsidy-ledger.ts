@@ -16,7 +16,7 @@ type Sums = Row & Record<string, number>;
 
 export const subsidyLedger: Projection = {
   name: 'subsidy-ledger',
-  version: 2,
+  version: 3,
   tables: [
     {
       name: LOANS,
@@ -25,7 +25,7 @@ export const subsidyLedger: Projection = {
     },
     {
       name: SUBSIDY_LOAN_QUARTERS,
-      primaryKey: ['loan_id', 'quarter'],
+      primaryKey: ['quarter', 'loan_id'], // quarter first: a quarter's rows are written together
       indexes: [['bank_code', 'quarter'], ['county_code']],
       columns: {
         loan_id: 'text',
