@@ -45,7 +45,15 @@ export const businessLedger: Projection = {
     {
       name: BUSINESS_LEDGER,
       primaryKey: ['loan_id'],
-      indexes: [['county_code'], ['city_code'], ['bank_code'], ['centre_id'], ['status'], ['disbursed_on']],
+      // A region's, centre's or bank's loans by disbursement date (the usual page) walk an index instead of sorting.
+      indexes: [
+        ['county_code', 'disbursed_on'],
+        ['city_code', 'disbursed_on'],
+        ['bank_code', 'disbursed_on'],
+        ['centre_id', 'disbursed_on'],
+        ['status'],
+        ['disbursed_on'],
+      ],
       columns: {
         loan_id: 'text',
         borrower_id: 'text',
