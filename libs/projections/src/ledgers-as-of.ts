@@ -1,7 +1,7 @@
 import { EventStore } from '@app/event-store';
 import { loanStream } from '@app/domain';
 import { BUSINESS_LEDGER, businessLedger } from './ledgers/business-ledger';
-import { FUND_MOVEMENTS, fundLedger } from './ledgers/fund-ledger';
+import { FUNDS, FUND_EXPOSURE_CHANGES, FUND_MOVEMENTS, Fund, emptyFund, fundLedger } from './ledgers/fund-ledger';
 import { JOURNAL, financialLedger } from './ledgers/financial-ledger';
 import { MemoryTx } from './memory-tx';
 import { Projection, Row } from './projection';
@@ -16,8 +16,9 @@ import { AsOf, oneAtATime, projectAsOf } from './time-travel';
  *
  * - a loan's row of the business ledger follows from the events of its own stream alone, so the loans a
  *   query asks for are found in the stored table and only their streams are folded;
- * - a fund movement and a journal line follow from their own event alone, so the rows of those events that
- *   pass the two clocks are the answer, with the running balance and numbering recounted in SQL.
+ * - a fund movement, a change of a fund's guarantees and a journal line follow from their own event alone,
+ *   so the rows of those events that pass the two clocks are the answer, with the running balance and
+ *   numbering recounted in SQL, and a fund's figures summed from them.
  *
  * Each gives exactly what the full fold gives; `ledgers-as-of.spec.ts` compares them at many points.
  */
@@ -29,7 +30,8 @@ import { AsOf, oneAtATime, projectAsOf } from './time-travel';
 export async function ledgerAsOf(store: EventStore, readStore: ReadStore, p: Projection, table: string, asOf: AsOf, q: LedgerQuery) {
   if (table === BUSINESS_LEDGER) return businessLedgerAsOf(store, readStore, asOf, q);
   if (table === FUND_MOVEMENTS) return fundMovementsAsOf(readStore, asOf, q);
-  if (table === JOURNAL && !asOf.knownAt) return journalAsOf(readStore, asOf, q);
+  if (table === FUNDS) return fundsAsOf(readStore, asOf, q);
+  if (table === JOURNAL) return journalAsOf(readStore, asOf, q);
   return queryRows(p, table, (await projectAsOf(store, p, asOf)).rows(table), q);
 }
 
@@ -116,16 +118,16 @@ async function foldLoans(store: EventStore, loanIds: string[], asOf: AsOf): Prom
   return tx;
 }
 
-/** The stored rows an event of either clock's past wrote, as SQL conditions. */
-function passes(asOf: AsOf, recordedColumn?: string): { where: string; params: string[] } {
+/** The stored rows of the events that pass the two clocks (`business_date`, `recorded_at`), as SQL conditions. */
+function passes(asOf: AsOf): { where: string; params: string[] } {
   const where = ['1 = 1'];
   const params: string[] = [];
   if (asOf.businessDate) {
     where.push('business_date <= ?');
     params.push(asOf.businessDate);
   }
-  if (asOf.knownAt && recordedColumn) {
-    where.push(`${recordedColumn} <= ?`);
+  if (asOf.knownAt) {
+    where.push('recorded_at <= ?');
     params.push(asOf.knownAt.toISOString());
   }
   return { where: where.join(' AND '), params };
@@ -136,14 +138,54 @@ function passes(asOf: AsOf, recordedColumn?: string): { where: string; params: s
  * again and with the running balance summed again over those alone, as a fold of those events would.
  */
 export function fundMovementsAsOf(readStore: ReadStore, asOf: AsOf, q: LedgerQuery): Promise<Page> {
-  const { where, params } = passes(asOf, 'recorded_at');
+  const { where, params } = passes(asOf);
   const sql = `SELECT fund_id, CAST(row_number() OVER w AS BIGINT) AS seq, event_id, business_date, recorded_at, kind, source, reference,
       loan_id, cash_in, cash_out, written_off, CAST(sum(cash_in - cash_out) OVER w AS BIGINT) AS balance_after
     FROM "${FUND_MOVEMENTS}" WHERE ${where} WINDOW w AS (PARTITION BY fund_id ORDER BY seq)`;
   return queryLedger(readStore, fundLedger, FUND_MOVEMENTS, q, { sql, params });
 }
 
-/** The journal as of a business date: the lines of the events dated by then. (As known at a time, it is folded.) */
+/** Each fund's figures as of a point: sums of its movements and of the changes of its guarantees by then. */
+export async function fundsAsOf(readStore: ReadStore, asOf: AsOf, q: LedgerQuery): Promise<Page> {
+  const { where, params } = passes(asOf);
+  const [movements, exposure] = await Promise.all([
+    readStore.query(
+      `SELECT fund_id, kind, source, count(*) AS n, sum(cash_in) AS cash_in, sum(cash_out) AS cash_out, sum(written_off) AS written_off
+       FROM "${FUND_MOVEMENTS}" WHERE ${where} GROUP BY fund_id, kind, source`,
+      params,
+    ),
+    readStore.query(
+      `SELECT fund_id, sum(exposure) AS exposure, sum(guarantees) AS guarantees FROM "${FUND_EXPOSURE_CHANGES}" WHERE ${where} GROUP BY fund_id`,
+      params,
+    ),
+  ]);
+  const funds = new Map<string, Fund>();
+  const fund = (id: string) => funds.get(id) ?? funds.set(id, emptyFund(id)).get(id)!;
+  for (const m of movements) {
+    const f = fund(m.fund_id as string);
+    const [cashIn, cashOut] = [Number(m.cash_in), Number(m.cash_out)];
+    f.balance += cashIn - cashOut;
+    f.movements += Number(m.n);
+    if (m.kind === 'contribution') {
+      f.contributed += cashIn;
+      const source = m.source as string;
+      f.contributed_by_source = { ...f.contributed_by_source, [source]: (f.contributed_by_source[source] ?? 0) + cashIn };
+    }
+    if (m.kind === 'compensation') f.compensation_paid += cashOut;
+    if (m.kind === 'compensation_reversed') f.compensation_paid -= cashIn;
+    if (m.kind === 'recovery') f.recovered += cashIn;
+    if (m.kind === 'write_off') f.written_off += Number(m.written_off);
+  }
+  for (const x of exposure) {
+    const f = fund(x.fund_id as string);
+    f.exposure += Number(x.exposure);
+    f.guarantees_open += Number(x.guarantees);
+  }
+  for (const f of funds.values()) f.leverage_bp = f.balance > 0 ? Math.round((f.exposure * 10_000) / f.balance) : null;
+  return queryRows(fundLedger, FUNDS, [...funds.values()], q);
+}
+
+/** The journal as of a point: the lines of the events dated and recorded by then. */
 export function journalAsOf(readStore: ReadStore, asOf: AsOf, q: LedgerQuery): Promise<Page> {
   const { where, params } = passes(asOf);
   return queryLedger(readStore, financialLedger, JOURNAL, q, { sql: `SELECT * FROM "${JOURNAL}" WHERE ${where}`, params });

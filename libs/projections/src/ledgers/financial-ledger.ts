@@ -39,6 +39,7 @@ export const financialLedger: Projection = {
         line: 'integer',
         book: 'text',
         business_date: 'text',
+        recorded_at: 'text',
         month: 'text',
         account: 'text',
         debit: 'integer',
@@ -69,6 +70,7 @@ export const financialLedger: Projection = {
     const event = { type: e.type, data: e.data } as unknown as FundEvent | LoanWrittenOff | Repaid | InterestSubsidyPaid;
     const { book, lines, loanId } = postings(event);
     const month = e.businessDate.slice(0, 7);
+    const recordedAt = e.recordedAt.toISOString();
     let n = 0;
     for (const [account, debit, credit] of lines) {
       if (debit === 0 && credit === 0) continue;
@@ -78,6 +80,7 @@ export const financialLedger: Projection = {
         line: n,
         book,
         business_date: e.businessDate,
+        recorded_at: recordedAt,
         month,
         account,
         debit,

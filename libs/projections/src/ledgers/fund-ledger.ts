@@ -8,8 +8,10 @@ import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
  */
 export const FUND_MOVEMENTS = 'fund_movements';
 export const FUNDS = 'funds';
+/** Every change of a fund's guarantees outstanding, so that a fund as of a date is a sum of stored rows. */
+export const FUND_EXPOSURE_CHANGES = 'fund_exposure_changes';
 
-type Fund = Row & {
+export type Fund = Row & {
   fund_id: string;
   balance: number;
   exposure: number;
@@ -24,7 +26,7 @@ type Fund = Row & {
 
 export const fundLedger: Projection = {
   name: 'fund-ledger',
-  version: 2,
+  version: 3,
   tables: [
     {
       name: FUND_MOVEMENTS,
@@ -45,6 +47,20 @@ export const fundLedger: Projection = {
         cash_out: 'integer',
         written_off: 'integer',
         balance_after: 'integer',
+      },
+    },
+    {
+      name: FUND_EXPOSURE_CHANGES,
+      primaryKey: ['fund_id', 'business_date', 'event_id'],
+      appendOnly: true,
+      columns: {
+        fund_id: 'text',
+        business_date: 'text',
+        event_id: 'text',
+        recorded_at: 'text',
+        loan_id: 'text',
+        exposure: 'integer',
+        guarantees: 'integer',
       },
     },
     {
@@ -99,6 +115,20 @@ export const fundLedger: Projection = {
         ...extra,
       });
     };
+    const exposed = (exposure: number, guarantees: number, loanId: string) => {
+      if (exposure === 0 && guarantees === 0) return;
+      fund.exposure += exposure;
+      fund.guarantees_open += guarantees;
+      tx.append(FUND_EXPOSURE_CHANGES, {
+        fund_id: fundId,
+        business_date: e.businessDate,
+        event_id: e.id,
+        recorded_at: e.recordedAt.toISOString(),
+        loan_id: loanId,
+        exposure,
+        guarantees,
+      });
+    };
     switch (event.type) {
       case 'GuaranteeFundContributed': {
         const { amount, source, reference } = event.data;
@@ -108,22 +138,18 @@ export const fundLedger: Projection = {
         break;
       }
       case 'FundExposureReserved':
-        fund.exposure += event.data.amount;
-        fund.guarantees_open += 1;
+        exposed(event.data.amount, 1, event.data.loanId);
         break;
       case 'FundExposureReleased':
-        fund.exposure -= event.data.amount;
-        fund.guarantees_open -= 1;
+        exposed(-event.data.amount, -1, event.data.loanId);
         break;
       case 'FundCompensationCharged':
-        fund.exposure -= event.data.exposureReleased;
-        if (event.data.exposureReleased > 0) fund.guarantees_open -= 1;
+        exposed(-event.data.exposureReleased, event.data.exposureReleased > 0 ? -1 : 0, event.data.loanId);
         fund.compensation_paid += event.data.amount;
         move('compensation', 0, event.data.amount, { loan_id: event.data.loanId });
         break;
       case 'FundCompensationReversed':
-        fund.exposure += event.data.exposureRestored;
-        if (event.data.exposureRestored > 0) fund.guarantees_open += 1;
+        exposed(event.data.exposureRestored, event.data.exposureRestored > 0 ? 1 : 0, event.data.loanId);
         fund.compensation_paid -= event.data.amount;
         move('compensation_reversed', event.data.amount, 0, { loan_id: event.data.loanId });
         break;
@@ -143,7 +169,7 @@ export const fundLedger: Projection = {
   },
 };
 
-const emptyFund = (fundId: string): Fund => ({
+export const emptyFund = (fundId: string): Fund => ({
   fund_id: fundId,
   balance: 0,
   exposure: 0,
