@@ -41,7 +41,7 @@ export interface RunnerOptions {
    */
   evictEvery: number;
 }
-export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { batchSize: 10_000, rebuildFlush: 50_000, evictEvery: 50_000 };
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { batchSize: 10_000, rebuildFlush: 25_000, evictEvery: 25_000 };
 
 /** The options an operator sets: PROJECTION_BATCH_SIZE, PROJECTION_REBUILD_FLUSH and PROJECTION_EVICT_EVERY (events). */
 export function runnerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunnerOptions {
