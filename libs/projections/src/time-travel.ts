@@ -16,8 +16,8 @@ const PAGE = 5000;
 /** Every event of these types that passes the as-of filter, in the store's order, a page at a time. */
 export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: ReadonlySet<string>): AsyncGenerator<ProjectedEvent[]> {
   let from: Position | undefined;
+  const filter = types && { eventTypePrefixes: [...types] }; // the store skips the others before decoding them
   for (;;) {
-    const filter = types && { eventTypePrefixes: [...types] }; // the store skips the others before decoding them
     const page = await store.readAll({ fromPosition: from ?? 'start', maxCount: PAGE, filter });
     const out: ProjectedEvent[] = [];
     for (let i = from ? 1 : 0; i < page.length; i++) {
