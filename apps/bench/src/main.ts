@@ -26,6 +26,9 @@ const report = (what: string, value: string, note = '') => {
   rows.push([what, value, note]);
   console.error(`  ${what}: ${value} ${note}`);
 };
+/** A latency row: the median as the value, the 99th percentile and the goal as the note. */
+const latency = (what: string, t: { p50: number; p99: number }, goal = '') =>
+  report(what, `p50 ${t.p50.toFixed(1)} ms`, `p99 ${t.p99.toFixed(1)} ms${goal && `; goal ${goal}`}`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)} %`;
 
@@ -40,10 +43,10 @@ async function main() {
   );
   report('durable commands in-process, 256 in flight', `${fmt(many)}/s`, 'concurrent appends share a commit (group commit)');
   const visible = await appendToQuery(file(), reference, 500);
-  report(
+  latency(
     "a command's event visible in the ledgers (append to query)",
-    `p50 ${visible.p50.toFixed(1)} ms`,
-    `p99 ${visible.p99.toFixed(1)} ms; goal p99 ≤ 50 ms; an application, then the business ledger polled until its row is there`,
+    visible,
+    'p99 ≤ 50 ms; an application, then the business ledger polled until its row is there',
   );
   for (const inFlight of [8, 32]) {
     const runs = await sequence(RUNS, () => overHttp(file(), 2_000, inFlight));
@@ -81,31 +84,15 @@ async function main() {
   );
   const months = ['2003-12', '2006-06', '2008-12', '2010-06', '2011-06'];
   const q = await queryLatencies(history, readPath, reference, months, 100);
-  report(
-    'bulletin query (a month, every region)',
-    `p50 ${q.bulletin.p50.toFixed(1)} ms`,
-    `p99 ${q.bulletin.p99.toFixed(1)} ms; goal ≤ 5 / ≤ 20 ms`,
-  );
-  report(
-    'bulletin as known at an instant (stored versions + at most one epoch folded)',
-    `p50 ${q.knownAt.p50.toFixed(1)} ms`,
-    `p99 ${q.knownAt.p99.toFixed(1)} ms; goal p99 ≤ 200 ms`,
-  );
-  report(
-    "ledger query (a page of a county's loans or a fund's movements)",
-    `p50 ${q.ledger.p50.toFixed(1)} ms`,
-    `p99 ${q.ledger.p99.toFixed(1)} ms; goal p99 ≤ 20 ms`,
-  );
-  report(
+  latency('bulletin query (a month, every region)', q.bulletin, '≤ 5 / ≤ 20 ms');
+  latency('bulletin as known at an instant (stored versions + at most one epoch folded)', q.knownAt, 'p99 ≤ 200 ms');
+  latency("ledger query (a page of a county's loans or a fund's movements)", q.ledger, 'p99 ≤ 20 ms');
+  latency(
     'the same ledger pages as of a month end (loans folded from their own streams, movements renumbered in SQL)',
-    `p50 ${q.asOfPage.p50.toFixed(1)} ms`,
-    `p99 ${q.asOfPage.p99.toFixed(1)} ms; goal p99 ≤ 200 ms`,
+    q.asOfPage,
+    'p99 ≤ 200 ms',
   );
-  report(
-    "a county's overdue loans as of a month end (every loan of the county folded)",
-    `p50 ${q.asOfCounty.p50.toFixed(1)} ms`,
-    `p99 ${q.asOfCounty.p99.toFixed(1)} ms`,
-  );
+  latency("a county's overdue loans as of a month end (every loan of the county folded)", q.asOfCounty);
 
   const stored = storedEvents(history);
   const raw = rawBaselines(stored, file());

@@ -8,7 +8,7 @@ import { Projection, Row } from './projection';
 import { Page, LedgerQuery, queryLedger, queryRows, whereClause } from './query';
 import { ReadStore, tableSpec } from './read-store';
 import { toProjected } from './runner';
-import { AsOf, oneAtATime, projectAsOf } from './time-travel';
+import { AsOf, happenedBy, oneAtATime, projectAsOf } from './time-travel';
 
 /**
  * Ledgers as of a business date or as known at a time, answered from the stored tables instead of a fold
@@ -109,9 +109,7 @@ async function foldLoans(store: EventStore, loanIds: string[], asOf: AsOf): Prom
     for (const recorded of streams.flat()) {
       if (!types.has(recorded.type)) continue;
       const e = toProjected(recorded);
-      if (asOf.businessDate && e.businessDate > asOf.businessDate) continue;
-      if (asOf.knownAt && e.recordedAt > asOf.knownAt) continue;
-      businessLedger.apply(e, tx);
+      if (happenedBy(e, asOf)) businessLedger.apply(e, tx);
     }
     if (i + STREAMS_AT_ONCE < loanIds.length) await new Promise((resolve) => setImmediate(resolve));
   }

@@ -13,6 +13,10 @@ export interface AsOf {
 
 const PAGE = 5000;
 
+/** Whether an event is dated on or before the business date and recorded by the instant. */
+export const happenedBy = (e: ProjectedEvent, asOf: AsOf): boolean =>
+  !(asOf.businessDate && e.businessDate > asOf.businessDate) && !(asOf.knownAt && e.recordedAt > asOf.knownAt);
+
 /** Every event of these types that passes the as-of filter, in the store's order, a page at a time. */
 export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: ReadonlySet<string>): AsyncGenerator<ProjectedEvent[]> {
   let from: Position | undefined;
@@ -24,9 +28,7 @@ export async function* eventsAsOf(store: EventStore, asOf: AsOf, types?: Readonl
       // reads include their start
       if (types && !types.has(page[i].type)) continue;
       const p = toProjected(page[i]);
-      if (asOf.businessDate && p.businessDate > asOf.businessDate) continue;
-      if (asOf.knownAt && p.recordedAt > asOf.knownAt) continue;
-      out.push(p);
+      if (happenedBy(p, asOf)) out.push(p);
     }
     yield out;
     if (page.length < PAGE) return;

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
@@ -8,7 +5,6 @@ import { SMALL, simulate } from '@app/simulation';
 import {
   MemoryTx,
   ProjectedEvent,
-  ProjectionRunner,
   ReadStore,
   buildBulletin,
   bulletin,
@@ -17,7 +13,7 @@ import {
   bulletinProjection,
   toProjected,
 } from '../src';
-import { READ_STORES } from './read-stores';
+import { READ_STORES, builtReadStore } from './read-stores';
 
 /**
  * "As known at" from stored state — the rows as they stood at the end of an epoch and a fold of at most one
@@ -37,19 +33,12 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 describe.each(READ_STORES)('the bulletin as known at a time, stored on %s', (_name, openReadStore) => {
-  let dir: string;
   let readStore: ReadStore;
+  let remove: () => Promise<void>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'loans-known-at-'));
-    readStore = await openReadStore(dir);
-    const runner = new ProjectionRunner(store, readStore, [bulletinProjection(97)], { batchSize: 61, rebuildFlush: 500 });
-    await runner.start();
-    await runner.stop();
+    ({ readStore, remove } = await builtReadStore(openReadStore, store, [bulletinProjection(97)], { batchSize: 61, rebuildFlush: 500 }));
   }, 120_000);
-  afterAll(async () => {
-    await readStore.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => remove());
 
   it('equals a fold of every event recorded by then, at many instants and for many months', async () => {
     const ofBulletin = events.filter((e) => bulletin.eventTypes.includes(e.type));

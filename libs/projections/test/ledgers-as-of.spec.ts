@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData, SYSTEM_ACTOR, yuan } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
@@ -13,7 +10,6 @@ import {
   JOURNAL,
   LedgerQuery,
   Projection,
-  ProjectionRunner,
   ReadStore,
   businessLedger,
   businessLedgerAsOf,
@@ -26,7 +22,7 @@ import {
   queryRows,
   toProjected,
 } from '../src';
-import { READ_STORES } from './read-stores';
+import { READ_STORES, builtReadStore } from './read-stores';
 
 /**
  * The business ledger, the fund movements and the journal as of a business date or as known at a time,
@@ -68,19 +64,12 @@ const points = (): AsOf[] => [
 ];
 
 describe.each(READ_STORES)('ledgers as of a point, from the stored tables on %s', (_name, openReadStore) => {
-  let dir: string;
   let readStore: ReadStore;
+  let remove: () => Promise<void>;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'loans-as-of-'));
-    readStore = await openReadStore(dir);
-    const runner = new ProjectionRunner(store, readStore, [businessLedger, fundLedger, financialLedger]);
-    await runner.start();
-    await runner.stop();
+    ({ readStore, remove } = await builtReadStore(openReadStore, store, [businessLedger, fundLedger, financialLedger]));
   }, 120_000);
-  afterAll(async () => {
-    await readStore.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => remove());
 
   const folded = async (p: Projection, table: string, asOf: AsOf, q: LedgerQuery) =>
     queryRows(p, table, (await projectAsOf(store, p, asOf)).rows(table), q);

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PostgresReadStore, ReadStore, SqliteReadStore } from '../src';
+import { EventStore } from '@app/event-store';
+import { PostgresReadStore, Projection, ProjectionRunner, ReadStore, RunnerOptions, SqliteReadStore } from '../src';
 
 /** The read stores every projection test runs on: SQLite, and a real PostgreSQL (a fresh schema each time). */
 export const READ_STORES: Array<[string, (dir: string) => Promise<ReadStore>]> = [
@@ -19,3 +22,22 @@ export const READ_STORES: Array<[string, (dir: string) => Promise<ReadStore>]> =
     },
   ],
 ];
+
+/** A fresh read store with these projections built from every event of the store, and how to remove it. */
+export async function builtReadStore(
+  openReadStore: (dir: string) => Promise<ReadStore>,
+  store: EventStore,
+  projections: Projection[],
+  options?: Partial<RunnerOptions>,
+): Promise<{ readStore: ReadStore; remove: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'loans-built-'));
+  const readStore = await openReadStore(dir);
+  const runner = new ProjectionRunner(store, readStore, projections, options);
+  await runner.start();
+  await runner.stop();
+  const remove = async () => {
+    await readStore.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { readStore, remove };
+}

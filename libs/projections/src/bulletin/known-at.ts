@@ -59,9 +59,9 @@ async function storedAt(readStore: ReadStore, month: string, epoch: number) {
     facts: assembleFacts(
       month,
       horizon,
-      groupByMonth(latest(snapshots)),
-      latest(pending),
-      latest(targets).filter((t) => t.year === year),
+      groupByMonth(rowsOf(snapshots)),
+      rowsOf(pending),
+      rowsOf(targets).filter((t) => t.year === year),
     ),
   };
 }
@@ -77,8 +77,8 @@ function versions(readStore: ReadStore, where: string, params: unknown[], epoch:
   );
 }
 
-/** The rows the versions were. */
-const latest = (rows: Row[]) => rows.map((r) => parse(r.row));
+/** The rows the versions hold. */
+const rowsOf = (versions: Row[]) => versions.map((v) => parse(v.row));
 
 /** The loans as they stood at the end of an epoch: the fixed part from their live rows, the rest from their latest versions. */
 async function loansAt(readStore: ReadStore, ids: string[], epoch: number): Promise<Row[]> {
