@@ -7,6 +7,7 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   StoreHealth,
+  StreamWrite,
   SubscribeToAllOptions,
   Subscription,
   WrongExpectedVersionError,
@@ -28,13 +29,20 @@ export interface Hold {
 
 /**
  * A store that can hold an append at a chosen point, for interleaving two command handlers on one store
- * deterministically, and that keeps a log of the appends asked of it and how each ended.
+ * deterministically, and that keeps a log of the appends asked of it and how each ended. It writes to
+ * several streams at once only when told to (`transactions`) and the store it wraps can.
  */
 export class GatedStore implements EventStore {
   readonly appends: Append[] = [];
+  readonly appendToStreams?: (writes: StreamWrite[]) => Promise<AppendResult[]>;
   private readonly holds: Array<{ streamName: string; reach: (a: Append) => void; released: Promise<void> }> = [];
 
-  constructor(readonly inner: EventStore) {}
+  constructor(
+    readonly inner: EventStore,
+    options: { transactions?: boolean } = {},
+  ) {
+    if (options.transactions && inner.appendToStreams) this.appendToStreams = (writes) => this.appendTogether(writes);
+  }
 
   /** Holds the next append to `streamName` until released. */
   hold(streamName: string): Hold {
@@ -71,6 +79,30 @@ export class GatedStore implements EventStore {
       return result;
     } catch (error) {
       append.outcome = error instanceof WrongExpectedVersionError ? 'wrong_expected_version' : 'failed';
+      throw error;
+    }
+  }
+
+  /** A write to several streams, held if any of them is; each stream's part is logged with the outcome of the whole. */
+  private async appendTogether(writes: StreamWrite[]): Promise<AppendResult[]> {
+    const parts: Append[] = writes.map((w) => ({
+      streamName: w.streamName,
+      types: w.events.map((e) => e.type),
+      expectedRevision: w.expectedRevision,
+    }));
+    this.appends.push(...parts);
+    const at = this.holds.findIndex((h) => parts.some((p) => p.streamName === h.streamName));
+    if (at >= 0) {
+      const [hold] = this.holds.splice(at, 1);
+      hold.reach(parts.find((p) => p.streamName === hold.streamName)!);
+      await hold.released;
+    }
+    try {
+      const results = await this.inner.appendToStreams!(writes);
+      for (const p of parts) p.outcome = 'appended';
+      return results;
+    } catch (error) {
+      for (const p of parts) p.outcome = error instanceof WrongExpectedVersionError ? 'wrong_expected_version' : 'failed';
       throw error;
     }
   }

@@ -6,3 +6,4 @@ export * from './command/command-keys';
 export * from './checkpoint-store';
 export { openEventStore } from './open-event-store';
 export { copyHistory, type CopyProgress } from './copy-history';
+export { StreamTransaction, type Decided } from './command/stream-transaction';

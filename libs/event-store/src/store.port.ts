@@ -40,6 +40,13 @@ export interface AppendResult {
   replayed?: boolean;
 }
 
+/** One stream's part of a write to several streams at once. */
+export interface StreamWrite {
+  streamName: string;
+  events: NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface StoreHealth {
   writable: boolean;
   /** What stops writes, in the store's words. */
@@ -82,6 +89,13 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 
 export interface EventStore {
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: every write is recorded, in the order given, or none
+   * is (the first refusal is thrown). Only stores with multi-stream transactions have it; EventStoreDB has not.
+   */
+  appendToStreams?(writes: StreamWrite[]): Promise<AppendResult[]>;
+  /** The position of the last event recorded, where the store knows it without reading an event. */
+  headPosition?(): Position;
   /** Events of a stream, oldest first unless backwards; an empty list for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events in global order; `fromPosition` is inclusive, as in EventStoreDB. System events are never returned. */

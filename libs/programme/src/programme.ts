@@ -22,7 +22,7 @@ import {
   targetStream,
   undoReservation,
 } from '@app/domain';
-import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent } from '@app/event-store';
+import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent, StreamTransaction } from '@app/event-store';
 import { DECIDERS } from './deciders';
 
 type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
@@ -35,9 +35,12 @@ export interface Completion {
 }
 
 /**
- * The programme's use cases. Single-stream commands go straight to the handler; the rules that span
- * streams reserve on the boundary stream first, record on the loan, then apply the loan event's follow-ups.
- * Every step is idempotent, so a retried request, or the reconciler after a crash, finishes a half-done one.
+ * The programme's use cases. Single-stream commands go straight to the handler. The rules that span
+ * streams record on the boundary stream (a reservation), on the loan, and the loan events' follow-ups:
+ * - on a store with multi-stream transactions (the embedded one), all in one commit;
+ * - otherwise (EventStoreDB) in steps: reserve first, record on the loan, then apply the follow-ups.
+ *   Every step is idempotent, so a retried request, or the reconciler after a crash, finishes a half-done one.
+ * A command seen before always takes the step path, which knows how to answer a repeat.
  */
 export class Programme {
   constructor(readonly handler: CommandHandler) {}
@@ -139,6 +142,10 @@ export class Programme {
 
   /** Records a command on the loan stream, then the loan events' effects on the fund and the borrower. */
   async recordOnLoan(loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<Handled<LoanState>> {
+    if (this.atomic) {
+      const { value, handled } = await this.handler.transact((tx) => this.decideOnLoan(tx, loanId, command, env));
+      if (value) return handled.get(loanStream(loanId)) as Handled<LoanState>;
+    }
     const result = await this.handler.handle(loanStream(loanId), loanDecider, command, env);
     // A duplicate's events are the first attempt's: their follow-ups may be what a crash cut short.
     await this.applyFollowUps(result.appended);
@@ -173,6 +180,18 @@ export class Programme {
     reservationFor: (decided: LoanEvent[]) => StepCommand,
   ): Promise<Handled<LoanState>> {
     const command = () => (typeof commandOrFactory === 'function' ? commandOrFactory() : commandOrFactory);
+    if (this.atomic) {
+      const { value, handled } = await this.handler.transact(async (tx) => {
+        const loan = await tx.load(loanStream(loanId), loanDecider);
+        if (loan.commands.has(env.commandId)) return false;
+        const decided = loanDecider.decide(command(), loan.state, this.handler.context(env.businessDate));
+        const reserved = await this.decideStep(tx, reservationFor(decided), env);
+        if (reserved.seen) return false;
+        if (reserved.events.length === 0) throw inProgress();
+        return this.decideOnLoan(tx, loanId, command(), env);
+      });
+      if (value) return handled.get(loanStream(loanId)) as Handled<LoanState>;
+    }
     const loan = await this.handler.load(loanStream(loanId), loanDecider);
     if (loan.commands.has(env.commandId)) return this.recordOnLoan(loanId, command(), env);
     const decided = loanDecider.decide(command(), loan.state, this.handler.context(env.businessDate));
@@ -186,14 +205,7 @@ export class Programme {
         'conflict',
       );
     }
-    if (!reserved.duplicate && reserved.appended.length === 0) {
-      // The reservation is already held by another request for this loan, which will finish it.
-      throw new DomainError(
-        'COMMAND.IN_PROGRESS',
-        'Another request for this loan is being completed; look at the loan before trying again.',
-        'conflict',
-      );
-    }
+    if (!reserved.duplicate && reserved.appended.length === 0) throw inProgress();
     return this.finish(reserved.appended, completes, env);
   }
 
@@ -223,6 +235,38 @@ export class Programme {
     return stands(e.type as Reservation, state, loanId);
   }
 
+  /** Whether the store records several streams in one commit. */
+  private get atomic(): boolean {
+    return this.handler.store.appendToStreams !== undefined;
+  }
+
+  /**
+   * Decides a loan command and its events' follow-ups in a transaction; false when the loan has seen the
+   * command. Follow-ups touch the fund before the borrower, the transaction's order of kinds.
+   */
+  private async decideOnLoan(tx: StreamTransaction, loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<boolean> {
+    const loan = await tx.decide(loanStream(loanId), loanDecider, command, env);
+    if (loan.seen) return false;
+    for (const [k, e] of loan.events.entries()) {
+      for (const [i, step] of followUpsOf(e).entries()) {
+        await this.decideStep(tx, step, {
+          commandId: `${loan.ids[k]}:${i}`,
+          actor: env.actor,
+          businessDate: env.businessDate,
+          correlationId: env.correlationId ?? env.commandId,
+          causationId: loan.ids[k],
+        });
+      }
+    }
+    return true;
+  }
+
+  private decideStep(tx: StreamTransaction, step: StepCommand, env: CommandEnvelope) {
+    return step.aggregate === 'fund'
+      ? tx.decide(step.streamName, DECIDERS.fund, step.command, env)
+      : tx.decide(step.streamName, DECIDERS.borrower, step.command, env);
+  }
+
   private runStep(step: StepCommand, env: CommandEnvelope): Promise<Handled<unknown>> {
     return step.aggregate === 'fund'
       ? this.handler.handle(step.streamName, DECIDERS.fund, step.command, env)
@@ -249,6 +293,15 @@ export const RESERVATIONS: readonly string[] = ['BorrowerLoanOpened', 'FundExpos
 function reservationEventOf(step: StepCommand): Reservation {
   if (step.aggregate === 'borrower') return 'BorrowerLoanOpened';
   return step.command.type === 'ChargeCompensation' ? 'FundCompensationCharged' : 'FundExposureReserved';
+}
+
+/** The reservation is already held by another request for this loan, which will finish it. */
+function inProgress(): DomainError {
+  return new DomainError(
+    'COMMAND.IN_PROGRESS',
+    'Another request for this loan is being completed; look at the loan before trying again.',
+    'conflict',
+  );
 }
 
 function stands(kind: Reservation, state: unknown, loanId: string): boolean {

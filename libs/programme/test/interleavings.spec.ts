@@ -17,26 +17,28 @@ import { applicationData, envelope, guaranteeData, openFile, programmeOn } from 
  */
 interface Backend {
   name: string;
+  /** Whether cross-stream commands commit in one transaction (otherwise in steps, as on EventStoreDB). */
+  transactions?: boolean;
   open(): Promise<{ a: EventStore; b: EventStore; close(): Promise<void> }>;
 }
 
-const backends: Backend[] = [
-  {
-    name: 'one SQLite file through two connections',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'interleave-'));
-      const path = join(dir, 'events.db');
-      const [a, b] = [openFile(path), openFile(path)];
-      return {
-        a,
-        b,
-        async close() {
-          await Promise.all([a.close(), b.close()]);
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+async function sqliteFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'interleave-'));
+  const path = join(dir, 'events.db');
+  const [a, b] = [openFile(path), openFile(path)];
+  return {
+    a,
+    b,
+    async close() {
+      await Promise.all([a.close(), b.close()]);
+      rmSync(dir, { recursive: true, force: true });
     },
-  },
+  };
+}
+
+const backends: Backend[] = [
+  { name: 'one SQLite file through two connections, one transaction per command', transactions: true, open: sqliteFile },
+  { name: 'one SQLite file through two connections, in steps', open: sqliteFile },
   {
     name: 'EventStoreDB (the in-process test server) through two clients',
     async open() {
@@ -72,7 +74,8 @@ describe.each(backends)('two command handlers interleaved on $name', (backend) =
   beforeEach(async () => {
     const opened = await backend.open();
     close = opened.close;
-    const [sa, sb] = [new GatedStore(opened.a), new GatedStore(opened.b)];
+    const transactions = backend.transactions;
+    const [sa, sb] = [new GatedStore(opened.a, { transactions }), new GatedStore(opened.b, { transactions })];
     a = { ...programmeOn(sa), store: sa };
     b = { ...programmeOn(sb), store: sb };
   });

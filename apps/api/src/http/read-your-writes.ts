@@ -47,6 +47,7 @@ export class LogPositionInterceptor implements NestInterceptor {
   }
 
   private async head(): Promise<Position | undefined> {
+    if (this.store.headPosition) return this.store.headPosition();
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     return last?.position;
   }

@@ -2,6 +2,7 @@ import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent
 import { AppendTooLargeError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
 import { KeyedMutex } from './keyed-mutex';
+import { StreamTransaction, TransactionHost } from './stream-transaction';
 
 export interface CommandEnvelope {
   commandId: string;
@@ -165,6 +166,48 @@ export class CommandHandler {
       return this.attempt(streamName, decider, command, env, attempt + 1);
     }
   }
+
+  /**
+   * Decides commands on several streams (through the transaction `plan` is given) and records them in one
+   * commit, on a store with multi-stream transactions. Streams stay locked from the plan's first touch to
+   * the commit, so every plan must touch streams in one order of kinds (loan, fund, borrower) for no two
+   * plans to wait on each other. A refusal decided on cached state, a plan that decided nothing on it,
+   * or a stream another process moved on, runs the plan again on fresh reads, as `handle` does.
+   */
+  async transact<T>(plan: (tx: StreamTransaction) => Promise<T>): Promise<{ value: T; handled: Map<string, Handled<unknown>> }> {
+    for (let attempt = 1; ; attempt++) {
+      const tx = new StreamTransaction(this.host, attempt === 1);
+      try {
+        const value = await plan(tx);
+        if (tx.empty && tx.usedCache) continue;
+        return { value, handled: await tx.commit() };
+      } catch (error) {
+        tx.forgetFolded();
+        if (error instanceof DomainError && tx.usedCache) continue;
+        if (error instanceof RangeError) throw outOfRange(error);
+        if (error instanceof AppendTooLargeError) throw tooLarge(error);
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (attempt >= this.options.maxAttempts)
+          throw new DomainError('COMMAND.TOO_MUCH_CONTENTION', 'Too many changes to this record at once; please try again.', 'conflict');
+        await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+      } finally {
+        tx.release();
+      }
+    }
+  }
+
+  private get host(): TransactionHost {
+    return (this.transactionHost ??= {
+      store: this.store,
+      context: (businessDate) => this.context(businessDate),
+      lock: (streamName) => this.mutex.acquire(streamName),
+      cached: (streamName) => this.cache.get(streamName),
+      catchUp: (streamName, decider) => this.catchUp(streamName, decider),
+      remember: (streamName, loaded) => this.remember(streamName, loaded),
+      forget: (streamName) => this.cache.delete(streamName),
+    });
+  }
+  private transactionHost?: TransactionHost;
 
   /** Brings the cached state up to the stream's head. */
   private async catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {

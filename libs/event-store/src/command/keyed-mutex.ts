@@ -12,4 +12,18 @@ export class KeyedMutex {
     });
     return result;
   }
+
+  /** Waits for the key and holds it until the returned release is called. */
+  async acquire(key: string): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let acquired!: () => void;
+    const turn = new Promise<void>((resolve) => (acquired = resolve));
+    void this.run(key, () => {
+      acquired();
+      return held;
+    });
+    await turn;
+    return release;
+  }
 }

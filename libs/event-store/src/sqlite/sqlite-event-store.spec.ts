@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describeEventStoreBehaviour } from '../testing/event-store.behaviour';
 import { SqliteEventStore } from './sqlite-event-store';
+import { WrongExpectedVersionError } from '../store.port';
 
 describeEventStoreBehaviour('SQLite in memory', async () => new SqliteEventStore({ path: ':memory:', pollIntervalMs: 20 }));
 
@@ -37,5 +38,32 @@ describe('SQLite file store', () => {
     await sub.unsubscribe();
     await reader.close();
     await writer.close();
+  });
+});
+
+describe('SQLite writes to several streams at once', () => {
+  const event = (type: string) => ({ id: randomUUID(), type, data: {}, metadata: {} });
+
+  it('records all of them or none: a refusal of the last takes back the first, and leaves the writes beside it alone', async () => {
+    const store = new SqliteEventStore({ path: join(dir, `${randomUUID()}.db`) });
+    await store.appendToStream('fund-1', [event('Contributed')], { expectedRevision: 'no_stream' });
+    const [refused, beside] = await Promise.allSettled([
+      store.appendToStreams([
+        { streamName: 'borrower-1', events: [event('Opened')], expectedRevision: 'no_stream' },
+        { streamName: 'fund-1', events: [event('Reserved')], expectedRevision: 'no_stream' },
+      ]),
+      store.appendToStreams([
+        { streamName: 'borrower-2', events: [event('Opened')], expectedRevision: 'no_stream' },
+        { streamName: 'loan-2', events: [event('Applied')], expectedRevision: 'no_stream' },
+      ]),
+    ]);
+    expect(refused.status === 'rejected' && refused.reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect(beside.status).toBe('fulfilled');
+    expect((await store.readAll()).map((e) => `${e.streamName} ${e.type}`)).toEqual([
+      'fund-1 Contributed',
+      'borrower-2 Opened',
+      'loan-2 Applied',
+    ]);
+    await store.close();
   });
 });

@@ -11,6 +11,7 @@ import {
   ReadStreamOptions,
   RecordedEvent,
   StoreHealth,
+  StreamWrite,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionFilter,
@@ -61,15 +62,15 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly listeners = new Set<() => void>();
   private readonly pending: Array<{
-    stream: string;
-    events: NewEvent[];
-    expected: ExpectedRevision;
-    resolve: (r: AppendResult) => void;
+    writes: StreamWrite[];
+    resolve: (r: AppendResult[]) => void;
     reject: (e: unknown) => void;
   }> = [];
   private readonly pollIntervalMs: number;
   private readonly q: ReturnType<typeof prepare>;
   private lastCommitFailure?: string;
+  /** Writes to several streams in a savepoint (a transaction nested in the group's): a refusal of one takes back the others. */
+  private readonly inSavepoint: (writes: StreamWrite[]) => AppendResult[];
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
@@ -79,6 +80,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
     this.q = prepare(this.db);
+    this.inSavepoint = this.db.transaction((writes: StreamWrite[]) => writes.map((w) => this.appendOne(w)));
     // A file that opens but cannot be written (read-only, full) is found now, not at the first command.
     this.q.probe.run(Date.now());
   }
@@ -109,21 +111,26 @@ export class SqliteEventStore implements EventStore {
    * resolves only after its commit, so whatever is acknowledged is durable.
    */
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    return this.appendToStreams([{ streamName, events, expectedRevision: options.expectedRevision }]).then(([result]) => result);
+  }
+
+  /** Several streams in one transaction, sharing the group's commit like any append. */
+  appendToStreams(writes: StreamWrite[]): Promise<AppendResult[]> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ stream: streamName, events, expected: options.expectedRevision, resolve, reject });
+      this.pending.push({ writes, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
   private commitPending() {
     const batch = this.pending.splice(0);
-    const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
+    const outcomes: Array<{ results?: AppendResult[]; error?: unknown }> = [];
     try {
       this.db
         .transaction(() => {
-          for (const a of batch) {
+          for (const { writes } of batch) {
             try {
-              outcomes.push({ result: this.appendInTransaction(a.stream, a.events, a.expected) });
+              outcomes.push({ results: writes.length === 1 ? [this.appendOne(writes[0])] : this.inSavepoint(writes) });
             } catch (error) {
               if (!(error instanceof WrongExpectedVersionError || error instanceof AppendTooLargeError)) throw error;
               outcomes.push({ error });
@@ -137,9 +144,14 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.lastCommitFailure = undefined;
-    batch.forEach((a, i) => (outcomes[i].error ? a.reject(outcomes[i].error) : a.resolve(outcomes[i].result!)));
+    batch.forEach((a, i) => (outcomes[i].error ? a.reject(outcomes[i].error) : a.resolve(outcomes[i].results!)));
     for (const wake of this.listeners) wake();
   }
+
+  private appendOne(w: StreamWrite): AppendResult {
+    return this.appendInTransaction(w.streamName, w.events, w.expectedRevision);
+  }
+
 
   /** One append inside the group's transaction: every check comes before any insert. */
   private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {

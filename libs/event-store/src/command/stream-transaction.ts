@@ -1,0 +1,150 @@
+import { DecisionContext, Decider, DomainEvent } from '@app/domain';
+import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
+import { eventIdFor, fingerprint } from './derived-id';
+import type { CommandEnvelope, EventMetadata, Handled, Loaded } from './command-handler';
+
+type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
+
+/** What a command decided on one stream inside a transaction. */
+export interface Decided<E, S> {
+  /** This command id was recorded on the stream before: nothing was decided. */
+  seen: boolean;
+  events: E[];
+  /** The ids the events will be recorded with (follow-ups derive their command ids from them). */
+  ids: string[];
+  state: S;
+}
+
+/** What the transaction needs of its command handler. */
+export interface TransactionHost {
+  readonly store: EventStore;
+  context(businessDate: CommandEnvelope['businessDate']): DecisionContext;
+  lock(streamName: string): Promise<() => void>;
+  cached(streamName: string): Loaded<unknown> | undefined;
+  catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>>;
+  remember(streamName: string, loaded: Loaded<unknown>): void;
+  forget(streamName: string): void;
+}
+
+interface Entry {
+  loaded: Loaded<unknown>;
+  state: unknown;
+  events: NewEvent[];
+  commands: Array<[string, string]>;
+}
+
+/**
+ * Commands on several streams decided together and recorded in one commit. A stream is locked when the
+ * transaction first touches it and stays locked until the commit; its state is the cached one when the
+ * transaction may use the cache. Writes are recorded in the order their streams first decided events.
+ */
+export class StreamTransaction {
+  private readonly entries = new Map<string, Entry>();
+  private readonly order: string[] = [];
+  /** Streams whose cached state a fold may have changed. */
+  private readonly folded = new Set<string>();
+  private readonly releases: Array<() => void> = [];
+  /** Whether any state came from the cache, so a refusal may be a stale cache's. */
+  usedCache = false;
+
+  constructor(
+    private readonly host: TransactionHost,
+    private readonly mayUseCache: boolean,
+  ) {}
+
+  /** The stream's state as this transaction sees it (what it has decided so far included). */
+  async load<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
+    const entry = await this.touch(streamName, decider);
+    return { ...entry.loaded, state: entry.state as S };
+  }
+
+  async decide<C, E extends DomainEvent, S>(
+    streamName: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    env: CommandEnvelope,
+  ): Promise<Decided<E, S>> {
+    const entry = await this.touch(streamName, decider);
+    const state = entry.state as S;
+    if (entry.loaded.commands.has(env.commandId)) return { seen: true, events: [], ids: [], state };
+    const ctx = this.host.context(env.businessDate);
+    const events = decider.decide(command, state, ctx);
+    if (events.length === 0) return { seen: false, events, ids: [], state };
+    const print = fingerprint(command);
+    const metadata: EventMetadata = {
+      commandId: env.commandId,
+      commandFingerprint: print,
+      actor: env.actor,
+      businessDate: env.businessDate,
+      policyVersion: ctx.policy.version,
+      correlationId: env.correlationId ?? env.commandId,
+      causationId: env.causationId ?? env.commandId,
+      ...env.extra,
+    };
+    const ids = events.map((_, i) => eventIdFor(env.commandId, streamName, i));
+    // Nothing that cannot be folded is recorded; the fold may change the cached state in place, which
+    // is why a transaction that does not commit forgets every stream it decided on.
+    this.folded.add(streamName);
+    entry.state = events.reduce((s, e) => decider.evolve(s, e), state);
+    if (!entry.events.length) this.order.push(streamName);
+    entry.events.push(...events.map((e, i) => ({ id: ids[i], type: e.type, data: e.data, metadata })));
+    entry.commands.push([env.commandId, print]);
+    return { seen: false, events, ids, state: entry.state as S };
+  }
+
+  /** Records every stream's decided events at once, with the exact revisions they were decided on. */
+  async commit(): Promise<Map<string, Handled<unknown>>> {
+    const writes: StreamWrite[] = this.order.map((streamName) => {
+      const { loaded, events } = this.entries.get(streamName)!;
+      return { streamName, events, expectedRevision: loaded.revision ?? 'no_stream' };
+    });
+    const results: AppendResult[] = writes.length ? await this.host.store.appendToStreams!(writes) : [];
+    const handled = new Map<string, Handled<unknown>>();
+    for (const [streamName, entry] of this.entries) {
+      const i = this.order.indexOf(streamName);
+      if (i < 0) {
+        handled.set(streamName, { ...entry.loaded, appended: [], duplicate: false });
+        continue;
+      }
+      const result = results[i];
+      for (const [id, print] of entry.commands) entry.loaded.commands.set(id, print);
+      const after: Loaded<unknown> = { state: entry.state, revision: result.nextExpectedRevision, commands: entry.loaded.commands };
+      this.host.remember(streamName, after);
+      const appended: RecordedEvent[] = result.recorded ?? (await this.recordedOf(writes[i], result));
+      // A replay means a twin of this command (in another process) recorded the same events first.
+      handled.set(streamName, { ...after, appended, duplicate: result.replayed === true, position: result.position });
+    }
+    return handled;
+  }
+
+  /** Whether the transaction decided anything to record. */
+  get empty(): boolean {
+    return this.order.length === 0;
+  }
+
+  /** After a failure: the streams folded may hold uncommitted state in the cache. */
+  forgetFolded(): void {
+    for (const streamName of this.folded) this.host.forget(streamName);
+  }
+
+  release(): void {
+    for (const release of this.releases.splice(0)) release();
+  }
+
+  private async touch<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Entry> {
+    let entry = this.entries.get(streamName);
+    if (entry) return entry;
+    this.releases.push(await this.host.lock(streamName));
+    const cached = this.mayUseCache ? this.host.cached(streamName) : undefined;
+    if (cached) this.usedCache = true;
+    const loaded = cached ?? (await this.host.catchUp(streamName, decider));
+    entry = { loaded, state: loaded.state, events: [], commands: [] };
+    this.entries.set(streamName, entry);
+    return entry;
+  }
+
+  private recordedOf(write: StreamWrite, result: AppendResult): Promise<RecordedEvent[]> {
+    const first = result.nextExpectedRevision - BigInt(write.events.length) + 1n;
+    return this.host.store.readStream(write.streamName, { fromRevision: first, maxCount: write.events.length });
+  }
+}
