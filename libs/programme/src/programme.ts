@@ -180,9 +180,10 @@ export class Programme {
     reservationFor: (decided: LoanEvent[]) => StepCommand,
   ): Promise<Handled<LoanState>> {
     const command = () => (typeof commandOrFactory === 'function' ? commandOrFactory() : commandOrFactory);
+    const isApplication = command().type === 'ApplyForLoan';
     if (this.atomic) {
       const { value, handled } = await this.handler.transact(async (tx) => {
-        const loan = await tx.load(loanStream(loanId), loanDecider);
+        const loan = await tx.load(loanStream(loanId), loanDecider, { probablyNew: isApplication });
         if (loan.commands.has(env.commandId)) return false;
         const decided = loanDecider.decide(command(), loan.state, this.handler.context(env.businessDate));
         const reserved = await this.decideStep(tx, reservationFor(decided), env);

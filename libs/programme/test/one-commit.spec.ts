@@ -28,7 +28,7 @@ describe('cross-stream commands on SQLite', () => {
     await p.issueGuarantee('L1', guaranteeData(), envelope('guarantee', '2011-01-08'));
     const terms = {
       contractRate: bp(600),
-      repaymentMethod: 'equal_principal_monthly' as const,
+      repaymentMethod: 'equal_principal_quarterly' as const,
       bankContractNo: 'C1',
       borrowerFees: fen(0),
     };
@@ -58,5 +58,14 @@ describe('cross-stream commands on SQLite', () => {
     expect(again.duplicate).toBe(true);
     expect(again.appended.map((e) => e.id)).toEqual(first.appended.map((e) => e.id));
     expect((await store.readAll()).map((e) => e.type)).toEqual(['BorrowerLoanOpened', 'LoanApplied']);
+  });
+
+  it('refuses an application for a loan that another process recorded, though it took the loan as new without reading it', async () => {
+    await p.applyForLoan(applicationData('L1', 'P1'), envelope('apply-1', '2011-01-05'));
+    const second = programmeOn(store).programme; // a handler with nothing cached, as another process has
+    await expect(second.applyForLoan(applicationData('L1', 'P2'), envelope('apply-2', '2011-01-05'))).rejects.toMatchObject({
+      code: expect.stringMatching(/^LOAN\./),
+    });
+    expect((await store.readAll()).map((e) => e.streamName)).toEqual(['borrower-P1', 'loan-L1']);
   });
 });

@@ -52,9 +52,17 @@ export class StreamTransaction {
     private readonly mayUseCache: boolean,
   ) {}
 
-  /** The stream's state as this transaction sees it (what it has decided so far included). */
-  async load<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
-    const entry = await this.touch(streamName, decider);
+  /**
+   * The stream's state as this transaction sees it (what it has decided so far included). A stream the
+   * caller expects to be new (a loan being applied for) is not read when it is not cached: it is taken
+   * as empty, and the append's expectation that it does not exist catches one that does.
+   */
+  async load<E extends DomainEvent, S>(
+    streamName: string,
+    decider: Folder<E, S>,
+    options: { probablyNew?: boolean } = {},
+  ): Promise<Loaded<S>> {
+    const entry = await this.touch(streamName, decider, options.probablyNew);
     return { ...entry.loaded, state: entry.state as S };
   }
 
@@ -131,11 +139,13 @@ export class StreamTransaction {
     for (const release of this.releases.splice(0)) release();
   }
 
-  private async touch<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Entry> {
+  private async touch<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>, probablyNew = false): Promise<Entry> {
     let entry = this.entries.get(streamName);
     if (entry) return entry;
     this.releases.push(await this.host.lock(streamName));
-    const cached = this.mayUseCache ? this.host.cached(streamName) : undefined;
+    let cached = this.mayUseCache ? this.host.cached(streamName) : undefined;
+    // Taken as new without a read: trusted no more than a cached state, so a refusal is checked with a read.
+    if (!cached && this.mayUseCache && probablyNew) cached = { state: decider.initialState(), revision: undefined, commands: new Map() };
     if (cached) this.usedCache = true;
     const loaded = cached ?? (await this.host.catchUp(streamName, decider));
     entry = { loaded, state: loaded.state, events: [], commands: [] };

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS events (
   created  INTEGER NOT NULL,
   UNIQUE (stream, revision)
 );
-CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+DROP INDEX IF EXISTS events_by_id;
 CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, checked INTEGER NOT NULL);`;
 
 /**
