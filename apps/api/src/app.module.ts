@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { LogPositionInterceptor, ReadAfterInterceptor } from './http/read-your-writes';
+import { ReadAfterInterceptor } from './http/read-your-writes';
 import { ApiConfig } from './config';
 import { ProgrammeModule } from './programme/programme.module';
 import { LoansController } from './loans/loans.controller';
@@ -15,7 +14,7 @@ export class AppModule {
       module: AppModule,
       imports: [ProgrammeModule.forRoot(config)],
       controllers: [LoansController, FundsController, OperationsController, LedgersController],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: LogPositionInterceptor }, ReadAfterInterceptor],
+      providers: [ReadAfterInterceptor],
     };
   }
 }

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { ApiConfig } from './config';
 import { edgeOptions, installEdge } from './http/edge';
 import { ProblemFilter } from './http/problem.filter';
+import { installLogPosition } from './http/read-your-writes';
 import { validationPipe } from './http/validation';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
@@ -19,6 +20,7 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
     abortOnError: false,
   });
   installEdge(app);
+  installLogPosition(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

@@ -10,8 +10,9 @@ import {
   applyDecorators,
 } from '@nestjs/common';
 import { ApiHeader, ApiQuery } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Observable, from, mergeMap, tap } from 'rxjs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { Observable, from, mergeMap } from 'rxjs';
 import { EventStore, Position, comparePositions, positionFromString, positionToString } from '@app/event-store';
 import { PROJECTIONS, Projection, ReadStore } from '@app/projections';
 import { API_CONFIG, EVENT_STORE, READ_STORE } from '../tokens';
@@ -27,30 +28,22 @@ import { ApiConfig } from '../config';
 export const LOG_POSITION_HEADER = 'x-log-position';
 export const AFTER_HEADER = 'x-after-position';
 
-/** After every command: the head of the log, which is at or past everything the command recorded. */
-@Injectable()
-export class LogPositionInterceptor implements NestInterceptor {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const method = ctx.switchToHttp().getRequest<FastifyRequest>().method;
-    if (method === 'GET' || method === 'HEAD') return next.handle();
-    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
-    return next.handle().pipe(
-      mergeMap((body) =>
-        from(this.head()).pipe(
-          tap((head) => head && void reply.header(LOG_POSITION_HEADER, positionToString(head))),
-          mergeMap(() => [body]),
-        ),
-      ),
-    );
-  }
-
-  private async head(): Promise<Position | undefined> {
-    if (this.store.headPosition) return this.store.headPosition();
-    const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
-    return last?.position;
-  }
+/**
+ * After every command that succeeded: the head of the log, which is at or past everything the command
+ * recorded. A Fastify hook rather than a Nest interceptor, so that a command pays for a header, not for
+ * an interceptor's pipeline.
+ */
+export function installLogPosition(app: NestFastifyApplication): void {
+  const store = app.get<EventStore>(EVENT_STORE);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply, payload) => {
+      if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 400) return payload;
+      const head = store.headPosition ? store.headPosition() : (await store.readAll({ direction: 'backwards', maxCount: 1 }))[0]?.position;
+      if (head) void reply.header(LOG_POSITION_HEADER, positionToString(head));
+      return payload;
+    });
 }
 
 /** How far ahead of a projection's checkpoint to look for events it has still to fold. */
