@@ -28,6 +28,27 @@ import { DECIDERS } from './deciders';
 type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
 type LoanCommandOf<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
 
+/** One line of a batch: a loan command with its own envelope (its command id, business date). */
+export interface LoanLine {
+  loanId: string;
+  command: LoanCommand;
+  env: CommandEnvelope;
+}
+
+/** What became of a line: recorded now, recorded by an earlier upload of it, or refused with the reason. */
+export type LineOutcome =
+  { outcome: 'recorded'; eventIds: string[] } | { outcome: 'recorded_before' } | { outcome: 'refused'; error: DomainError };
+
+/** Lines a pass of a batch refused, and whether they were decided on cached state. */
+class LinesRefused extends Error {
+  constructor(
+    readonly refused: Map<number, DomainError>,
+    readonly onCache: boolean,
+  ) {
+    super('lines refused');
+  }
+}
+
 /** Metadata on a reservation saying which loan command finishes it. */
 export interface Completion {
   streamName: string;
@@ -140,11 +161,73 @@ export class Programme {
     return this.handler.handle(subsidyStream(bankCode, quarter), DECIDERS.subsidy, { type: 'PaySubsidy', ...data }, env);
   }
 
+  /**
+   * A batch of loan commands (a bank's upload), each line decided on its own. On a store with
+   * multi-stream transactions the lines accepted are recorded in one commit: a pass that refuses lines
+   * records nothing and the next pass goes without them (a refusal on cached state is first checked on
+   * fresh reads). Otherwise each line is recorded in its own steps. A line whose command id was recorded
+   * before is not recorded again.
+   */
+  async recordLines(lines: LoanLine[]): Promise<LineOutcome[]> {
+    if (!this.atomic) return this.recordLinesInSteps(lines);
+    const refused = new Map<number, DomainError>();
+    let fresh = false;
+    for (;;) {
+      const pending = lines.map((line, i) => ({ line, i })).filter(({ i }) => !refused.has(i));
+      try {
+        const { value } = await this.handler.transact(
+          async (tx) => {
+            await tx.lockAll(pending.map(({ line }) => loanStream(line.loanId)));
+            const decided = new Map<number, string[] | undefined>();
+            const refusedNow = new Map<number, DomainError>();
+            for (const { line, i } of pending) {
+              try {
+                decided.set(i, await this.decideOnLoan(tx, line.loanId, line.command, line.env));
+              } catch (error) {
+                if (!(error instanceof DomainError)) throw error;
+                refusedNow.set(i, error);
+              }
+            }
+            if (refusedNow.size) throw new LinesRefused(refusedNow, tx.usedCache);
+            return decided;
+          },
+          { useCache: !fresh },
+        );
+        return lines.map((_, i): LineOutcome => {
+          const error = refused.get(i);
+          if (error) return { outcome: 'refused', error };
+          const ids = value.get(i);
+          return ids ? { outcome: 'recorded', eventIds: ids } : { outcome: 'recorded_before' };
+        });
+      } catch (error) {
+        if (!(error instanceof LinesRefused)) throw error;
+        if (error.onCache && !fresh) fresh = true;
+        else for (const [i, e] of error.refused) refused.set(i, e);
+      }
+    }
+  }
+
+  private async recordLinesInSteps(lines: LoanLine[]): Promise<LineOutcome[]> {
+    const outcomes: LineOutcome[] = [];
+    for (const { loanId, command, env } of lines) {
+      try {
+        const handled = await this.recordOnLoan(loanId, command, env);
+        outcomes.push(
+          handled.duplicate ? { outcome: 'recorded_before' } : { outcome: 'recorded', eventIds: handled.appended.map((e) => e.id) },
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes.push({ outcome: 'refused', error });
+      }
+    }
+    return outcomes;
+  }
+
   /** Records a command on the loan stream, then the loan events' effects on the fund and the borrower. */
   async recordOnLoan(loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<Handled<LoanState>> {
     if (this.atomic) {
       const { value, handled } = await this.handler.transact((tx) => this.decideOnLoan(tx, loanId, command, env));
-      if (value) return handled.get(loanStream(loanId)) as Handled<LoanState>;
+      if (value !== undefined) return handled.get(loanStream(loanId)) as Handled<LoanState>;
     }
     const result = await this.handler.handle(loanStream(loanId), loanDecider, command, env);
     // A duplicate's events are the first attempt's: their follow-ups may be what a crash cut short.
@@ -189,7 +272,7 @@ export class Programme {
         const reserved = await this.decideStep(tx, reservationFor(decided), env);
         if (reserved.seen) return false;
         if (reserved.events.length === 0) throw inProgress();
-        return this.decideOnLoan(tx, loanId, command(), env);
+        return (await this.decideOnLoan(tx, loanId, command(), env)) !== undefined;
       });
       if (value) return handled.get(loanStream(loanId)) as Handled<LoanState>;
     }
@@ -242,12 +325,18 @@ export class Programme {
   }
 
   /**
-   * Decides a loan command and its events' follow-ups in a transaction; false when the loan has seen the
-   * command. Follow-ups touch the fund before the borrower, the transaction's order of kinds.
+   * Decides a loan command and its events' follow-ups in a transaction: the ids of the loan's events, or
+   * undefined when the loan has seen the command. Follow-ups touch the fund before the borrower, the
+   * order in which a transaction takes streams.
    */
-  private async decideOnLoan(tx: StreamTransaction, loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<boolean> {
+  private async decideOnLoan(
+    tx: StreamTransaction,
+    loanId: string,
+    command: LoanCommand,
+    env: CommandEnvelope,
+  ): Promise<string[] | undefined> {
     const loan = await tx.decide(loanStream(loanId), loanDecider, command, env);
-    if (loan.seen) return false;
+    if (loan.seen) return undefined;
     for (const [k, e] of loan.events.entries()) {
       for (const [i, step] of followUpsOf(e).entries()) {
         await this.decideStep(tx, step, {
@@ -259,7 +348,7 @@ export class Programme {
         });
       }
     }
-    return true;
+    return loan.ids;
   }
 
   private decideStep(tx: StreamTransaction, step: StepCommand, env: CommandEnvelope) {

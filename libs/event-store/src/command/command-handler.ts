@@ -1,8 +1,9 @@
 import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
 import { AppendTooLargeError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
+import { idReused, outOfRange, tooLarge } from './command-errors';
 import { KeyedMutex } from './keyed-mutex';
-import { StreamTransaction, TransactionHost } from './stream-transaction';
+import { LockOrderRestart, StreamTransaction, TransactionHost } from './stream-transaction';
 
 export interface CommandEnvelope {
   commandId: string;
@@ -99,8 +100,7 @@ export class CommandHandler {
     const print = fingerprint(command);
     const seen = loaded.commands.get(env.commandId);
     if (seen !== undefined) {
-      if (seen !== print)
-        throw new DomainError('COMMAND.ID_REUSED', 'This request id was already used for a different request; use a new id.', 'conflict');
+      if (seen !== print) throw idReused();
       return { ...loaded, appended: await this.eventsOfCommand(streamName, env.commandId), duplicate: true };
     }
     const ctx = this.context(env.businessDate);
@@ -170,19 +170,29 @@ export class CommandHandler {
   /**
    * Decides commands on several streams (through the transaction `plan` is given) and records them in one
    * commit, on a store with multi-stream transactions. Streams stay locked from the plan's first touch to
-   * the commit, so every plan must touch streams in one order of kinds (loan, fund, borrower) for no two
-   * plans to wait on each other. A refusal decided on cached state, a plan that decided nothing on it,
-   * or a stream another process moved on, runs the plan again on fresh reads, as `handle` does.
+   * the commit (see `StreamTransaction` for why two plans never wait for each other). A refusal decided on
+   * cached state, a plan that decided nothing on it, or a stream another process moved on, runs the plan
+   * again on fresh reads, as `handle` does; `useCache: false` reads fresh from the start.
    */
-  async transact<T>(plan: (tx: StreamTransaction) => Promise<T>): Promise<{ value: T; handled: Map<string, Handled<unknown>> }> {
+  async transact<T>(
+    plan: (tx: StreamTransaction) => Promise<T>,
+    options: { useCache?: boolean } = {},
+  ): Promise<{ value: T; handled: Map<string, Handled<unknown>> }> {
+    let prelock: string[] = [];
     for (let attempt = 1; ; attempt++) {
-      const tx = new StreamTransaction(this.host, attempt === 1);
+      const tx = new StreamTransaction(this.host, attempt === 1 && options.useCache !== false);
       try {
+        await tx.lockAll(prelock);
         const value = await plan(tx);
         if (tx.empty && tx.usedCache) continue;
         return { value, handled: await tx.commit() };
       } catch (error) {
         tx.forgetFolded();
+        if (error instanceof LockOrderRestart) {
+          prelock = [...new Set([...prelock, ...error.streams])];
+          attempt--;
+          continue;
+        }
         if (error instanceof DomainError && tx.usedCache) continue;
         if (error instanceof RangeError) throw outOfRange(error);
         if (error instanceof AppendTooLargeError) throw tooLarge(error);
@@ -201,6 +211,7 @@ export class CommandHandler {
       store: this.store,
       context: (businessDate) => this.context(businessDate),
       lock: (streamName) => this.mutex.acquire(streamName),
+      tryLock: (streamName) => this.mutex.tryAcquire(streamName),
       cached: (streamName) => this.cache.get(streamName),
       catchUp: (streamName, decider) => this.catchUp(streamName, decider),
       remember: (streamName, loaded) => this.remember(streamName, loaded),
@@ -238,22 +249,4 @@ export class CommandHandler {
     this.cache.set(streamName, loaded);
     if (this.cache.size > this.options.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
-}
-
-/** More than the store takes in one write: the request must be sent in smaller parts. */
-function tooLarge(error: AppendTooLargeError): DomainError {
-  return new DomainError(
-    'COMMAND.TOO_LARGE',
-    `This request would record more than the ${Math.floor(error.limit / 1024)} KB the event store takes at once; send it in smaller parts.`,
-    'invalid',
-  );
-}
-
-/** A figure too large to keep exact (past 2^53, or past the programme's bounds) is bad input, not a crash. */
-function outOfRange(error: RangeError): DomainError {
-  return new DomainError(
-    'COMMAND.NUMBER_OUT_OF_RANGE',
-    `A figure in this request is too large to record exactly (${error.message}).`,
-    'invalid',
-  );
 }

@@ -26,4 +26,13 @@ export class KeyedMutex {
     await turn;
     return release;
   }
+
+  /** Takes the key only if nobody holds or waits for it; the release, or undefined. */
+  tryAcquire(key: string): (() => void) | undefined {
+    if (this.tails.has(key)) return undefined;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    void this.run(key, () => held);
+    return release;
+  }
 }

@@ -1,4 +1,5 @@
 import { DecisionContext, Decider, DomainEvent } from '@app/domain';
+import { idReused } from './command-errors';
 import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
 import type { CommandEnvelope, EventMetadata, Handled, Loaded } from './command-handler';
@@ -20,6 +21,7 @@ export interface TransactionHost {
   readonly store: EventStore;
   context(businessDate: CommandEnvelope['businessDate']): DecisionContext;
   lock(streamName: string): Promise<() => void>;
+  tryLock(streamName: string): (() => void) | undefined;
   cached(streamName: string): Loaded<unknown> | undefined;
   catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>>;
   remember(streamName: string, loaded: Loaded<unknown>): void;
@@ -34,9 +36,24 @@ interface Entry {
 }
 
 /**
+ * The transaction needs a stream that it may not wait for (see `StreamTransaction`) and that is busy: it
+ * starts again, taking every stream it needs in order before it decides.
+ */
+export class LockOrderRestart extends Error {
+  constructor(readonly streams: string[]) {
+    super('a stream needed out of order was busy');
+  }
+}
+
+/**
  * Commands on several streams decided together and recorded in one commit. A stream is locked when the
  * transaction first touches it and stays locked until the commit; its state is the cached one when the
  * transaction may use the cache. Writes are recorded in the order their streams first decided events.
+ *
+ * No two transactions wait for each other: a transaction waits for a stream only when the stream comes
+ * after every stream it holds in descending order of names (loan- before fund- before borrower-, the
+ * order a cross-stream command needs them); one it needs out of that order it takes only if free, and
+ * otherwise starts again with all of them taken in order (`LockOrderRestart`).
  */
 export class StreamTransaction {
   private readonly entries = new Map<string, Entry>();
@@ -44,6 +61,9 @@ export class StreamTransaction {
   /** Streams whose cached state a fold may have changed. */
   private readonly folded = new Set<string>();
   private readonly releases: Array<() => void> = [];
+  private readonly locked = new Set<string>();
+  /** The last stream taken in order: only streams after it may be waited for. */
+  private lowest?: string;
   /** Whether any state came from the cache, so a refusal may be a stale cache's. */
   usedCache = false;
 
@@ -74,11 +94,13 @@ export class StreamTransaction {
   ): Promise<Decided<E, S>> {
     const entry = await this.touch(streamName, decider);
     const state = entry.state as S;
-    if (entry.loaded.commands.has(env.commandId)) return { seen: true, events: [], ids: [], state };
+    const print = fingerprint(command);
+    const seen = entry.loaded.commands.get(env.commandId);
+    if (seen !== undefined && seen !== print) throw idReused();
+    if (seen !== undefined) return { seen: true, events: [], ids: [], state };
     const ctx = this.host.context(env.businessDate);
     const events = decider.decide(command, state, ctx);
     if (events.length === 0) return { seen: false, events, ids: [], state };
-    const print = fingerprint(command);
     const metadata: EventMetadata = {
       commandId: env.commandId,
       commandFingerprint: print,
@@ -137,12 +159,29 @@ export class StreamTransaction {
 
   release(): void {
     for (const release of this.releases.splice(0)) release();
+    this.locked.clear();
+    this.lowest = undefined;
+  }
+
+  /** Takes streams in lock order, before anything is decided: those a restarted transaction needs, or a batch's. */
+  async lockAll(streamNames: Iterable<string>): Promise<void> {
+    for (const name of [...new Set(streamNames)].sort().reverse()) await this.lock(name);
+  }
+
+  private async lock(streamName: string): Promise<void> {
+    if (this.locked.has(streamName)) return;
+    const inOrder = this.lowest === undefined || streamName < this.lowest;
+    const release = inOrder ? await this.host.lock(streamName) : this.host.tryLock(streamName);
+    if (!release) throw new LockOrderRestart([...this.locked, streamName]);
+    this.releases.push(release);
+    this.locked.add(streamName);
+    if (inOrder) this.lowest = streamName;
   }
 
   private async touch<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>, probablyNew = false): Promise<Entry> {
     let entry = this.entries.get(streamName);
     if (entry) return entry;
-    this.releases.push(await this.host.lock(streamName));
+    await this.lock(streamName);
     let cached = this.mayUseCache ? this.host.cached(streamName) : undefined;
     // Taken as new without a read: trusted no more than a cached state, so a refusal is checked with a read.
     if (!cached && this.mayUseCache && probablyNew) cached = { state: decider.initialState(), revision: undefined, commands: new Map() };
