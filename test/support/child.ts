@@ -17,7 +17,8 @@ const payOff = { principal: 5_000_000 as Fen, interest: 18_333 as Fen, borrowerF
 async function main() {
   const job: Job = JSON.parse(process.argv[2]);
   const opened = openFile(job.path);
-  const store = new GatedStore(job.dieAfter ? dyingAfter(opened, job.dieAfter) : opened);
+  // One transaction per command, as the API runs on this store, unless the job is to die between the steps of one.
+  const store = new GatedStore(job.dieAfter ? dyingAfter(opened, job.dieAfter) : opened, { transactions: !job.dieAfter });
   const { programme, handler } = programmeOn(store);
   let folded: Record<string, string> = {};
   let wentAt = 0;

@@ -6,6 +6,7 @@ import { LoansController } from './loans/loans.controller';
 import { FundsController } from './funds/funds.controller';
 import { OperationsController } from './operations/operations.controller';
 import { LedgersController } from './ledgers/ledgers.controller';
+import { BatchesController } from './batches/batches.controller';
 
 @Module({})
 export class AppModule {
@@ -13,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ProgrammeModule.forRoot(config)],
-      controllers: [LoansController, FundsController, OperationsController, LedgersController],
+      controllers: [LoansController, BatchesController, FundsController, OperationsController, LedgersController],
       providers: [ReadAfterInterceptor],
     };
   }

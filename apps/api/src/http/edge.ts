@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { STATUS_CODES } from 'node:http';
@@ -12,6 +12,11 @@ import { PROBLEM_CONTENT_TYPE, Problem, frameworkProblem, problemOf } from './pr
 
 /** The largest request body read (Fastify's default, stated): 1 MiB. */
 export const BODY_LIMIT = 1024 * 1024;
+/** The largest upload of a batch (`/batches/…`): 50,000 lines of CSV or JSON fit. */
+export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
+const BATCH_ROUTES = '/batches/';
+/** File uploads a batch takes besides JSON; elsewhere they are refused (415) like any body that is not JSON. */
+const UPLOAD_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 /** The deepest nesting of objects and arrays a JSON body may have; the deepest request needs 3. */
 export const MAX_JSON_DEPTH = 32;
 /** A request line longer than this, in a head Node refused as too large, is taken for an address too long (414). */
@@ -48,6 +53,18 @@ export function installEdge(app: NestFastifyApplication): void {
       );
     }
     parse(request, text, (error, value) => (error ? done(malformedJson(NOT_JSON), undefined) : done(null, value)));
+  });
+  fastify.addContentTypeParser(UPLOAD_TYPES, { parseAs: 'buffer', bodyLimit: BATCH_BODY_LIMIT }, (request, body, done) => {
+    if (request.routeOptions.url?.startsWith(BATCH_ROUTES)) return done(null, body);
+    const error = new UnsupportedMediaTypeException({
+      code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      message: 'Only the /batches uploads take CSV or XLSX files; send this request as JSON. Nothing was recorded.',
+    });
+    done(error, undefined);
+  });
+  // Routes are added when the application starts, after this hook is in place.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith(BATCH_ROUTES)) route.bodyLimit = BATCH_BODY_LIMIT;
   });
 }
 

@@ -93,15 +93,7 @@ export class Envelopes {
    * date defaults to today in the programme's time zone; the future is refused.
    */
   async for(ctx: RequestContext, businessDate?: string): Promise<CommandEnvelope> {
-    const now = today(this.config.timeZone);
-    const date = businessDate ?? now;
-    if (!isBusinessDate(date))
-      throw new BadRequestException({ code: 'REQUEST.BAD_DATE', message: `businessDate ${date} is not a date (YYYY-MM-DD).` });
-    if (date > now)
-      throw new BadRequestException({
-        code: 'REQUEST.FUTURE_DATE',
-        message: `The business date ${date} is in the future; record things on or after the day they happen.`,
-      });
+    const date = this.businessDate(businessDate);
     if (ctx.keyGiven && (await this.keys.claim(ctx.commandId, ctx.binding)) === 'different') {
       throw new DomainError(
         'COMMAND.ID_REUSED',
@@ -109,7 +101,21 @@ export class Envelopes {
         'conflict',
       );
     }
-    return { commandId: ctx.commandId, actor: ctx.actor, businessDate: date as BusinessDate, correlationId: ctx.correlationId };
+    return { commandId: ctx.commandId, actor: ctx.actor, businessDate: date, correlationId: ctx.correlationId };
+  }
+
+  /** The business date given, or today in the programme's time zone; the future is refused. */
+  businessDate(given?: string): BusinessDate {
+    const now = today(this.config.timeZone);
+    const date = given ?? now;
+    if (!isBusinessDate(date))
+      throw new BadRequestException({ code: 'REQUEST.BAD_DATE', message: `businessDate ${date} is not a date (YYYY-MM-DD).` });
+    if (date > now)
+      throw new BadRequestException({
+        code: 'REQUEST.FUTURE_DATE',
+        message: `The business date ${date} is in the future; record things on or after the day they happen.`,
+      });
+    return date as BusinessDate;
   }
 
   /** A new id that a retried request derives again: e.g. the loan id of an application. */

@@ -11,7 +11,7 @@ export const validationPipe = new ValidationPipe({
   },
 });
 
-function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
+export function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({
