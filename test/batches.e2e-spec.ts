@@ -1,6 +1,12 @@
 import ExcelJS from 'exceljs';
 import { Api, CLERK, application, contribution, disbursement, guarantee, startApi } from './support/api';
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+interface BatchReply {
+  results: Array<{ line: number; outcome: string; code?: string; reason?: string }>;
+}
+
 /** A bank's uploads of repayments and disbursements, as JSON, CSV and XLSX. */
 describe('batch uploads', () => {
   let api: Api;
@@ -21,10 +27,9 @@ describe('batch uploads', () => {
 
   const upload = async (path: string, body: string | Buffer, type: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...CLERK, 'content-type': type, ...headers }, body });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as BatchReply & { code?: string; detail?: string; message?: string } };
   };
-  const outcomes = (body: { results: Array<{ line: number; outcome: string; code?: string }> }) =>
-    body.results.map((r) => `${r.line} ${r.outcome}${r.code ? ` ${r.code}` : ''}`);
+  const outcomes = (body: BatchReply) => body.results.map((r) => `${r.line} ${r.outcome}${r.code ? ` ${r.code}` : ''}`);
 
   it('decides each JSON line on its own, names each refusal by its line, and records a second upload of it once', async () => {
     const lines = [
@@ -79,7 +84,7 @@ describe('batch uploads', () => {
     sheet.addRow(['loanId', 'amountFen', 'contractRateBp', 'repaymentMethod', 'bankContractNo', 'businessDate']);
     sheet.addRow([loans[3], 5_000_000, 600, 'interest_quarterly_principal_at_maturity', 'ABC-2011-0004', new Date(Date.UTC(2011, 0, 12))]);
     const file = Buffer.from(await book.xlsx.writeBuffer());
-    const reply = await upload('/batches/disbursements', file, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const reply = await upload('/batches/disbursements', file, XLSX);
     expect(outcomes(reply.body)).toEqual(['2 recorded']);
     const loan = (await api.get(`/loans/${loans[3]}`)).body;
     expect(loan).toMatchObject({ status: 'disbursed', disbursement: { disbursedOn: '2011-01-12' } });
@@ -91,6 +96,11 @@ describe('batch uploads', () => {
     expect(unknown).toMatchObject({ status: 400, body: { code: 'BATCH.UNKNOWN_COLUMN' } });
     expect(unknown.body.detail ?? unknown.body.message).toMatch(/"amount"/);
     expect((await upload('/batches/repayments', 'loanId\n', 'text/csv')).body.code).toBe('BATCH.NO_LINES');
+    expect((await upload('/batches/repayments', 'loanId\n"L1\n', 'text/csv')).body.code).toBe('BATCH.UNREADABLE');
+    const notXlsx = await upload('/batches/repayments', Buffer.from('not a workbook'), XLSX);
+    expect(notXlsx.body.code).toBe('BATCH.UNREADABLE');
+    const tooMany = { lines: Array.from({ length: 50_001 }, () => ({ loanId: loans[0], principalFen: 0, interestFen: 1 })) };
+    expect((await api.post('/batches/repayments', tooMany)).body.code).toBe('BATCH.TOO_MANY_LINES');
     expect((await upload(`/loans/${loans[0]}/repayments`, 'principalFen\n0\n', 'text/csv')).status).toBe(415);
     expect(await api.eventCount()).toBe(before);
   });

@@ -43,3 +43,17 @@ export const guaranteeData = (amountYuan = 50_000) => ({
   feeRate: bp(100),
   feePaidBy: 'finance' as const,
 });
+
+/**
+ * The store as EventStoreDB takes writes, one stream at a time (no `appendToStreams`): cross-stream
+ * commands take their steps, so what only happens between steps can be made to happen on SQLite.
+ */
+export function inSteps<S extends EventStore>(store: S): S {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === 'appendToStreams') return undefined;
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

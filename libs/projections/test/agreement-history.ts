@@ -25,6 +25,7 @@ import {
   yuan,
 } from '@app/domain';
 import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore } from '@app/event-store';
+import { inSteps } from '../../../test/support/programme';
 import { OpenLoans, Programme, runDayEnd } from '@app/programme';
 
 /**
@@ -178,7 +179,8 @@ export class History {
 
   private constructor() {
     this.store = new SqliteEventStore({ path: ':memory:', pollIntervalMs: 5 });
-    this.handler = new InterleavingHandler(this.store, { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) });
+    // In steps, as on EventStoreDB: the histories include what lands between the steps of a cross-stream command.
+    this.handler = new InterleavingHandler(inSteps(this.store), { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) });
     this.p = new Programme(this.handler);
   }
 

@@ -2,14 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nest
 import type { FastifyReply } from 'fastify';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, ReferenceData } from '@app/domain';
-import { EventStore, positionToString } from '@app/event-store';
+import { CommandKeyStore, EventStore, positionToString } from '@app/event-store';
 import { Reconciler } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { BusinessDateOnlyDto } from '../loans/loan.dto';
 import { streamView } from '../http/views';
 import { ProgrammeRuntime } from '../programme/runtime';
 import { ACTOR_HEADERS } from '../loans/loans.controller';
-import { EVENT_STORE } from '../tokens';
+import { COMMAND_KEYS, EVENT_STORE } from '../tokens';
 
 @ApiTags('operations')
 @Controller()
@@ -20,6 +20,7 @@ export class OperationsController {
     private readonly envelopes: Envelopes,
     private readonly reference: ReferenceData,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(COMMAND_KEYS) private readonly keys: CommandKeyStore,
   ) {}
 
   @Post('operations/day-end')
@@ -58,7 +59,9 @@ export class OperationsController {
   @Get('health')
   @ApiOperation({ summary: 'Whether the API can record commands: 200 when it can, 503 when its event store cannot write' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
-    const store = (await this.store.health?.()) ?? { writable: true };
+    const events = (await this.store.health?.()) ?? { writable: true };
+    // The request keys are written beside the events: a disk that refuses them refuses commands too.
+    const store = this.keys.problem ? { writable: false, problem: this.keys.problem } : events;
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     const reconciler = this.runtime.reconcilerStatus;
     const openLoans = { problem: this.runtime.openLoansProblem };

@@ -10,6 +10,8 @@ export type KeyClaim = 'new' | 'same' | 'different';
 export interface CommandKeyStore {
   /** Binds a command id to what it was used for; says whether it is new, the same request again, or another. */
   claim(commandId: string, binding: string): Promise<KeyClaim>;
+  /** Why the last claim could not be written (a full disk), until one is. */
+  readonly problem?: string;
 }
 
 export class SqliteCommandKeys implements CommandKeyStore {
@@ -26,8 +28,18 @@ export class SqliteCommandKeys implements CommandKeyStore {
     this.select = this.db.prepare('SELECT binding FROM command_keys WHERE command_id = ?');
   }
 
+  problem?: string;
+
   async claim(commandId: string, binding: string): Promise<KeyClaim> {
-    if (this.insert.run(commandId, binding, Date.now()).changes === 1) return 'new';
+    let inserted: boolean;
+    try {
+      inserted = this.insert.run(commandId, binding, Date.now()).changes === 1;
+      this.problem = undefined;
+    } catch (error) {
+      this.problem = `the last request key could not be recorded: ${(error as Error).message}`;
+      throw error;
+    }
+    if (inserted) return 'new';
     const row = this.select.get(commandId) as { binding: string };
     return row.binding === binding ? 'same' : 'different';
   }

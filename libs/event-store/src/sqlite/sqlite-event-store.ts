@@ -152,7 +152,6 @@ export class SqliteEventStore implements EventStore {
     return this.appendInTransaction(w.streamName, w.events, w.expectedRevision);
   }
 
-
   /** One append inside the group's transaction: every check comes before any insert. */
   private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
     const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
