@@ -180,7 +180,10 @@ export class History {
   private constructor() {
     this.store = new SqliteEventStore({ path: ':memory:', pollIntervalMs: 5 });
     // In steps, as on EventStoreDB: the histories include what lands between the steps of a cross-stream command.
-    this.handler = new InterleavingHandler(inSteps(this.store), { policies: JIANGXI_POLICIES, reference: new ReferenceData(JIANGXI_REFERENCE) });
+    this.handler = new InterleavingHandler(inSteps(this.store), {
+      policies: JIANGXI_POLICIES,
+      reference: new ReferenceData(JIANGXI_REFERENCE),
+    });
     this.p = new Programme(this.handler);
   }
 
