@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LoggerService } from '@nestjs/common';
 import { SqliteEventStore, positionToString } from '@app/event-store';
 import { startApi } from '../support/api';
+import { waitUntil } from '../support/wait';
 import { Kind, Violation, check, describeReply, describeRequest } from './checker';
 import { OpenApi, requests } from './generators';
 import { seed } from './seed';
@@ -97,6 +98,11 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   let touched: string[] = [];
   try {
     const world = await seed(base);
+    // The ledgers answer 503 LEDGER.BUILDING until their first build has made their tables: the fuzzing starts after.
+    await waitUntil(
+      'the ledgers are built',
+      async () => (await send(base, { op: 'ready', method: 'GET', target: '/ledgers/business', headers: {} })).status === 200,
+    );
     const doc: OpenApi = JSON.parse((await send(base, { op: 'docs', method: 'GET', target: '/docs-json', headers: {} })).text);
     const arbitrary = requests(doc, world);
     o.log(`fuzz [${o.label}] seed ${o.seed}, ${o.runs} requests over ${Object.keys(doc.paths).length} paths`);
