@@ -73,8 +73,15 @@ export const loadRules = (config: ApiConfig): Rules =>
 
 /** Today's date in the programme's time zone (formatters are costly to build: one per zone). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const lastToday = new Map<string, { second: number; date: string }>();
 export function today(timeZone: string, now = new Date()): string {
+  // The date changes once a day: formatting it for every request is wasted, so it is kept for the second.
+  const second = Math.floor(now.getTime() / 1000);
+  const last = lastToday.get(timeZone);
+  if (last?.second === second) return last.date;
   let f = formatters.get(timeZone);
   if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return f.format(now);
+  const date = f.format(now);
+  lastToday.set(timeZone, { second, date });
+  return date;
 }

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
-import { BusinessDate, JIANGXI_POLICIES, ReferenceData, SYSTEM_ACTOR, yuan } from '@app/domain';
+import { BusinessDate, JIANGXI_POLICIES, ReferenceData, SYSTEM_ACTOR, bp, fen, yuan } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { BUSINESS_LEDGER, PROJECTIONS, ProjectionRunner, SqliteReadStore } from '@app/projections';
+import { ACTOR, LoadResult, application as loadApplication, runLoad, startApi } from './load';
 import { percentile } from './stats';
 
 const application = (i: number) => ({
@@ -24,7 +22,7 @@ const application = (i: number) => ({
   personsSupported: 1,
   jobsPlanned: 2,
 });
-const env = (id: string) => ({ commandId: id, actor: SYSTEM_ACTOR, businessDate: '2011-01-05' as BusinessDate });
+const env = (id: string, on = '2011-01-05') => ({ commandId: id, actor: SYSTEM_ACTOR, businessDate: on as BusinessDate });
 
 /** Applications (each a borrower reservation and a LoanApplied, two durable appends), `inFlight` at a time. */
 export async function commandsPerSecond(path: string, reference: ReferenceData, count: number, inFlight: number): Promise<number> {
@@ -66,93 +64,70 @@ export async function appendToQuery(path: string, reference: ReferenceData, samp
   return { p50: percentile(waits, 50), p99: percentile(waits, 99) };
 }
 
-/** The API in a process of its own (the load comes from this one), on the embedded store. */
-async function startApiProcess(path: string): Promise<{ base: string; stop: () => void }> {
-  const port = await new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as AddressInfo;
-      server.close(() => resolve(p));
-    });
-  });
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, '../../api/src/main.ts')],
-    {
-      env: {
-        ...process.env,
-        TS_NODE_SWC: 'true',
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        PORT: String(port),
-        EVENT_STORE_PATH: path,
-        DAY_END_AT: 'off',
-        PROJECTIONS: 'off',
-      },
-      stdio: 'ignore',
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { base, stop: () => child.kill('SIGTERM') };
-    await new Promise((r) => setTimeout(r, 50));
+/** Loan applications over HTTP to the API in a process of its own (the load from this one, see load.ts). */
+export async function overHttp(path: string, count: number, inFlight: number): Promise<LoadResult> {
+  const api = await startApi(path);
+  try {
+    const result = await runLoad(api.base, count, inFlight, loadApplication);
+    if (Object.keys(result.failures).length) throw new Error(`unexpected answers: ${JSON.stringify(result.failures)}`);
+    return result;
+  } finally {
+    await api.stop();
   }
-  child.kill('SIGKILL');
-  throw new Error('the API did not start');
 }
 
-export async function overHttp(path: string, count: number, inFlight: number) {
-  const api = await startApiProcess(path);
-  const url = `${api.base}/loans`;
-  const headers = {
-    'content-type': 'application/json',
-    'x-actor-user': 'bench',
-    'x-actor-role': 'centre_clerk',
-    'x-actor-org': 'GC-360721',
-  };
-  const latencies: number[] = [];
+/**
+ * A bank's upload of `lines` repayments, one per running loan, to the API in a process of its own: the
+ * loans are recorded first in-process (applied, guaranteed, disbursed), then the upload is timed from
+ * sending it to its answer, as JSON and as CSV.
+ */
+export async function batchUpload(path: string, reference: ReferenceData, lines: number) {
+  const store = new SqliteEventStore({ path });
+  const programme = new Programme(
+    new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }, { maxAttempts: 12, cacheSize: 2 * lines }),
+  );
+  await programme.contribute(
+    'GC-360721',
+    { source: 'county_finance', amount: yuan(lines * 10_000), reference: 'bench' },
+    env('fund', '2011-01-02'),
+  );
   let next = 0;
-  const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const body = JSON.stringify({
-          idNumber: idNumber(i),
-          categories: ['woman'],
-          kind: 'individual',
-          project: { name: 'p', industry: 'i' },
-          microProfit: true,
-          amountFen: 5_000_000,
-          termMonths: 12,
-          countyCode: '360721',
-          centreId: 'GC-360721',
-          branchId: 'ABC-360721',
-          counterGuarantee: { mode: 'third_party_guarantor' },
-          personsSupported: 1,
-          jobsPlanned: 2,
-          businessDate: '2011-01-05',
-        });
-        const s = performance.now();
-        const res = await fetch(url, { method: 'POST', headers, body });
-        await res.text();
-        if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
-        latencies.push(performance.now() - s);
+    Array.from({ length: 256 }, async () => {
+      for (let i = next++; i < lines; i = next++) {
+        await programme.applyForLoan(application(i), env(`a${i}`));
+        await programme.issueGuarantee(
+          `B${i}`,
+          { guaranteedAmount: yuan(50_000), feeRate: bp(100), feePaidBy: 'finance' },
+          env(`g${i}`, '2011-01-08'),
+        );
+        const terms = { contractRate: bp(600), repaymentMethod: 'interest_quarterly_principal_at_maturity' as const, borrowerFees: fen(0) };
+        await programme.disburse(`B${i}`, { amount: yuan(50_000), bankContractNo: `C${i}`, ...terms }, env(`d${i}`, '2011-01-10'));
       }
     }),
   );
-  const rate = count / ((performance.now() - t0) / 1000);
-  api.stop();
-  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-function idNumber(n: number): string {
-  // A distinct, valid number for each n below 12,000: birth month from the thousands, sequence from the rest.
-  const body = `3607211985${String((Math.floor(n / 1000) % 12) + 1).padStart(2, '0')}${String((n % 28) + 1).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  return body + '10X98765432'[w.reduce((s, x, i) => s + x * +body[i], 0) % 11];
+  await store.close();
+  const api = await startApi(path);
+  try {
+    const timed = async (type: string, body: string) => {
+      const t0 = performance.now();
+      const res = await fetch(`${api.base}/batches/repayments`, { method: 'POST', headers: { ...ACTOR, 'content-type': type }, body });
+      const reply = (await res.json()) as { recorded?: number };
+      if (reply.recorded !== lines)
+        throw new Error(`the upload recorded ${reply.recorded} of ${lines} lines: ${JSON.stringify(reply).slice(0, 300)}`);
+      return (performance.now() - t0) / 1000;
+    };
+    const loans = Array.from({ length: lines }, (_, i) => `B${i}`);
+    const json = await timed(
+      'application/json',
+      JSON.stringify({ lines: loans.map((loanId) => ({ loanId, principalFen: 0, interestFen: 100, businessDate: '2011-03-20' })) }),
+    );
+    const csv = await timed(
+      'text/csv',
+      ['loanId,principalFen,interestFen,businessDate', ...loans.map((id) => `${id},0,200,2011-03-21`)].join('\n'),
+    );
+    return { json, csv };
+  } finally {
+    await api.stop();
+  }
 }

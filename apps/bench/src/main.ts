@@ -10,13 +10,14 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { emmettBaseline, rawBaselines, storedEvents } from './baselines';
-import { appendToQuery, commandsPerSecond, overHttp } from './commands';
-import { queryLatencies, rebuildInChild, simulateHistory } from './scale';
+import { appendToQuery, batchUpload, commandsPerSecond, overHttp } from './commands';
+import { queryLatencies, rebuildInChild, simulateInChild } from './scale';
 import { median, sequence } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PROFILE = process.env.BENCH_PROFILE ?? 'jiangxi-2002-2011';
 const EMMETT_EVENTS = Number(process.env.BENCH_EMMETT_EVENTS ?? 50_000);
+const BATCH_LINES = Number(process.env.BENCH_BATCH_LINES ?? 10_000);
 const dir = mkdtempSync(join(tmpdir(), 'loans-bench-'));
 let files = 0;
 const file = () => join(dir, `${++files}.db`);
@@ -39,9 +40,13 @@ async function main() {
   report(
     'durable commands in-process, one at a time',
     `${fmt(one)}/s`,
-    'loan applications: a reservation and the application, 2 appends, synchronous=FULL',
+    'loan applications: a reservation and the application, 2 events in one commit, synchronous=FULL',
   );
-  report('durable commands in-process, 256 in flight', `${fmt(many)}/s`, 'concurrent appends share a commit (group commit)');
+  report(
+    'durable commands in-process, 256 in flight',
+    `${fmt(many)}/s`,
+    'concurrent commands share a commit (group commit); goal ≥ 10,000/s and ≥ 3 × raw per-event transactions',
+  );
   const visible = await appendToQuery(file(), reference, 500);
   latency(
     "a command's event visible in the ledgers (append to query)",
@@ -49,14 +54,20 @@ async function main() {
     'p99 ≤ 50 ms; an application, then the business ledger polled until its row is there',
   );
   for (const inFlight of [8, 32]) {
-    const runs = await sequence(RUNS, () => overHttp(file(), 2_000, inFlight));
-    const h = runs.sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)];
+    const runs = await sequence(RUNS, () => overHttp(file(), 6_000, inFlight));
+    const h = runs.sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)];
     report(
       `durable commands over HTTP, ${inFlight} in flight`,
-      `${fmt(h.rate)}/s`,
-      `p50 ${h.p50.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms; the API in its own process`,
+      `${fmt(h.perSecond)}/s`,
+      `p50 ${h.p50.toFixed(1)} ms, p95 ${h.p95.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms; the API in its own process, load from this one${inFlight === 32 ? '; goal ≥ 3,000/s, p99 ≤ 50 ms' : ''}`,
     );
   }
+  const upload = await batchUpload(file(), reference, BATCH_LINES);
+  report(
+    `a batch upload of ${fmt(BATCH_LINES)} repayments`,
+    `${upload.json.toFixed(2)} s`,
+    `JSON, sent to answered, one line per loan, all recorded in one commit; as CSV ${upload.csv.toFixed(2)} s; goal ≤ 2 s`,
+  );
 
   const history = file();
   let events: number;
@@ -66,12 +77,12 @@ async function main() {
     report(`history: ${PROFILE}`, `${fmt(events)} events`, `read from ${process.env.BENCH_HISTORY}, not simulated in this run`);
   } else {
     console.error(`  simulating ${PROFILE}…`);
-    const sim = await simulateHistory(PROFILE, history, reference);
+    const sim = await simulateInChild(PROFILE, history);
     events = sim.events;
     report(
       `simulate ${PROFILE}`,
       `${(sim.seconds / 60).toFixed(1)} min`,
-      `${fmt(sim.report.loans)} loans, ${fmt(sim.report.commands)} commands, ${fmt(events)} events (${fmt(events / sim.seconds)}/s, calibration included)`,
+      `${fmt(sim.report.loans)} loans, ${fmt(sim.report.commands)} commands, ${fmt(events)} events (${fmt(sim.report.commands / sim.seconds)} commands/s, calibration included); peak memory ${fmt(sim.peakMiB)} MiB; goal ≤ 4 min, ≤ 1.5 GB`,
     );
   }
   const readPath = file();
@@ -112,8 +123,12 @@ async function main() {
   );
   report('ratio: rebuild ÷ raw read-and-parse', pct(rebuildRate, raw.readParse), 'goal ≥ 60 %');
   report('ratio: rebuild ÷ emmett read-and-fold', pct(rebuildRate, emmett.project), '5 projections against one fold; goal ≥ 500 %');
-  report('ratio: in-process appends ÷ raw per-event transactions', pct(many * 2, raw.perEvent), 'appends/s against inserts/s');
-  report('ratio: in-process appends ÷ emmett appends', pct(many * 2, emmett.append), 'events/s: an application is 2 events in 2 appends');
+  report('ratio: in-process commands ÷ raw per-event transactions', pct(many, raw.perEvent), 'commands/s against inserts/s; goal ≥ 300 %');
+  report(
+    'ratio: in-process events ÷ emmett appends',
+    pct(many * 2, emmett.append),
+    'events/s: an application is 2 events in one commit; goal ≥ 1,000 %',
+  );
 
   const { version: sqlite } = new Database(':memory:').prepare('SELECT sqlite_version() AS version').get() as { version: string };
   console.log(

@@ -17,7 +17,7 @@ import {
   loadBulletinFacts,
   queryLedger,
 } from '@app/projections';
-import { PROFILES, Random, simulate } from '@app/simulation';
+import { PROFILES, Random, SimulationReport, simulate } from '@app/simulation';
 import { percentile } from './stats';
 
 /** A profile's whole history through the commands, into a fresh file. */
@@ -35,20 +35,24 @@ export async function simulateHistory(profileName: string, path: string, referen
 }
 
 /** Runs `rebuild-child.ts` and reads its one line of JSON. */
-export function rebuildInChild(eventsPath: string, readPath: string): Promise<{ seconds: number; peakMiB: number }> {
+export const rebuildInChild = (eventsPath: string, readPath: string) =>
+  jsonOfChild<{ seconds: number; peakMiB: number }>('rebuild-child.ts', [eventsPath, readPath]);
+
+/** Runs `simulate-child.ts` and reads its one line of JSON. */
+export const simulateInChild = (profileName: string, path: string) =>
+  jsonOfChild<{ events: number; seconds: number; peakMiB: number; report: SimulationReport }>('simulate-child.ts', [profileName, path]);
+
+/** Runs one of the bench's scripts in a process of its own (its peak memory its own) and reads the last line it prints, JSON. */
+function jsonOfChild<T>(script: string, args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, 'rebuild-child.ts'), eventsPath, readPath],
-      {
-        env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', join(__dirname, script), ...args], {
+      env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`rebuild exited with ${code}`)),
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${script} exited with ${code}`)),
     );
   });
 }

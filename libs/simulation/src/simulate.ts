@@ -136,8 +136,16 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
     });
   }
 
-  for (const loan of plan.loans) calendar.spawn(() => live(loan, world));
+  // A loan's life starts on the day it is applied for, so only the lives under way are held at once.
+  const applying = new Map<string, PlannedLoan[]>();
+  for (const loan of plan.loans) {
+    const that = applying.get(loan.applyOn);
+    if (that) that.push(loan);
+    else applying.set(loan.applyOn, [loan]);
+  }
   for (let day = plan.start; day <= plan.end; day = addDays(day as BusinessDate, 1)) {
+    for (const loan of applying.get(day) ?? []) calendar.spawn(() => live(loan, world));
+    applying.delete(day);
     calendar.begin(day);
     for (let i = 0; i < (morning.get(day)?.length ?? 0); i++) await morning.get(day)![i]();
     await calendar.runDay();

@@ -14,8 +14,8 @@ export interface RequestContext {
   keyGiven: boolean;
   /** The command id: the key scoped to the actor, so two actors' keys never collide. */
   commandId: string;
-  /** What the key is used for: the method, the path and the body as sent. */
-  binding: string;
+  /** What a key the client sent is used for: the method, the path and the body as sent (only then is it needed). */
+  binding?: string;
   correlationId?: string;
 }
 
@@ -75,7 +75,7 @@ export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): 
     idempotencyKey: key,
     keyGiven: given !== undefined,
     commandId: nameBasedUuid(`idempotency-key|${userId}|${organisationId}|${key}`),
-    binding: fingerprint([req.method, req.url.split('?')[0], req.body ?? null]),
+    binding: given === undefined ? undefined : fingerprint([req.method, req.url.split('?')[0], req.body ?? null]),
     correlationId,
   };
 });
@@ -94,7 +94,7 @@ export class Envelopes {
    */
   async for(ctx: RequestContext, businessDate?: string): Promise<CommandEnvelope> {
     const date = this.businessDate(businessDate);
-    if (ctx.keyGiven && (await this.keys.claim(ctx.commandId, ctx.binding)) === 'different') {
+    if (ctx.binding !== undefined && (await this.keys.claim(ctx.commandId, ctx.binding)) === 'different') {
       throw new DomainError(
         'COMMAND.ID_REUSED',
         'This Idempotency-Key was already used for a different request; use a new key for a new request.',
