@@ -98,6 +98,8 @@ export interface EventStore {
   headPosition?(): Position;
   /** Events of a stream, oldest first unless backwards; an empty list for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Several streams' events from their start in one read, where the store can (the embedded store); a stream that does not exist has none. */
+  readStreams?(streamNames: string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events in global order; `fromPosition` is inclusive, as in EventStoreDB. System events are never returned. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;

@@ -177,7 +177,10 @@ export class Programme {
       try {
         const { value } = await this.handler.transact(
           async (tx) => {
-            await tx.lockAll(pending.map(({ line }) => loanStream(line.loanId)));
+            await tx.lockAll(
+              pending.map(({ line }) => loanStream(line.loanId)),
+              loanDecider,
+            );
             const decided = new Map<number, string[] | undefined>();
             const refusedNow = new Map<number, DomainError>();
             for (const { line, i } of pending) {

@@ -80,4 +80,16 @@ describe.each([
     ]);
     expect((await store.readAll()).length).toBe(before + recorded.length);
   });
+
+  it('decides the same on a handler that has nothing cached (another process, or after a restart)', async () => {
+    const cold = programmeOn(store).programme;
+    const outcomes = await cold.recordLines(batch());
+    expect(outcomes.map((o) => (o.outcome === 'refused' ? o.error.code : o.outcome))).toEqual([
+      'recorded',
+      'LOAN.NOT_FOUND',
+      'recorded',
+      'LOAN.REPAYMENT_EXCEEDS_OUTSTANDING',
+      'recorded',
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent
 import { AppendTooLargeError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
 import { idReused, outOfRange, tooLarge } from './command-errors';
+import { eventMetadata } from './metadata';
 import { KeyedMutex } from './keyed-mutex';
 import { LockOrderRestart, StreamTransaction, TransactionHost } from './stream-transaction';
 
@@ -118,16 +119,7 @@ export class CommandHandler {
       return { ...loaded, appended: [], duplicate: false };
     }
 
-    const metadata: EventMetadata = {
-      commandId: env.commandId,
-      commandFingerprint: print,
-      actor: env.actor,
-      businessDate: env.businessDate,
-      policyVersion: ctx.policy.version,
-      correlationId: env.correlationId ?? env.commandId,
-      causationId: env.causationId ?? env.commandId,
-      ...env.extra,
-    };
+    const metadata = eventMetadata(env, print, ctx.policy.version);
     const toAppend: NewEvent[] = events.map((e, i) => ({
       id: eventIdFor(env.commandId, streamName, i),
       type: e.type,
@@ -214,6 +206,7 @@ export class CommandHandler {
       tryLock: (streamName) => this.mutex.tryAcquire(streamName),
       cached: (streamName) => this.cache.get(streamName),
       catchUp: (streamName, decider) => this.catchUp(streamName, decider),
+      preload: (streamNames, decider) => this.preload(streamNames, decider),
       remember: (streamName, loaded) => this.remember(streamName, loaded),
       forget: (streamName) => this.cache.delete(streamName),
     });
@@ -223,9 +216,21 @@ export class CommandHandler {
   /** Brings the cached state up to the stream's head. */
   private async catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>> {
     const cached = this.cache.get(streamName) as Loaded<S> | undefined;
-    let loaded: Loaded<S> = cached ?? { state: decider.initialState(), revision: undefined, commands: new Map() };
+    const loaded: Loaded<S> = cached ?? { state: decider.initialState(), revision: undefined, commands: new Map() };
     const from = loaded.revision === undefined ? 'start' : loaded.revision + 1n;
-    const events = await this.store.readStream(streamName, { fromRevision: from });
+    return this.foldIn(streamName, loaded, await this.store.readStream(streamName, { fromRevision: from }), decider);
+  }
+
+  /** Reads the streams this process has not cached in one read, where the store can (a batch's loans). */
+  private async preload<E extends DomainEvent, S>(streamNames: string[], decider: Folder<E, S>): Promise<void> {
+    const missing = streamNames.filter((name) => !this.cache.has(name));
+    if (missing.length === 0 || !this.store.readStreams) return;
+    for (const [name, events] of await this.store.readStreams(missing))
+      this.foldIn(name, { state: decider.initialState(), revision: undefined, commands: new Map() }, events, decider);
+  }
+
+  /** Folds a stream's events read after `loaded` into it, and caches the result. */
+  private foldIn<E extends DomainEvent, S>(streamName: string, loaded: Loaded<S>, events: RecordedEvent[], decider: Folder<E, S>) {
     if (events.length) {
       let state = loaded.state;
       for (const e of events) {

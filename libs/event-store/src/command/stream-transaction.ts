@@ -2,7 +2,8 @@ import { DecisionContext, Decider, DomainEvent } from '@app/domain';
 import { idReused } from './command-errors';
 import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
 import { eventIdFor, fingerprint } from './derived-id';
-import type { CommandEnvelope, EventMetadata, Handled, Loaded } from './command-handler';
+import type { CommandEnvelope, Handled, Loaded } from './command-handler';
+import { eventMetadata } from './metadata';
 
 type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
 
@@ -24,6 +25,7 @@ export interface TransactionHost {
   tryLock(streamName: string): (() => void) | undefined;
   cached(streamName: string): Loaded<unknown> | undefined;
   catchUp<E extends DomainEvent, S>(streamName: string, decider: Folder<E, S>): Promise<Loaded<S>>;
+  preload<E extends DomainEvent, S>(streamNames: string[], decider: Folder<E, S>): Promise<void>;
   remember(streamName: string, loaded: Loaded<unknown>): void;
   forget(streamName: string): void;
 }
@@ -101,16 +103,7 @@ export class StreamTransaction {
     const ctx = this.host.context(env.businessDate);
     const events = decider.decide(command, state, ctx);
     if (events.length === 0) return { seen: false, events, ids: [], state };
-    const metadata: EventMetadata = {
-      commandId: env.commandId,
-      commandFingerprint: print,
-      actor: env.actor,
-      businessDate: env.businessDate,
-      policyVersion: ctx.policy.version,
-      correlationId: env.correlationId ?? env.commandId,
-      causationId: env.causationId ?? env.commandId,
-      ...env.extra,
-    };
+    const metadata = eventMetadata(env, print, ctx.policy.version);
     const ids = events.map((_, i) => eventIdFor(env.commandId, streamName, i));
     // Nothing that cannot be folded is recorded; the fold may change the cached state in place, which
     // is why a transaction that does not commit forgets every stream it decided on.
@@ -163,9 +156,14 @@ export class StreamTransaction {
     this.lowest = undefined;
   }
 
-  /** Takes streams in lock order, before anything is decided: those a restarted transaction needs, or a batch's. */
-  async lockAll(streamNames: Iterable<string>): Promise<void> {
-    for (const name of [...new Set(streamNames)].sort().reverse()) await this.lock(name);
+  /**
+   * Takes streams in lock order, before anything is decided: those a restarted transaction needs, or a
+   * batch's; given their decider, reads those not cached at once.
+   */
+  async lockAll<E extends DomainEvent, S>(streamNames: Iterable<string>, decider?: Folder<E, S>): Promise<void> {
+    const names = [...new Set(streamNames)].sort().reverse();
+    for (const name of names) await this.lock(name);
+    if (decider && this.mayUseCache) await this.host.preload(names, decider);
   }
 
   private async lock(streamName: string): Promise<void> {

@@ -67,3 +67,23 @@ describe('SQLite writes to several streams at once', () => {
     await store.close();
   });
 });
+
+describe('SQLite reads of several streams at once', () => {
+  it("gives each stream's events in order, none for a stream that does not exist, past one statement's worth of streams", async () => {
+    const store = new SqliteEventStore({ path: ':memory:' });
+    const names = Array.from({ length: 501 }, (_, i) => `loan-${i}`);
+    for (const name of names)
+      await store.appendToStream(
+        name,
+        [0, 1].map((n) => ({ id: randomUUID(), type: `E${n}`, data: { name }, metadata: {} })),
+        {
+          expectedRevision: 'no_stream',
+        },
+      );
+    const read = await store.readStreams([...names].reverse().concat('loan-none'));
+    expect(read.size).toBe(502);
+    expect(read.get('loan-none')).toEqual([]);
+    for (const name of names) expect(read.get(name)).toEqual(await store.readStream(name));
+    await store.close();
+  });
+});

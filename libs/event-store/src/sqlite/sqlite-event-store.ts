@@ -69,6 +69,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly q: ReturnType<typeof prepare>;
   private lastCommitFailure?: string;
+  private readonly streamsReads = new Map<number, Database.Statement>();
   /** Writes to several streams in a savepoint (a transaction nested in the group's): a refusal of one takes back the others. */
   private readonly inSavepoint: (writes: StreamWrite[]) => AppendResult[];
 
@@ -80,7 +81,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
     this.q = prepare(this.db);
-    this.inSavepoint = this.db.transaction((writes: StreamWrite[]) => writes.map((w) => this.appendOne(w)));
+    this.inSavepoint = this.db.transaction((writes: StreamWrite[]) => writes.map((w) => this.appendInTransaction(w)));
     // A file that opens but cannot be written (read-only, full) is found now, not at the first command.
     this.q.probe.run(Date.now());
   }
@@ -107,8 +108,9 @@ export class SqliteEventStore implements EventStore {
    * Group commit: appends requested in the same pass of the event loop are written in one transaction
    * with one fsync. The commit waits for the loop's check phase (setImmediate), so every request that
    * arrived while the last fsync blocked the loop gets to append first; a lone append waits for nothing
-   * else. Each append is checked on its own; one refused append does not stop the others. A promise
-   * resolves only after its commit, so whatever is acknowledged is durable.
+   * else. Each append is checked on its own; one refused append does not stop the others (a write to
+   * several streams is one append: all of it or none). A promise resolves only after its commit, so
+   * whatever is acknowledged is durable.
    */
   appendToStream(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     return this.appendToStreams([{ streamName, events, expectedRevision: options.expectedRevision }]).then(([result]) => result);
@@ -130,7 +132,7 @@ export class SqliteEventStore implements EventStore {
         .transaction(() => {
           for (const { writes } of batch) {
             try {
-              outcomes.push({ results: writes.length === 1 ? [this.appendOne(writes[0])] : this.inSavepoint(writes) });
+              outcomes.push({ results: writes.length === 1 ? [this.appendInTransaction(writes[0])] : this.inSavepoint(writes) });
             } catch (error) {
               if (!(error instanceof WrongExpectedVersionError || error instanceof AppendTooLargeError)) throw error;
               outcomes.push({ error });
@@ -148,12 +150,8 @@ export class SqliteEventStore implements EventStore {
     for (const wake of this.listeners) wake();
   }
 
-  private appendOne(w: StreamWrite): AppendResult {
-    return this.appendInTransaction(w.streamName, w.events, w.expectedRevision);
-  }
-
   /** One append inside the group's transaction: every check comes before any insert. */
-  private appendInTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+  private appendInTransaction({ streamName: stream, events, expectedRevision: expected }: StreamWrite): AppendResult {
     const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
     const current = head ? BigInt(head.revision) : undefined;
     // An exact expectation that holds cannot be a replay: replayed events would sit past it.
@@ -206,6 +204,26 @@ export class SqliteEventStore implements EventStore {
     const rev = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from);
     const rows = (backwards ? this.q.streamBackward : this.q.streamForward).all(streamName, rev, limit) as Row[];
     return rows.map(toRecorded);
+  }
+
+  async readStreams(streamNames: string[]): Promise<Map<string, RecordedEvent[]>> {
+    const out = new Map<string, RecordedEvent[]>(streamNames.map((name) => [name, []]));
+    for (let i = 0; i < streamNames.length; i += STREAMS_PER_READ) {
+      const names = streamNames.slice(i, i + STREAMS_PER_READ);
+      for (const r of this.streamsRead(names.length).all(...names) as Row[]) out.get(r.stream)!.push(toRecorded(r));
+    }
+    return out;
+  }
+
+  /** The statement reading `count` streams at once, prepared once per count. */
+  private streamsRead(count: number): Database.Statement {
+    let statement = this.streamsReads.get(count);
+    if (!statement) {
+      const names = Array.from({ length: count }, () => '?').join(', ');
+      statement = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream IN (${names}) ORDER BY stream, revision`);
+      this.streamsReads.set(count, statement);
+    }
+    return statement;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -268,6 +286,9 @@ export class SqliteEventStore implements EventStore {
 
 /** Rows looked at per read when a filter skips some. */
 const FILTERED_PAGE = 4096;
+/** Streams read by one statement in `readStreams`. */
+const STREAMS_PER_READ = 500;
+const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
 
 function satisfies(expected: ExpectedRevision, current: bigint | undefined): boolean {
   if (expected === 'any') return true;
@@ -291,16 +312,15 @@ function toRecorded(r: Row): RecordedEvent {
 }
 
 function prepare(db: Database.Database) {
-  const cols = 'position, stream, revision, id, type, data, metadata, created';
   return {
     head: db.prepare('SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     revisionOfId: db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
-    range: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`),
+    range: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`),
     insert: db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    streamForward: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
-    streamBackward: db.prepare(`SELECT ${cols} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
-    allForward: db.prepare(`SELECT ${cols} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
-    allBackward: db.prepare(`SELECT ${cols} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`),
+    streamForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+    streamBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+    allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
+    allBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`),
     maxPosition: db.prepare('SELECT max(position) AS position FROM events'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, checked) VALUES (1, ?)'),
   };
