@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { idNumberCheck } from '@app/domain';
 import { percentile } from './stats';
 
 export interface LoadResult {
@@ -151,8 +152,7 @@ export function idNumber(n: number): string {
   const day = new Date(Date.UTC(1960, 0, 1) + (n % 10_000) * 86_400_000);
   const date = day.toISOString().slice(0, 10).replace(/-/g, '');
   const body = `360721${date}${String(Math.floor(n / 10_000) % 1000).padStart(3, '0')}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  return body + '10X98765432'[w.reduce((s, x, i) => s + x * +body[i], 0) % 11];
+  return body + idNumberCheck(body);
 }
 
 async function main() {

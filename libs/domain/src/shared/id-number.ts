@@ -7,13 +7,15 @@ import { isBusinessDate } from './dates';
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
 
+/** The check character of an ID number's first 17 digits. */
+export const idNumberCheck = (first17: string): string => CHECK[WEIGHTS.reduce((s, w, i) => s + w * +first17[i], 0) % 11];
+
 export function idNumberProblem(raw: string): string | undefined {
   const id = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return 'an ID number has 18 characters: 17 digits and a final digit or X';
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   if (!isBusinessDate(birth)) return `the birth date in the ID number (${birth}) is not a real date`;
-  const sum = WEIGHTS.reduce((s, w, i) => s + w * +id[i], 0);
-  if (CHECK[sum % 11] !== id[17]) return "the ID number's check digit does not match: please check it was typed correctly";
+  if (idNumberCheck(id) !== id[17]) return "the ID number's check digit does not match: please check it was typed correctly";
   return undefined;
 }
 

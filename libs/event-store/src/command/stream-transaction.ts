@@ -8,13 +8,12 @@ import { eventMetadata } from './metadata';
 type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
 
 /** What a command decided on one stream inside a transaction. */
-export interface Decided<E, S> {
+export interface Decided<E> {
   /** This command id was recorded on the stream before: nothing was decided. */
   seen: boolean;
   events: E[];
   /** The ids the events will be recorded with (follow-ups derive their command ids from them). */
   ids: string[];
-  state: S;
 }
 
 /** What the transaction needs of its command handler. */
@@ -93,16 +92,16 @@ export class StreamTransaction {
     decider: Decider<C, E, S>,
     command: C,
     env: CommandEnvelope,
-  ): Promise<Decided<E, S>> {
+  ): Promise<Decided<E>> {
     const entry = await this.touch(streamName, decider);
     const state = entry.state as S;
     const print = fingerprint(command);
     const seen = entry.loaded.commands.get(env.commandId);
     if (seen !== undefined && seen !== print) throw idReused();
-    if (seen !== undefined) return { seen: true, events: [], ids: [], state };
+    if (seen !== undefined) return { seen: true, events: [], ids: [] };
     const ctx = this.host.context(env.businessDate);
     const events = decider.decide(command, state, ctx);
-    if (events.length === 0) return { seen: false, events, ids: [], state };
+    if (events.length === 0) return { seen: false, events, ids: [] };
     const metadata = eventMetadata(env, print, ctx.policy.version);
     const ids = events.map((_, i) => eventIdFor(env.commandId, streamName, i));
     // Nothing that cannot be folded is recorded; the fold may change the cached state in place, which
@@ -112,7 +111,7 @@ export class StreamTransaction {
     if (!entry.events.length) this.order.push(streamName);
     entry.events.push(...events.map((e, i) => ({ id: ids[i], type: e.type, data: e.data, metadata })));
     entry.commands.push([env.commandId, print]);
-    return { seen: false, events, ids, state: entry.state as S };
+    return { seen: false, events, ids };
   }
 
   /** Records every stream's decided events at once, with the exact revisions they were decided on. */
