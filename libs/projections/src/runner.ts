@@ -97,8 +97,6 @@ interface Member {
   /** The checkpoint as last committed. */
   committed: string | null;
   processed: number;
-  /** Once the read is past its checkpoint, every further event is new to it: no need to compare. */
-  past: boolean;
   failed: boolean;
 }
 
@@ -181,27 +179,29 @@ export class ProjectionRunner {
   }
 
   /**
-   * The status with each projection's lag: events recorded after its position, counted up to `cap` (a
-   * projection further behind shows `cap`), and its progress through what is recorded now. One read of
-   * the log from the lowest position serves them all, unless one is far ahead of another.
+   * The status with each projection's lag: events of the types it reads recorded after its position,
+   * counted up to `cap` (a projection further behind shows `cap`), and its progress through what is
+   * recorded now. One read of the log from the lowest position serves them all, unless one is far ahead
+   * of another.
    */
   async statusWithLag(cap = 10_000): Promise<Array<ProjectionStatus & { lag: number; progress: number | null }>> {
-    const after = async (from: Position | undefined) => {
-      const events = await this.store.readAll({ fromPosition: from ?? 'start', maxCount: cap + 1 });
+    const read = async (from: Position | undefined, types: string[]) => {
+      const events = await this.store.readAll({ fromPosition: from ?? 'start', maxCount: cap + 1, filter: { eventTypePrefixes: types } });
       // Reads include their start; a read that came back full stopped short of the head.
       return { events: from ? events.filter((e) => comparePositions(e.position, from) > 0) : events, whole: events.length <= cap };
     };
     const statuses = this.status();
     const positions = statuses.map((s) => (s.position ? positionFromString(s.position) : undefined));
     const lowest = positions.includes(undefined) ? undefined : positions.reduce((a, b) => (comparePositions(a!, b!) <= 0 ? a : b));
-    const shared = await after(lowest);
+    const shared = await read(lowest, [...new Set(this.projections.flatMap((p) => p.eventTypes))]);
     return Promise.all(
       statuses.map(async (s, i) => {
         const from = positions[i];
-        const count = (read: { events: RecordedEvent[] }) =>
-          from ? read.events.filter((e) => comparePositions(e.position, from) > 0).length : read.events.length;
+        const types = new Set(this.projections[i].eventTypes);
+        const count = (r: { events: RecordedEvent[] }) =>
+          r.events.filter((e) => types.has(e.type) && (!from || comparePositions(e.position, from) > 0)).length;
         let lag = Math.min(cap, count(shared));
-        if (lag < cap && !shared.whole) lag = Math.min(cap, count(await after(from)));
+        if (lag < cap && !shared.whole) lag = Math.min(cap, count(await read(from, [...types])));
         const progress = lag < cap && s.processed + lag > 0 ? Math.floor((s.processed * 1000) / (s.processed + lag)) / 10 : null;
         return { ...s, lag, progress };
       }),
@@ -372,7 +372,6 @@ export class ProjectionRunner {
       checkpoint: gen.checkpoint ? positionFromString(gen.checkpoint) : null,
       committed: gen.checkpoint,
       processed: gen.processed,
-      past: gen.checkpoint === null,
       failed: false,
     };
   }
@@ -430,14 +429,13 @@ export class ProjectionRunner {
     };
 
     for await (const message of subscription) {
+      // Only events move a checkpoint: a server has sent checkpoints ahead of events it had not sent yet
+      // (saved, one would skip them after a restart) and behind events it had (saved, they would count twice).
       if (message.kind === 'event') {
         const position = message.event.position;
         let event: ProjectedEvent | undefined; // decoded once, for every projection that reads it
         for (const m of members) {
-          if (!m.past) {
-            if (m.checkpoint && comparePositions(position, m.checkpoint) <= 0) continue; // applied already
-            m.past = true;
-          }
+          if (m.checkpoint && comparePositions(position, m.checkpoint) <= 0) continue; // applied already
           if (m.types.has(message.event.type)) {
             event ??= toProjected(message.event);
             try {
@@ -452,12 +450,6 @@ export class ProjectionRunner {
         }
         if (members.some((m) => m.failed)) members = members.filter((m) => !m.failed);
         inBatch++;
-      } else if (message.kind === 'checkpoint') {
-        for (const m of members)
-          if (!m.checkpoint || comparePositions(message.position, m.checkpoint) > 0) {
-            m.checkpoint = message.position;
-            m.past = true;
-          }
       }
       if (members.length === 0) return;
       if (message.kind === 'caughtUp' || live || inBatch >= this.options.batchSize) await commit(message.kind === 'caughtUp' || live);

@@ -42,6 +42,12 @@ export class EsdbTestServer {
   lostReplies = 0;
   /** A real server's default limit on one append (its events' data and metadata). */
   maxAppendSize = 1_048_576;
+  /**
+   * Checkpoint bugs of released servers, on every subscription: `stale` sends, after each event, a checkpoint
+   * at the event before it (behind the last event sent); `earlyMs` sends each live event's checkpoint first
+   * and the event itself that many milliseconds later (ahead of an event not yet sent).
+   */
+  checkpointFaults: { stale?: boolean; earlyMs?: number } = {};
 
   /**
    * Without BatchAppend in its features the client falls back to the older Append call. Without
@@ -322,14 +328,26 @@ export class EsdbTestServer {
     c.setSubscriptionId(randomUUID());
     confirmation.setConfirmation(c);
     call.write(confirmation);
-    const deliver = (e: Stored) => call.write(filter && !filter(e) ? checkpointResp(e) : eventResp(e));
+    let before: bigint | undefined; // the event sent before the last one
+    let last: bigint | undefined;
+    const deliver = (e: Stored, live: boolean) => {
+      if (filter && !filter(e)) return call.write(checkpointResp(e.position));
+      const { stale, earlyMs } = this.checkpointFaults;
+      if (live && earlyMs) {
+        call.write(checkpointResp(e.position));
+        return setTimeout(() => this.live.has(call) && call.write(eventResp(e)), earlyMs);
+      }
+      call.write(eventResp(e));
+      [before, last] = [last, e.position];
+      if (stale && before !== undefined) call.write(checkpointResp(before));
+    };
     const history = at === 'end' ? [] : this.log.all.filter((e) => at === 'start' || e.position > at);
-    for (const e of history) deliver(e);
+    for (const e of history) deliver(e, false);
     const caughtUp = new streams.ReadResp();
     caughtUp.setCaughtUp(new streams.ReadResp.CaughtUp());
     call.write(caughtUp);
     const off = this.log.onAppend((e) => {
-      if (!call.destroyed) deliver(e);
+      if (!call.destroyed) deliver(e, true);
     });
     this.live.add(call);
     call.on('cancelled', () => {
@@ -383,10 +401,10 @@ function eventResp(e: Stored) {
 }
 
 /** Progress through an event the filter skipped (the real server sends these every few hundred). */
-function checkpointResp(e: Stored) {
+function checkpointResp(position: bigint) {
   const cp = new streams.ReadResp.Checkpoint();
-  cp.setCommitPosition(e.position.toString());
-  cp.setPreparePosition(e.position.toString());
+  cp.setCommitPosition(position.toString());
+  cp.setPreparePosition(position.toString());
   const resp = new streams.ReadResp();
   resp.setCheckpoint(cp);
   return resp;
