@@ -10,6 +10,8 @@ export interface Generation {
   /** Opaque store position of the last event folded in, or null before the first. */
   checkpoint: string | null;
   processed: number;
+  /** Batches committed to it: a runner commits only if none was committed since it read this (the fence). */
+  writes: number;
 }
 
 /** Rows written by a batch, by table: each changed row once, and the rows appended to append-only tables. */
@@ -23,6 +25,19 @@ export interface BatchWrite {
   /** Opaque store position of the last event applied (or passed over as not its type). */
   checkpoint: string | null;
   processed: number;
+  /** The generation's `writes` as this runner last read or committed it. */
+  writes: number;
+}
+
+/**
+ * Another runner committed to this generation since this one read it (two projectors, or the API's own
+ * runner beside one): nothing of the batch was written; the runner goes on from what the other committed.
+ */
+export class ProjectionFencedError extends Error {
+  constructor(projection: string, generation: number) {
+    super(`Another runner has written ${projection} (generation ${generation}) meanwhile; this one goes on from what it wrote.`);
+    this.name = 'ProjectionFencedError';
+  }
 }
 
 /**
@@ -32,21 +47,22 @@ export interface BatchWrite {
  */
 export interface ReadStore {
   generations(projection: string): Promise<Generation[]>;
-  /** Creates the empty tables of a new generation, marked building. */
+  /** Creates the empty tables of a new generation, marked building; fenced if another runner created it first. */
   begin(p: Projection, generation: number): Promise<void>;
   get(p: Projection, generation: number, table: string, key: Row): Promise<Row | undefined>;
   /** Every row of a table of a generation, decoded: a projection's state, loaded when it resumes. */
   load(p: Projection, generation: number, table: string): Promise<Row[]>;
   /**
    * Writes the batches of several projections, each with its new checkpoint, in one transaction, with
-   * multi-row statements; a row whose key is stored already replaces it.
+   * multi-row statements; a row whose key is stored already replaces it. If any generation was committed
+   * to since its `writes` was read, nothing is written (`ProjectionFencedError`).
    */
   commit(writes: BatchWrite[]): Promise<void>;
   /**
    * Builds the generation's secondary indexes (a generation is filled without them), points the views at
-   * it and drops the tables of every other.
+   * it and drops the tables of every other; fenced, as a commit, unless its `writes` are still these.
    */
-  activate(p: Projection, generation: number): Promise<void>;
+  activate(p: Projection, generation: number, writes: number): Promise<void>;
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   /**
    * Reads a generation's rows one at a time, synchronously, so that a fold can leave rows it is not using

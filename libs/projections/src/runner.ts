@@ -96,6 +96,8 @@ interface Member {
   checkpoint: Position | null;
   /** The checkpoint as last committed. */
   committed: string | null;
+  /** The generation's commits as this runner knows them: it writes only while nobody else has. */
+  writes: number;
   processed: number;
   failed: boolean;
 }
@@ -344,7 +346,7 @@ export class ProjectionRunner {
     if (!gen) {
       const next = Math.max(0, ...generations.map((g) => g.generation)) + 1;
       await this.readStore.begin(p, next);
-      gen = { projection: p.name, generation: next, version: p.version, status: 'building', checkpoint: null, processed: 0 };
+      gen = { projection: p.name, generation: next, version: p.version, status: 'building', checkpoint: null, processed: 0, writes: 0 };
     }
     const state = new ProjectionState(p, this.readStore.storedRows?.(p, gen.generation));
     if (gen.checkpoint !== null || gen.processed > 0) {
@@ -371,6 +373,7 @@ export class ProjectionRunner {
       state,
       checkpoint: gen.checkpoint ? positionFromString(gen.checkpoint) : null,
       committed: gen.checkpoint,
+      writes: gen.writes,
       processed: gen.processed,
       failed: false,
     };
@@ -405,18 +408,36 @@ export class ProjectionRunner {
         if (m.building && !flush) {
           const changes = m.state.takeAppended();
           if (changes.size)
-            writes.push({ projection: m.p, generation: m.generation, changes, checkpoint: m.committed, processed: m.processed });
+            writes.push({
+              projection: m.p,
+              generation: m.generation,
+              changes,
+              checkpoint: m.committed,
+              processed: m.processed,
+              writes: m.writes,
+            });
           continue;
         }
         const checkpoint = m.checkpoint && positionToString(m.checkpoint);
         if (checkpoint === m.committed && !m.state.dirty) continue;
-        writes.push({ projection: m.p, generation: m.generation, changes: m.state.take(), checkpoint, processed: m.processed });
+        writes.push({
+          projection: m.p,
+          generation: m.generation,
+          changes: m.state.take(),
+          checkpoint,
+          processed: m.processed,
+          writes: m.writes,
+        });
       }
       if (writes.length)
         await this.readStore.commit(writes).catch((error: Error) => {
           throw new WriteFailed(error.message);
         });
-      for (const w of writes) members.find((m) => m.p === w.projection)!.committed = w.checkpoint;
+      for (const w of writes) {
+        const m = members.find((m) => m.p === w.projection)!;
+        m.committed = w.checkpoint;
+        m.writes++;
+      }
       for (const m of members)
         this.update(m.p.name, { position: m.committed, processed: m.processed, error: undefined, retries: undefined });
       sinceEviction += inBatch;
@@ -458,7 +479,7 @@ export class ProjectionRunner {
           members
             .filter((m) => m.building)
             .map(async (m) => {
-              await this.readStore.activate(m.p, m.generation);
+              await this.readStore.activate(m.p, m.generation, m.writes);
               m.building = false;
             }),
         );

@@ -51,9 +51,9 @@ async function writeInBatches(store: ReadStore, events: ProjectedEvent[]) {
   await store.begin(bulletin, 1);
   for (let i = 0; i < events.length; i += 2) {
     for (const e of events.slice(i, i + 2)) bulletin.apply(e, state);
-    await store.commit([{ projection: bulletin, generation: 1, changes: state.take(), checkpoint: null, processed: i }]);
+    await store.commit([{ projection: bulletin, generation: 1, changes: state.take(), checkpoint: null, processed: i, writes: i / 2 }]);
   }
-  await store.activate(bulletin, 1);
+  await store.activate(bulletin, 1, Math.ceil(events.length / 2));
 }
 
 const monthsBetween = (from: string, to: string) => {

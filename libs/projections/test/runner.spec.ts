@@ -263,7 +263,7 @@ describe.each(READ_STORES)('the projection runner on %s', (_, openReadStore) => 
         if (failing) throw new Error('disk full');
         return readStore.commit(...args);
       },
-      activate: (p, g) => readStore.activate(p, g),
+      activate: (p, g, w) => readStore.activate(p, g, w),
       query: (sql, params) => readStore.query(sql, params),
       close: async () => undefined,
     };

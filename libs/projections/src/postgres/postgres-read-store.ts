@@ -1,7 +1,7 @@
 import { Pool, PoolClient, types } from 'pg';
 import { Projection, Row, Value } from '../projection';
 import { decode } from '../query';
-import { BatchWrite, Generation, ReadStore, keyOf, physical, tableSpec } from '../read-store';
+import { BatchWrite, Generation, ProjectionFencedError, ReadStore, keyOf, physical, tableSpec } from '../read-store';
 // Text PostgreSQL refuses (U+0000, lone surrogates) is made safe here, as on SQLite.
 import { sqlValue as toSql } from '../safe-text';
 
@@ -25,9 +25,13 @@ export class PostgresReadStore implements ReadStore {
     this.pool = new Pool({ connectionString, max: 4, types: typeParsers, options: schema ? `-c search_path=${schema}` : undefined });
     this.ready = this.pool
       .query(
-        `CREATE TABLE IF NOT EXISTS projection_generations (
+        // One statement list runs as one transaction; the lock keeps two processes starting at once from both creating it.
+        `SELECT pg_advisory_xact_lock(hashtext('projection_generations'));
+      CREATE TABLE IF NOT EXISTS projection_generations (
       projection TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
-      checkpoint TEXT, processed BIGINT NOT NULL, updated BIGINT NOT NULL, PRIMARY KEY (projection, generation))`,
+      checkpoint TEXT, processed BIGINT NOT NULL, updated BIGINT NOT NULL, writes BIGINT NOT NULL DEFAULT 0,
+      PRIMARY KEY (projection, generation));
+      ALTER TABLE projection_generations ADD COLUMN IF NOT EXISTS writes BIGINT NOT NULL DEFAULT 0`,
       )
       .then(() => undefined);
   }
@@ -40,6 +44,13 @@ export class PostgresReadStore implements ReadStore {
 
   async begin(p: Projection, generation: number): Promise<void> {
     await this.transaction(async (c) => {
+      // The generation's row first: a second runner making the same generation stops here, touching nothing.
+      const made = await c.query(
+        `INSERT INTO projection_generations (projection, generation, version, status, checkpoint, processed, updated, writes)
+        VALUES ($1, $2, $3, 'building', NULL, 0, $4, 0) ON CONFLICT DO NOTHING`,
+        [p.name, generation, p.version, Date.now()],
+      );
+      if (made.rowCount === 0) throw new ProjectionFencedError(p.name, generation);
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         await c.query(`DROP TABLE IF EXISTS "${name}" CASCADE`);
@@ -49,11 +60,6 @@ export class PostgresReadStore implements ReadStore {
         // No secondary indexes while it is built: they are made once, when the generation is activated.
         await c.query(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
       }
-      await c.query(
-        `INSERT INTO projection_generations VALUES ($1, $2, $3, 'building', NULL, 0, $4)
-        ON CONFLICT (projection, generation) DO UPDATE SET version = excluded.version, status = 'building', checkpoint = NULL, processed = 0`,
-        [p.name, generation, p.version, Date.now()],
-      );
     });
   }
 
@@ -76,7 +82,13 @@ export class PostgresReadStore implements ReadStore {
 
   async commit(writes: BatchWrite[]): Promise<void> {
     await this.transaction(async (c) => {
-      for (const { projection: p, generation, changes, checkpoint, processed } of writes) {
+      for (const { projection: p, generation, changes, checkpoint, processed, writes: read } of writes) {
+        // The fence first: its row lock also makes a second runner's commit wait for this one, then fail.
+        const fenced = await c.query(
+          'UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3, writes = writes + 1 WHERE projection = $4 AND generation = $5 AND writes = $6',
+          [checkpoint, processed, Date.now(), p.name, generation, read],
+        );
+        if (fenced.rowCount === 0) throw new ProjectionFencedError(p.name, generation);
         for (const [table, rows] of changes) {
           const spec = tableSpec(p, table);
           const cols = Object.keys(spec.columns);
@@ -96,16 +108,17 @@ export class PostgresReadStore implements ReadStore {
             );
           }
         }
-        await c.query(
-          'UPDATE projection_generations SET checkpoint = $1, processed = $2, updated = $3 WHERE projection = $4 AND generation = $5',
-          [checkpoint, processed, Date.now(), p.name, generation],
-        );
       }
     });
   }
 
-  async activate(p: Projection, generation: number): Promise<void> {
+  async activate(p: Projection, generation: number, writes: number): Promise<void> {
     await this.transaction(async (c) => {
+      const mine = await c.query(
+        'SELECT 1 FROM projection_generations WHERE projection = $1 AND generation = $2 AND writes = $3 FOR UPDATE',
+        [p.name, generation, writes],
+      );
+      if (mine.rowCount === 0) throw new ProjectionFencedError(p.name, generation);
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         for (const [i, idx] of (t.indexes ?? []).entries())

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { Projection, Row, TableSpec, Value } from '../projection';
 import { decode } from '../query';
-import { BatchWrite, Generation, ReadStore, physical, tableSpec } from '../read-store';
+import { BatchWrite, Generation, ProjectionFencedError, ReadStore, physical, tableSpec } from '../read-store';
 import { sqlValue } from '../safe-text';
 
 const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
@@ -21,7 +21,11 @@ export class SqliteReadStore implements ReadStore {
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS projection_generations (
       projection TEXT NOT NULL, generation INTEGER NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL,
-      checkpoint TEXT, processed INTEGER NOT NULL, updated INTEGER NOT NULL, PRIMARY KEY (projection, generation))`);
+      checkpoint TEXT, processed INTEGER NOT NULL, updated INTEGER NOT NULL, writes INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (projection, generation))`);
+    // A file made before the fence: its generations count their writes from now.
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('projection_generations');
+    if (!columns.includes('writes')) this.db.exec('ALTER TABLE projection_generations ADD COLUMN writes INTEGER NOT NULL DEFAULT 0');
   }
 
   async generations(projection: string): Promise<Generation[]> {
@@ -34,6 +38,14 @@ export class SqliteReadStore implements ReadStore {
   async begin(p: Projection, generation: number): Promise<void> {
     this.statements.clear();
     this.db.transaction(() => {
+      // The generation's row first: a second runner making the same generation stops here, touching nothing.
+      const made = this.db
+        .prepare(
+          `INSERT INTO projection_generations (projection, generation, version, status, checkpoint, processed, updated, writes)
+          VALUES (?, ?, ?, 'building', NULL, 0, ?, 0) ON CONFLICT DO NOTHING`,
+        )
+        .run(p.name, generation, p.version, Date.now());
+      if (made.changes === 0) throw new ProjectionFencedError(p.name, generation);
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         this.db.exec(`DROP TABLE IF EXISTS "${name}"`);
@@ -43,9 +55,6 @@ export class SqliteReadStore implements ReadStore {
         // No secondary indexes while it is built: they are made once, when the generation is activated.
         this.db.exec(`CREATE TABLE "${name}" (${cols}, PRIMARY KEY (${t.primaryKey.map((k) => `"${k}"`).join(', ')}))`);
       }
-      this.db
-        .prepare(`INSERT OR REPLACE INTO projection_generations VALUES (?, ?, ?, 'building', NULL, 0, ?)`)
-        .run(p.name, generation, p.version, Date.now());
     })();
   }
 
@@ -86,11 +95,12 @@ export class SqliteReadStore implements ReadStore {
 
   async commit(writes: BatchWrite[]): Promise<void> {
     this.db.transaction(() => {
-      for (const { projection: p, generation, changes, checkpoint, processed } of writes) {
+      for (const { projection: p, generation, changes, checkpoint, processed, writes: read } of writes) {
+        const fenced = this.statement(
+          'UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ?, writes = writes + 1 WHERE projection = ? AND generation = ? AND writes = ?',
+        ).run(checkpoint, processed, Date.now(), p.name, generation, read);
+        if (fenced.changes === 0) throw new ProjectionFencedError(p.name, generation);
         for (const [table, rows] of changes) this.upsert(p, generation, table, rows);
-        this.statement(
-          'UPDATE projection_generations SET checkpoint = ?, processed = ?, updated = ? WHERE projection = ? AND generation = ?',
-        ).run(checkpoint, processed, Date.now(), p.name, generation);
       }
     })();
   }
@@ -117,9 +127,13 @@ export class SqliteReadStore implements ReadStore {
     }
   }
 
-  async activate(p: Projection, generation: number): Promise<void> {
+  async activate(p: Projection, generation: number, writes: number): Promise<void> {
     this.statements.clear();
     this.db.transaction(() => {
+      const mine = this.db
+        .prepare('SELECT 1 FROM projection_generations WHERE projection = ? AND generation = ? AND writes = ?')
+        .get(p.name, generation, writes);
+      if (!mine) throw new ProjectionFencedError(p.name, generation);
       for (const t of p.tables) {
         const name = physical(t.name, generation);
         for (const [i, idx] of (t.indexes ?? []).entries())
