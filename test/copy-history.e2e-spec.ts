@@ -2,7 +2,7 @@ import { SqliteEventStore, copyHistory } from '@app/event-store';
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { PROJECTIONS, toProjected } from '@app/projections';
 import { foldedRows } from '../libs/projections/test/rows';
-import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
+import { eventStoreDbForTest } from './support/esdb';
 import { smallProgramme } from '../libs/projections/test/history';
 
 /** Moving a programme from the embedded file to EventStoreDB loses nothing, and can be interrupted. */
@@ -10,8 +10,7 @@ describe('copying the history to EventStoreDB', () => {
   it('keeps streams, revisions, ids and metadata, resumes after an interruption, and rebuilds identical ledgers', async () => {
     const source = new SqliteEventStore({ path: ':memory:' });
     await smallProgramme(source);
-    const server = new EsdbTestServer();
-    await server.start();
+    const server = await eventStoreDbForTest();
     const target = new EsdbEventStore(server.connectionString);
     try {
       const first = await copyHistory(source, target, { pageSize: 7, stopAfter: 12 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
 import { smallProgramme } from '../libs/projections/test/history';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { eventStoreDbForTest } from './support/esdb';
 import { waitUntil } from './support/wait';
 
 const CLERK = { 'x-actor-user': 'clerk', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
@@ -57,8 +58,7 @@ async function ledgers(api: Api) {
 
 describe('the system on EventStoreDB (through the in-process test server)', () => {
   it('runs loans through their life on the API and builds the same ledgers as on SQLite', async () => {
-    const server = new EsdbTestServer();
-    await server.start();
+    const server = await eventStoreDbForTest();
     const onEsdb = await startApi({ EVENTSTORE_CONNECTION_STRING: server.connectionString });
     const onSqlite = await startApi();
     try {
@@ -166,7 +166,12 @@ const contributed = (reference: string) => ({
 });
 
 /** Once live with nothing left to read, every projection's tables hold what a clean rebuild from the events gives. */
-async function expectEqualToCleanRebuild(runner: ProjectionRunner, readStore: SqliteReadStore, store: EsdbEventStore, lastReference: string) {
+async function expectEqualToCleanRebuild(
+  runner: ProjectionRunner,
+  readStore: SqliteReadStore,
+  store: EsdbEventStore,
+  lastReference: string,
+) {
   await waitUntil('every projection is live and caught up', async () =>
     (await runner.statusWithLag()).every((s) => s.state === 'live' && s.lag === 0),
   );

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yuan } from '@app/domain';
-import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
 import { CLERK, application, contribution, guarantee } from './support/api';
+import { eventStoreDbForTest } from './support/esdb';
 import { startApiProcess } from './support/spawn';
 
 /**
@@ -13,11 +13,11 @@ import { startApiProcess } from './support/spawn';
  * revision check is removed (docs/testing.md).
  */
 describe('races between two API processes on EventStoreDB', () => {
-  const server = new EsdbTestServer();
+  let server: Awaited<ReturnType<typeof eventStoreDbForTest>>;
   let dir: string;
   let apis: Array<Awaited<ReturnType<typeof startApiProcess>>>;
   beforeAll(async () => {
-    await server.start();
+    server = await eventStoreDbForTest();
     dir = mkdtempSync(join(tmpdir(), 'loans-esdb-race-'));
     apis = await Promise.all(
       [0, 1].map((i) =>
