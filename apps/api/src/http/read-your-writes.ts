@@ -46,8 +46,7 @@ export function installLogPosition(app: NestFastifyApplication): void {
     });
 }
 
-/** How far ahead of a projection's checkpoint to look for events it has still to fold. */
-const LOOK_AHEAD = 1_000;
+/** How often a waiting query looks again at the projections' checkpoints. */
 const POLL_MS = 10;
 
 /** Before a query given a position: waits until every projection has folded the log up to it. */
@@ -100,21 +99,22 @@ export class ReadAfterInterceptor implements NestInterceptor {
   }
 
   /**
-   * A projection's checkpoint moves only with the events it reads, so one that is up to date may stand
-   * before `after` when the events since are of types it does not fold: it has reached `after` when none
-   * of its types lies between.
+   * A projection's checkpoint is the last event it read, so one that is up to date may stand before
+   * `after` when the events since are of types it does not fold: it has reached `after` when the next
+   * event of its types comes after it.
    */
   private async hasReached(p: Projection, after: Position): Promise<boolean> {
     const active = (await this.readStore.generations(p.name)).find((g) => g.status === 'active');
     if (!active) return false;
     const checkpoint = active.checkpoint ? positionFromString(active.checkpoint) : undefined;
     if (checkpoint && comparePositions(checkpoint, after) >= 0) return true;
-    const ahead = await this.store.readAll({ fromPosition: checkpoint ?? 'start', maxCount: LOOK_AHEAD });
-    const pending = ahead.filter(
-      (e) => (!checkpoint || comparePositions(e.position, checkpoint) > 0) && comparePositions(e.position, after) <= 0,
-    );
-    const seenUpTo = ahead.length === LOOK_AHEAD && comparePositions(ahead[ahead.length - 1].position, after) < 0;
-    return !seenUpTo && !pending.some((e) => p.eventTypes.includes(e.type));
+    const ahead = await this.store.readAll({
+      fromPosition: checkpoint ?? 'start',
+      maxCount: 2,
+      filter: { eventTypePrefixes: [...p.eventTypes] },
+    });
+    const pending = ahead.find((e) => !checkpoint || comparePositions(e.position, checkpoint) > 0);
+    return !pending || comparePositions(pending.position, after) > 0;
   }
 }
 
