@@ -1,6 +1,6 @@
-import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, LoanCommand, ReferenceData, SYSTEM_ACTOR, bp, yuan } from '@app/domain';
+import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, LoanCommand, ReferenceData, SYSTEM_ACTOR, bp, fen, yuan } from '@app/domain';
 import { CommandEnvelope, CommandHandler, EventStore, SqliteEventStore } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { LoanLine, Programme } from '@app/programme';
 
 /** The use cases over a store, as the API wires them, for tests that work below HTTP. */
 export function programmeOn(store: EventStore) {
@@ -56,4 +56,37 @@ export function inSteps<S extends EventStore>(store: S): S {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** What each loan of `loansWithSubsidyDue` pays in interest on 2011-03-20, all of it subsidy due from central finance. */
+export const QUARTER_SUBSIDY_DUE = fen(11_667);
+
+/**
+ * Loans of bank ABC, each with QUARTER_SUBSIDY_DUE of central subsidy due in 2011-Q1, as a bank's claim would list
+ * them: applied for 500 at a time, guaranteed, disbursed and repaid in batches, so that thousands take seconds.
+ */
+export async function loansWithSubsidyDue(p: Programme, ids: string[]): Promise<void> {
+  const amount = yuan(10_000);
+  await p.contribute(
+    'GC-360721',
+    { source: 'county_finance', amount: fen(amount * ids.length), reference: 'r' },
+    envelope('fund', '2011-01-02'),
+  );
+  const terms = { contractRate: bp(600), repaymentMethod: 'interest_quarterly_principal_at_maturity' as const, borrowerFees: fen(0) };
+  const lines = async (loanIds: string[], command: LoanLine['command'], on: string) => {
+    const outcomes = await p.recordLines(loanIds.map((loanId) => ({ loanId, command, env: envelope(`${on}:${loanId}`, on) })));
+    const refused = outcomes.find((o) => o.outcome === 'refused');
+    if (refused) throw refused.error;
+  };
+  for (let i = 0; i < ids.length; i += 500) {
+    const some = ids.slice(i, i + 500);
+    await Promise.all(some.map((id) => p.applyForLoan(applicationData(id, `P-${id}`, 10_000), envelope(`apply:${id}`, '2011-01-05'))));
+    await lines(some, { type: 'IssueGuarantee', data: guaranteeData(10_000) }, '2011-01-08');
+  }
+  await lines(ids, { type: 'DisburseLoan', data: { amount, ...terms, bankContractNo: 'C' } }, '2011-01-10');
+  await lines(
+    ids,
+    { type: 'RecordRepayment', data: { principal: fen(0), interest: QUARTER_SUBSIDY_DUE, borrowerFees: fen(0) } },
+    '2011-03-20',
+  );
 }

@@ -56,12 +56,17 @@ async function resumePoint(target: EventStore): Promise<Position | undefined> {
   return copiedFrom ? positionFromString(copiedFrom) : undefined;
 }
 
-/** Consecutive events of one stream with consecutive revisions: what one append wrote. */
+/**
+ * Consecutive events of one stream with consecutive revisions and the same command: what one append wrote.
+ * Two commands in a row on one stream were two appends, and may not fit in one (the parts of a subsidy claim).
+ */
 function sameCommitGroups(events: RecordedEvent[]): RecordedEvent[][] {
   const groups: RecordedEvent[][] = [];
+  const commandOf = (e: RecordedEvent) => (e.metadata as { commandId?: unknown } | undefined)?.commandId;
   for (const e of events) {
     const last = groups.at(-1)?.at(-1);
-    if (last && last.streamName === e.streamName && last.revision + 1n === e.revision) groups.at(-1)!.push(e);
+    if (last && last.streamName === e.streamName && last.revision + 1n === e.revision && commandOf(last) === commandOf(e))
+      groups.at(-1)!.push(e);
     else groups.push([e]);
   }
   return groups;

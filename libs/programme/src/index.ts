@@ -4,3 +4,4 @@ export * from './reconciler';
 export * from './open-loans';
 export * from './day-end';
 export * from './rules';
+export * from './subsidy-claim';

@@ -12,7 +12,6 @@ import {
   PreviousLoanFacts,
   Quarter,
   StepCommand,
-  SubsidyItem,
   borrowerStream,
   followUpsOf,
   fundStream,
@@ -24,6 +23,7 @@ import {
 } from '@app/domain';
 import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent, StreamTransaction } from '@app/event-store';
 import { DECIDERS } from './deciders';
+import { CLAIM_ITEMS_PER_PART, ClaimData, recordClaim } from './subsidy-claim';
 
 type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
 type LoanCommandOf<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
@@ -138,23 +138,9 @@ export class Programme {
     );
   }
 
-  async claimSubsidy(data: { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[] }, env: CommandEnvelope) {
-    const dueByLoan: Record<string, { bankCode?: string; central: Fen; local: Fen }> = {};
-    for (const item of data.items) {
-      const { state } = await this.handler.load(loanStream(item.loanId), loanDecider);
-      const due = state.subsidyDue[data.quarter];
-      dueByLoan[item.loanId] = {
-        bankCode: state.application?.bankCode,
-        central: due?.central ?? (0 as Fen),
-        local: due?.local ?? (0 as Fen),
-      };
-    }
-    return this.handler.handle(
-      subsidyStream(data.bankCode, data.quarter),
-      DECIDERS.subsidy,
-      { type: 'ClaimSubsidy', ...data, dueByLoan },
-      env,
-    );
+  /** A bank's claim for a quarter; one too long for one write goes in parts (see `recordClaim`). */
+  claimSubsidy(data: ClaimData, env: CommandEnvelope, itemsPerPart = CLAIM_ITEMS_PER_PART) {
+    return recordClaim(this.handler, data, env, itemsPerPart);
   }
 
   paySubsidy(bankCode: string, quarter: Quarter, data: { claimId: string; central: Fen; local: Fen }, env: CommandEnvelope) {

@@ -1,3 +1,4 @@
+import { InterestSubsidyClaimed } from '@app/domain';
 import { SqliteEventStore } from '@app/event-store';
 import {
   BUSINESS_LEDGER,
@@ -14,7 +15,7 @@ import {
   subsidyLedger,
   toProjected,
 } from '../src';
-import { disagreements } from './agreement';
+import { disagreements, writeModelDisagreements } from './agreement';
 import { smallProgramme } from './history';
 
 describe('the ledgers as folds of a small programme', () => {
@@ -107,6 +108,22 @@ describe('the ledgers as folds of a small programme', () => {
         claims: 1,
       }),
     ]);
+  });
+
+  it('subsidy ledger: a claim recorded in parts is one claim, with the amounts of all its parts', async () => {
+    const whole = events.find((e) => e.type === 'InterestSubsidyClaimed')!;
+    const d = whole.data as InterestSubsidyClaimed['data'];
+    const parts = d.items.map((item, i) => ({
+      ...whole,
+      id: `${whole.id}-${i + 1}`,
+      data: { ...d, items: [item], central: item.central, local: item.local, part: i + 1, parts: d.items.length },
+    }));
+    expect(parts).toHaveLength(2);
+    const inParts = events.flatMap((e) => (e === whole ? parts : [e]));
+    const [once, split] = await Promise.all([events, inParts].map((history) => MemoryTx.fold(subsidyLedger, history)));
+    for (const table of [SUBSIDY_BANK_QUARTERS, SUBSIDY_LOAN_QUARTERS]) expect(split.rows(table)).toEqual(once.rows(table));
+    expect(split.rows(SUBSIDY_BANK_QUARTERS)).toEqual([expect.objectContaining({ central_claimed: 76_666, claims: 1 })]);
+    expect(await writeModelDisagreements(inParts)).toEqual([]);
   });
 
   it('financial ledger: balanced postings by book, with guarantees outstanding as memorandum accounts', async () => {

@@ -15,7 +15,7 @@ import {
   targetStream,
 } from '@app/domain';
 import { CommandHandler, EventStore } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { CLAIM_ITEMS_PER_PART, Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { AmountFen, CalendarQuarter, Count, Text, WithBusinessDate } from '../http/dto-common';
 import { commandView, streamView } from '../http/views';
@@ -32,6 +32,8 @@ class ContributionDto extends WithBusinessDate {
   @ApiProperty({ example: '赣县财政拨款 2011-03' }) @Text(1, 200) reference!: string;
 }
 
+const PER_PART = CLAIM_ITEMS_PER_PART.toLocaleString('en');
+
 class SubsidyItemDto {
   @ApiProperty() @Text(1, 64) loanId!: string;
   @ApiProperty() @AmountFen(0) centralFen!: number;
@@ -44,7 +46,10 @@ class SubsidyClaimDto extends WithBusinessDate {
   claimId!: string;
   @ApiProperty({ example: 'ABC' }) @Text(1, 16) bankCode!: string;
   @ApiProperty({ example: '2011-Q1' }) @CalendarQuarter() quarter!: string;
-  @ApiProperty({ type: [SubsidyItemDto] })
+  @ApiProperty({
+    type: [SubsidyItemDto],
+    description: `Up to 50,000 loans; more than ${PER_PART} are recorded as several InterestSubsidyClaimed events, one per part.`,
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(50_000)
@@ -129,7 +134,12 @@ export class FundsController {
   }
 
   @Post('subsidy-claims')
-  @ApiOperation({ summary: "A bank's quarterly interest-subsidy claim (InterestSubsidyClaimed)" })
+  @ApiOperation({
+    summary: `A bank's quarterly interest-subsidy claim (InterestSubsidyClaimed, one per part of ${PER_PART} loans)`,
+    description:
+      'A claim of more loans than one write to the event store takes is recorded in parts, in order. If the answer is lost, ' +
+      'send the same request with the same Idempotency-Key: the parts recorded are not recorded again, the rest are.',
+  })
   async claim(@Acting() ctx: RequestContext, @Body() dto: SubsidyClaimDto) {
     const items = dto.items.map((i) => ({ loanId: i.loanId, central: fen(i.centralFen), local: fen(i.localFen) }));
     const handled = await this.programme.claimSubsidy(

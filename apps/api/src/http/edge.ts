@@ -15,6 +15,12 @@ export const BODY_LIMIT = 1024 * 1024;
 /** The largest upload of a batch (`/batches/…`): 50,000 lines of CSV or JSON fit. */
 export const BATCH_BODY_LIMIT = 32 * 1024 * 1024;
 const BATCH_ROUTES = '/batches/';
+/**
+ * The largest subsidy claim (`POST /subsidy-claims`): its 50,000 loans at most, with the longest ids and amounts
+ * the claim takes, even indented, fit. The claim is recorded in parts that each fit one append.
+ */
+export const CLAIM_BODY_LIMIT = 32 * 1024 * 1024;
+const CLAIM_ROUTE = '/subsidy-claims';
 /** File uploads a batch takes besides JSON; elsewhere they are refused (415) like any body that is not JSON. */
 const UPLOAD_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 /** The deepest nesting of objects and arrays a JSON body may have; the deepest request needs 3. */
@@ -65,6 +71,7 @@ export function installEdge(app: NestFastifyApplication): void {
   // Routes are added when the application starts, after this hook is in place.
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith(BATCH_ROUTES)) route.bodyLimit = BATCH_BODY_LIMIT;
+    if (route.url === CLAIM_ROUTE && route.method === 'POST') route.bodyLimit = CLAIM_BODY_LIMIT;
   });
 }
 

@@ -2,11 +2,17 @@ import { Fen, ZERO, add, fen, formatYuan, sub } from '../shared/money';
 import { BusinessDate, Quarter, quarterEnd } from '../shared/dates';
 import { Decider, DomainEvent } from '../shared/decider';
 import { broken, ensure, invalid, unreachable } from '../shared/errors';
+import { checkPart, withPart } from './claim-parts';
 
 /**
  * A bank's interest-subsidy claims for one quarter (贴息). A claim lists loans with the subsidy asked for;
  * each loan's claims for the quarter can never exceed what its repayments made due, which the command
  * handler reads from the loans' own streams.
+ *
+ * A claim listing more loans than one write to the event store can carry is recorded in parts (`part` of
+ * `parts`, from 1), each its own command and event with its own loans and totals. The rules hold over the
+ * whole claim: parts come in order, a loan is listed once in all of them, and the claim is paid only once
+ * every part is in. A claim in one part has no `part` fields, as before parts existed.
  */
 export interface SubsidyItem {
   loanId: string;
@@ -21,7 +27,18 @@ export interface LoanSubsidyFacts {
 
 export type InterestSubsidyClaimed = DomainEvent<
   'InterestSubsidyClaimed',
-  { claimId: string; bankCode: string; quarter: Quarter; items: SubsidyItem[]; central: Fen; local: Fen; claimedOn: BusinessDate }
+  {
+    claimId: string;
+    bankCode: string;
+    quarter: Quarter;
+    items: SubsidyItem[];
+    central: Fen;
+    local: Fen;
+    claimedOn: BusinessDate;
+    /** Of a claim recorded in parts: this part (from 1) and how many there are; `items`, `central`, `local` are this part's. */
+    part?: number;
+    parts?: number;
+  }
 >;
 export type InterestSubsidyPaid = DomainEvent<
   'InterestSubsidyPaid',
@@ -37,19 +54,28 @@ export type SubsidyCommand =
       quarter: Quarter;
       items: SubsidyItem[];
       dueByLoan: Record<string, LoanSubsidyFacts>;
+      /** Only for a claim recorded in parts: which part this is (from 1), and how many there are (at least 2). */
+      part?: number;
+      parts?: number;
     }
   | { type: 'PaySubsidy'; claimId: string; central: Fen; local: Fen };
 
-interface Claim {
+export interface SubsidyClaim {
   bankCode: string;
+  /** The whole claim's totals: every part recorded so far. */
   central: Fen;
   local: Fen;
   paidCentral: Fen;
   paidLocal: Fen;
+  /** How many parts the claim has and how many are recorded (1 and 1 for a claim in one event). */
+  parts: number;
+  partsRecorded: number;
+  /** While parts are still to come: the loans listed so far, so that no loan is listed in two parts. */
+  loanIds?: ReadonlySet<string>;
 }
 export interface SubsidyState {
   claimedByLoan: Record<string, { central: Fen; local: Fen }>;
-  claims: Record<string, Claim>;
+  claims: Record<string, SubsidyClaim>;
   quarter?: Quarter;
   bankCode?: string;
 }
@@ -62,14 +88,16 @@ export const subsidyDecider: Decider<SubsidyCommand, SubsidyEvent, SubsidyState>
     const on = ctx.businessDate;
     switch (c.type) {
       case 'ClaimSubsidy': {
-        ensure(!s.claims[c.claimId], () => broken('SUBSIDY.CLAIM_EXISTS', `Claim ${c.claimId} has already been filed.`));
+        const listedBefore = checkPart(c, s);
         ensure(on > quarterEnd(c.quarter), () =>
           broken('SUBSIDY.QUARTER_NOT_ENDED', `Subsidy for ${c.quarter} can be claimed only after the quarter ends.`),
         );
         ensure(c.items.length > 0, () => invalid('SUBSIDY.NO_LOANS', 'A claim must list at least one loan.'));
         const seen = new Set<string>();
         for (const item of c.items) {
-          ensure(!seen.has(item.loanId), () => invalid('SUBSIDY.LOAN_TWICE', `Loan ${item.loanId} is listed twice in the claim.`));
+          ensure(!seen.has(item.loanId) && !listedBefore?.has(item.loanId), () =>
+            invalid('SUBSIDY.LOAN_TWICE', `Loan ${item.loanId} is listed twice in the claim.`),
+          );
           seen.add(item.loanId);
           const due = c.dueByLoan[item.loanId];
           ensure(due?.bankCode === c.bankCode, () =>
@@ -91,16 +119,24 @@ export const subsidyDecider: Decider<SubsidyCommand, SubsidyEvent, SubsidyState>
         }
         const central = fen(c.items.reduce((t, i) => t + i.central, 0));
         const local = fen(c.items.reduce((t, i) => t + i.local, 0));
+        const part = c.parts === undefined ? {} : { part: c.part, parts: c.parts };
         return [
           {
             type: 'InterestSubsidyClaimed',
-            data: { claimId: c.claimId, bankCode: c.bankCode, quarter: c.quarter, items: c.items, central, local, claimedOn: on },
+            data: { claimId: c.claimId, bankCode: c.bankCode, quarter: c.quarter, items: c.items, central, local, claimedOn: on, ...part },
           },
         ];
       }
       case 'PaySubsidy': {
         const claim = s.claims[c.claimId];
         ensure(!!claim, () => broken('SUBSIDY.UNKNOWN_CLAIM', `There is no claim ${c.claimId} for this bank and quarter.`));
+        ensure(claim.partsRecorded === claim.parts, () =>
+          broken(
+            'SUBSIDY.CLAIM_INCOMPLETE',
+            `Claim ${c.claimId} was sent in ${claim.parts} parts and only ${claim.partsRecorded} have been recorded; it can be paid once ` +
+              'all are in. The bank completes it by sending the claim again with the same request key.',
+          ),
+        );
         const openCentral = sub(claim.central, claim.paidCentral);
         const openLocal = sub(claim.local, claim.paidLocal);
         ensure(c.central >= 0 && c.local >= 0 && c.central + c.local > 0 && c.central <= openCentral && c.local <= openLocal, () =>
@@ -128,19 +164,12 @@ export const subsidyDecider: Decider<SubsidyCommand, SubsidyEvent, SubsidyState>
           const b = claimedByLoan[i.loanId] ?? { central: ZERO, local: ZERO };
           claimedByLoan[i.loanId] = { central: add(b.central, i.central), local: add(b.local, i.local) };
         }
-        const claim: Claim = {
-          bankCode: e.data.bankCode,
-          central: e.data.central,
-          local: e.data.local,
-          paidCentral: ZERO,
-          paidLocal: ZERO,
-        };
         return {
           ...s,
           quarter: e.data.quarter,
           bankCode: e.data.bankCode,
           claimedByLoan,
-          claims: { ...s.claims, [e.data.claimId]: claim },
+          claims: { ...s.claims, [e.data.claimId]: withPart(s.claims[e.data.claimId], e.data) },
         };
       }
       case 'InterestSubsidyPaid': {

@@ -16,7 +16,7 @@ type Sums = Row & Record<string, number>;
 
 export const subsidyLedger: Projection = {
   name: 'subsidy-ledger',
-  version: 3,
+  version: 4,
   tables: [
     {
       name: LOANS,
@@ -96,10 +96,11 @@ export const subsidyLedger: Projection = {
             { central_claimed: item.central, local_claimed: item.local },
           );
         }
+        // A claim recorded in parts is one claim: counted with its first part, its amounts part by part.
         return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, {
           central_claimed: d.central,
           local_claimed: d.local,
-          claims: 1,
+          claims: (d.part ?? 1) === 1 ? 1 : 0,
         });
       }
       case 'InterestSubsidyPaid': {
