@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
 import { smallProgramme } from '../libs/projections/test/history';
+import { makeTestCertificates } from '../libs/event-store/src/esdb/testing/certificates';
+import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
 import { runTs } from './support/spawn';
 
 /** The CLI on a SQLite file holding a small programme. */
@@ -45,5 +47,26 @@ describe('the command line', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('a month looks like 2011-06');
     expect((await cli('ledger', 'nonsense')).stderr).toContain('There is no ledger nonsense');
+  });
+
+  it('copies to the secured EventStoreDB of EVENTSTORE_CONNECTION_STRING, so that no password is on the command line', async () => {
+    const certificates = makeTestCertificates();
+    const server = new EsdbTestServer({ tls: certificates, users: { loans: { password: 'loans-secret', groups: ['$admins'] } } });
+    await server.start();
+    try {
+      const connection = server.secureConnectionString(certificates.caFile, { name: 'loans', password: 'loans-secret' });
+      const copied = await runTs('apps/cli/src/main.ts', ['copy-to-eventstoredb'], {
+        EVENT_STORE_PATH: join(dir, 'events.db'),
+        EVENTSTORE_CONNECTION_STRING: connection,
+      });
+      expect([copied.code, copied.stderr]).toEqual([0, expect.stringMatching(/Copied \d+ events/)]);
+      const source = new SqliteEventStore({ path: join(dir, 'events.db') });
+      const copiedIds = server.log.all.filter((e) => !e.stream.startsWith('$')).map((e) => e.id);
+      expect(copiedIds).toEqual((await source.readAll()).map((e) => e.id));
+      await source.close();
+    } finally {
+      await server.stop();
+      certificates.remove();
+    }
   });
 });

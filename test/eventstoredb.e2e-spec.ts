@@ -103,6 +103,24 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
     }
   });
 
+  it('a record deleted for good on EventStoreDB (a tombstone) is 410 RECORD.DELETED, read or written, not a server error', async () => {
+    const server = new EsdbTestServer();
+    await server.start();
+    const api = await startApi({ EVENTSTORE_CONNECTION_STRING: server.connectionString, PROJECTIONS: 'off' });
+    try {
+      expect((await api.post('/funds/GC-360721/contributions', contribution(100_000_000), keyed('before-delete'))).status).toBe(201);
+      server.log.tombstone('fund-GC-360721');
+      const read = await api.get('/funds/GC-360721/events');
+      expect([read.status, read.body.code]).toEqual([410, 'RECORD.DELETED']);
+      const written = await api.post('/funds/GC-360721/contributions', contribution(50_000_000), keyed('after-delete'));
+      expect([written.status, written.body.code, written.body.title]).toEqual([410, 'RECORD.DELETED', 'Gone']);
+      expect(written.body.detail).toMatch(/deleted from the event store for good/);
+    } finally {
+      await api.stop();
+      await server.stop();
+    }
+  });
+
   it('a checkpoint sent ahead of an event not yet sent, or behind one sent, neither loses nor repeats an event', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
     const server = new EsdbTestServer();

@@ -230,7 +230,13 @@ program
 program
   .command('copy-to-eventstoredb')
   .description('Copy the whole history from the embedded file to EventStoreDB; run it again to resume.')
-  .requiredOption('--to <connection>', 'EventStoreDB connection string, e.g. esdb://node1:2113?tls=true')
+  // A password in an argument is seen by every user of the machine (ps) and kept in shell history: the environment's
+  // is taken when --to is not given (and, unlike a default, never printed by --help).
+  .addOption(
+    new Option('--to <connection>', 'EventStoreDB connection string, e.g. esdb://node1:2113?tls=true')
+      .env('EVENTSTORE_CONNECTION_STRING')
+      .makeOptionMandatory(),
+  )
   .option('--from <file>', 'the embedded store', process.env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'))
   .action(async (opts: { to: string; from: string }) => {
     const source = new SqliteEventStore({ path: opts.from });

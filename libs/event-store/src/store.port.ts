@@ -144,6 +144,28 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The stream was deleted for good on the server (a tombstone): it can be neither read nor written again. */
+export class StreamDeletedError extends Error {
+  constructor(readonly streamName: string) {
+    super(
+      `The record ${streamName} was deleted from the event store for good: it can no longer be read, and nothing more can be recorded on it`,
+    );
+    this.name = 'StreamDeletedError';
+  }
+}
+
+/**
+ * The system cannot use the store as it is configured: the store refused the user name and password it
+ * connects with, or that user lacks a right the call needs, or the store's certificate is not one the system
+ * trusts. A fault of configuration, not of the moment: trying again does not help. Nothing was written.
+ */
+export class StoreAccessDeniedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreAccessDeniedError';
+  }
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@app/domain';
-import { StoreUnavailableError } from '@app/event-store';
+import { StoreUnavailableError, StreamDeletedError } from '@app/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, rule: 409, conflict: 409 };
@@ -100,6 +100,13 @@ function toProblem(error: unknown, request: FastifyRequest | undefined, reply: F
     const detail = Array.isArray(message) ? message.join('; ') : (message ?? error.message);
     return { ...problemOf(status, code, detail), errors };
   }
+  // Deleted for good on EventStoreDB (a tombstone): the record is gone, which is no failure of this request.
+  if (error instanceof StreamDeletedError)
+    return problemOf(
+      410,
+      'RECORD.DELETED',
+      'This record was deleted from the event store for good: it can no longer be read, and nothing more can be recorded on it.',
+    );
   // The cluster could not take the call (no leader, a deadline): the same outcome as any failure, but temporary.
   if (error instanceof StoreUnavailableError) {
     void reply.header('retry-after', '1');
@@ -168,6 +175,7 @@ function titleFor(status: number): string {
         405: 'Method not allowed',
         408: 'Request timeout',
         409: 'Refused by the programme rules',
+        410: 'Gone',
         413: 'Request too large',
         414: 'Address too long',
         415: 'Unsupported media type',

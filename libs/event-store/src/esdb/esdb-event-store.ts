@@ -1,4 +1,5 @@
 import {
+  AccessDeniedError,
   BACKWARDS,
   DeadlineExceededError,
   END,
@@ -7,6 +8,7 @@ import {
   MaxAppendSizeExceededError,
   NotLeaderError,
   START,
+  StreamDeletedError as EsdbStreamDeleted,
   StreamNotFoundError,
   TimeoutError,
   UnavailableError,
@@ -27,7 +29,9 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreAccessDeniedError,
   StoreUnavailableError,
+  StreamDeletedError,
   SubscribeToAllOptions,
   Subscription,
   SubscriptionMessage,
@@ -180,7 +184,7 @@ export class EsdbEventStore implements EventStore {
       if (queue.size >= HIGH_WATER) sub!.pause();
     });
     sub.on('caughtUp', () => signal({ kind: 'caughtUp' }));
-    sub.on('error', (error: Error) => queue.fail(error));
+    sub.on('error', (error: Error) => queue.fail(toPortError(error, 'Subscribing to $all') as Error));
     sub.on('end', () => queue.end());
     const client = sub;
     const unsubscribe = async () => {
@@ -208,7 +212,8 @@ export class EsdbEventStore implements EventStore {
       try {
         return await call();
       } catch (error) {
-        if (!TRANSIENT.some((kind) => error instanceof kind)) throw error;
+        const refused = toPortError(error, what);
+        if (refused !== error || !TRANSIENT.some((kind) => error instanceof kind)) throw refused;
         if (attempt >= attempts)
           throw new StoreUnavailableError(`${what}: the event store cannot take it now (${(error as Error).message})`);
         await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
@@ -218,6 +223,25 @@ export class EsdbEventStore implements EventStore {
 }
 
 const TRANSIENT = [UnavailableError, NotLeaderError, DeadlineExceededError, TimeoutError];
+
+/** Faults that no retry mends (a deleted stream, credentials, rights, trust), in the port's words; any other error as it came. */
+function toPortError(error: unknown, what: string): unknown {
+  if (error instanceof EsdbStreamDeleted) return new StreamDeletedError(error.streamName);
+  // The client cannot connect when it does not trust the server's certificate, and says so only in the message.
+  if (error instanceof UnavailableError && /certificate|altnames/i.test(error.message))
+    return new StoreAccessDeniedError(
+      `${what}: the event store's certificate is not one its connection string trusts (${error.message}); ` +
+        'tlsCAFile must name the certificate authority of the cluster',
+    );
+  if (!(error instanceof AccessDeniedError)) return error;
+  // gRPC's UNAUTHENTICATED (16): the server did not know the user name or password; otherwise it knew them.
+  return new StoreAccessDeniedError(
+    error.code === 16
+      ? `${what}: the event store refused the user name and password of its connection string`
+      : `${what}: the event store's user (in its connection string) has no right to do this; docs/eventstoredb.md lists the rights it needs`,
+  );
+}
+
 /** How many messages may wait for a subscription's consumer before the stream is paused, and until when. */
 export const HIGH_WATER = 1_000;
 const LOW_WATER = 250;
