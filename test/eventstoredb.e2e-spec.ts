@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
+import { makeTestCertificates } from '../libs/event-store/src/esdb/testing/certificates';
 import { smallProgramme } from '../libs/projections/test/history';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
 import { eventStoreDbForTest } from './support/esdb';
@@ -118,6 +119,24 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
     } finally {
       await api.stop();
       await server.stop();
+    }
+  });
+
+  it('credentials the cluster refuses are 503 SERVER.STORE_ACCESS_DENIED, for the operator to fix, and nothing is recorded', async () => {
+    const certificates = makeTestCertificates();
+    const server = new EsdbTestServer({ tls: certificates, users: { api: { password: 'right' } } });
+    await server.start();
+    const wrong = server.secureConnectionString(certificates.caFile, { name: 'api', password: 'wrong' });
+    const api = await startApi({ EVENTSTORE_CONNECTION_STRING: wrong, PROJECTIONS: 'off' });
+    try {
+      const refused = await api.post('/funds/GC-360721/contributions', contribution(100_000_000), keyed('wrong-password'));
+      expect([refused.status, refused.body.code]).toEqual([503, 'SERVER.STORE_ACCESS_DENIED']);
+      expect(refused.body.detail).toMatch(/operator must correct the event store user, password or certificate/);
+      expect(server.log.stream('fund-GC-360721')).toBeUndefined();
+    } finally {
+      await api.stop();
+      await server.stop();
+      certificates.remove();
     }
   });
 

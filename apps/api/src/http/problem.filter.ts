@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@app/domain';
-import { StoreUnavailableError, StreamDeletedError } from '@app/event-store';
+import { StoreAccessDeniedError, StoreUnavailableError, StreamDeletedError } from '@app/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, rule: 409, conflict: 409 };
@@ -106,6 +106,14 @@ function toProblem(error: unknown, request: FastifyRequest | undefined, reply: F
       410,
       'RECORD.DELETED',
       'This record was deleted from the event store for good: it can no longer be read, and nothing more can be recorded on it.',
+    );
+  // The cluster refused this system's user or certificate: nothing was read or written, and only an operator can fix it.
+  if (error instanceof StoreAccessDeniedError)
+    return problemOf(
+      503,
+      'SERVER.STORE_ACCESS_DENIED',
+      "The event store refused this system's credentials, so nothing was read or recorded. " +
+        'The operator must correct the event store user, password or certificate; send the request again once they have.',
     );
   // The cluster could not take the call (no leader, a deadline): the same outcome as any failure, but temporary.
   if (error instanceof StoreUnavailableError) {

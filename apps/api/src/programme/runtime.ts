@@ -33,7 +33,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap() {
     // A step that cannot be finished now is reported and retried; it never keeps the API from serving the rest.
     await this.reconcile(0);
-    await this.openLoans.start();
+    // Not awaited: a store that is away or refuses our credentials shows in /health; the day-end run waits for the list.
+    void this.openLoans.start();
     if (this.config.projections === 'in-process') {
       // Catching up can take a while on a long history; the API answers meanwhile and shows the progress.
       this.projections.start().catch((error: Error) => this.logger.error(`Projections stopped: ${error.message}`));
