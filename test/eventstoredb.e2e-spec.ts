@@ -140,14 +140,8 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
     }
   });
 
-  it('a checkpoint sent ahead of an event not yet sent, or behind one sent, neither loses nor repeats an event', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
-    const server = new EsdbTestServer();
-    await server.start();
-    const store = new EsdbEventStore(server.connectionString);
-    const readStore = new SqliteReadStore(join(dir, 'read.db'));
-    const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 5 });
-    try {
+  it('a checkpoint sent ahead of an event not yet sent, or behind one sent, neither loses nor repeats an event', () =>
+    withProjections(async ({ server, store, readStore, runner }) => {
       server.checkpointFaults = { stale: true, earlyMs: 1_000 };
       await smallProgramme(store);
       await runner.start();
@@ -157,23 +151,10 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
       server.dropSubscriptions();
       await store.appendToStream('fund-GC-360721', [contributed('after the drop')], { expectedRevision: 'any' });
       await expectEqualToCleanRebuild(runner, readStore, store, 'after the drop');
-    } finally {
-      await runner.stop();
-      await readStore.close();
-      await store.close();
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('projections survive a dropped subscription and an unavailable server, ending equal to a clean rebuild', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
-    const server = new EsdbTestServer();
-    await server.start();
-    const store = new EsdbEventStore(server.connectionString);
-    const readStore = new SqliteReadStore(join(dir, 'read.db'));
-    const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 5 });
-    try {
+  it('projections survive a dropped subscription and an unavailable server, ending equal to a clean rebuild', () =>
+    withProjections(async ({ server, store, readStore, runner }) => {
       await smallProgramme(store);
       await runner.start();
       const seen = new Set<string>();
@@ -184,14 +165,7 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
       expect(seen).toContain('reconnecting');
       await store.appendToStream('fund-GC-360721', [contributed('after the outage')], { expectedRevision: 'any' });
       await expectEqualToCleanRebuild(runner, readStore, store, 'after the outage');
-    } finally {
-      await runner.stop();
-      await readStore.close();
-      await store.close();
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 /** A fund contribution recorded straight on the store, told apart by its reference. */
@@ -216,5 +190,26 @@ async function expectEqualToCleanRebuild(
   expect(events.at(-1)?.data.reference).toBe(lastReference);
   for (const p of PROJECTIONS) {
     for (const t of p.tables) expect(await storedRows(readStore, p, t.name)).toEqual(await foldedRows(p, events, t.name));
+  }
+}
+
+/** Every projection's runner on a fresh test server, with a SQLite read store; all of it closed after. */
+async function withProjections(
+  use: (a: { server: EsdbTestServer; store: EsdbEventStore; readStore: SqliteReadStore; runner: ProjectionRunner }) => Promise<void>,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'loans-esdb-'));
+  const server = new EsdbTestServer();
+  await server.start();
+  const store = new EsdbEventStore(server.connectionString);
+  const readStore = new SqliteReadStore(join(dir, 'read.db'));
+  const runner = new ProjectionRunner(store, readStore, PROJECTIONS, { batchSize: 5 });
+  try {
+    await use({ server, store, readStore, runner });
+  } finally {
+    await runner.stop();
+    await readStore.close();
+    await store.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

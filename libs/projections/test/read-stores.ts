@@ -9,19 +9,18 @@ import { PostgresReadStore, Projection, ProjectionRunner, ReadStore, RunnerOptio
 /** The read stores every projection test runs on: SQLite, and a real PostgreSQL (a fresh schema each time). */
 export const READ_STORES: Array<[string, (dir: string) => Promise<ReadStore>]> = [
   ['SQLite', async (dir) => new SqliteReadStore(join(dir, 'read.db'))],
-  [
-    'PostgreSQL',
-    async () => {
-      const url = process.env.PG_TEST_URL!;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      return new PostgresReadStore(url, schema);
-    },
-  ],
+  ['PostgreSQL', async () => new PostgresReadStore(process.env.PG_TEST_URL!, await freshSchema())],
 ];
+
+/** A new, empty schema in the test PostgreSQL, so that every test starts from nothing. */
+export async function freshSchema(): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new Client({ connectionString: process.env.PG_TEST_URL! });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  return schema;
+}
 
 /** A fresh read store with these projections built from every event of the store, and how to remove it. */
 export async function builtReadStore(

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { EventStore, SqliteEventStore, Subscription, SubscriptionMessage } from '@app/event-store';
 import { FUNDS, FUND_MOVEMENTS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore, fundLedger, toProjected } from '../src';
 import { smallProgramme } from './history';
+import { freshSchema } from './read-stores';
 import { foldedRows, storedRows } from './rows';
 
 /** Two handles on one read store, as two processes (the API's runner and a projector, or two replicas) have. */
@@ -14,13 +13,8 @@ const SHARED_READ_STORES: Array<[string, (dir: string) => Promise<[ReadStore, Re
   [
     'PostgreSQL',
     async () => {
-      const url = process.env.PG_TEST_URL!;
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      await admin.end();
-      return [new PostgresReadStore(url, schema), new PostgresReadStore(url, schema)];
+      const schema = await freshSchema();
+      return [new PostgresReadStore(process.env.PG_TEST_URL!, schema), new PostgresReadStore(process.env.PG_TEST_URL!, schema)];
     },
   ],
 ];
