@@ -9,7 +9,7 @@ import {
   positionToString,
 } from '@app/event-store';
 import { Projection, ProjectedEvent } from './projection';
-import { BatchWrite, Generation, ReadStore } from './read-store';
+import { BatchWrite, Changes, Generation, ReadStore } from './read-store';
 import { ProjectionState } from './state';
 
 export interface ProjectionStatus {
@@ -84,6 +84,16 @@ export const toProjected = (e: RecordedEvent): ProjectedEvent => {
     policyVersion: m.policyVersion,
   };
 };
+
+/** A projection's batch, fenced by the commits it knows of. */
+const batchOf = (m: Member, changes: Changes, checkpoint: string | null): BatchWrite => ({
+  projection: m.p,
+  generation: m.generation,
+  changes,
+  checkpoint,
+  processed: m.processed,
+  writes: m.writes,
+});
 
 /** A projection as one shared read feeds it. */
 interface Member {
@@ -407,27 +417,12 @@ export class ProjectionRunner {
       for (const m of members) {
         if (m.building && !flush) {
           const changes = m.state.takeAppended();
-          if (changes.size)
-            writes.push({
-              projection: m.p,
-              generation: m.generation,
-              changes,
-              checkpoint: m.committed,
-              processed: m.processed,
-              writes: m.writes,
-            });
+          if (changes.size) writes.push(batchOf(m, changes, m.committed));
           continue;
         }
         const checkpoint = m.checkpoint && positionToString(m.checkpoint);
         if (checkpoint === m.committed && !m.state.dirty) continue;
-        writes.push({
-          projection: m.p,
-          generation: m.generation,
-          changes: m.state.take(),
-          checkpoint,
-          processed: m.processed,
-          writes: m.writes,
-        });
+        writes.push(batchOf(m, m.state.take(), checkpoint));
       }
       if (writes.length)
         await this.readStore.commit(writes).catch((error: Error) => {
