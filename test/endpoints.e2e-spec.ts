@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { EventStore } from '@app/event-store';
-import { Api, CLERK, Reply, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { Api, CLERK, Reply, application, contribution, disbursement, guarantee, startApi, until } from './support/api';
 import { idNumber } from './support/ids';
 import { applicationData, envelope, openFile, programmeOn } from './support/programme';
 
@@ -13,14 +13,6 @@ import { applicationData, envelope, openFile, programmeOn } from './support/prog
 function ok(reply: Reply, status = 200): any {
   if (reply.status !== status) throw new Error(`expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
   return reply.body;
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const types = (body: { events: Array<{ type: string }> }) => body.events.map((e) => e.type);

@@ -1,4 +1,4 @@
-import { API_READ_STORES, Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { API_READ_STORES, Api, application, contribution, disbursement, guarantee, startApi, caughtUp, until } from './support/api';
 
 /** Analysts query the ledgers the API keeps up to date in the embedded setup. */
 describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_, readStoreEnv) => {
@@ -21,7 +21,7 @@ describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_,
       await api.post(`/loans/${loanId}/guarantee`, guarantee(500_000 * i));
       await api.post(`/loans/${loanId}/disbursement`, disbursement(`2011-01-${10 + i}`, 500_000 * i));
     }
-    await until(async () => (await api.get('/ledgers/business')).body?.total === 6);
+    await caughtUp(api);
   });
   afterAll(async () => api.stop());
 
@@ -123,11 +123,3 @@ describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_,
     expect((await api.post('/projections/rebuild', { projection: 'nonsense' })).body.code).toBe('PROJECTION.UNKNOWN');
   });
 });
-
-async function until(check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

