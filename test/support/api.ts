@@ -8,8 +8,9 @@ import { SqliteEventStore } from '@app/event-store';
 import { createApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config';
 import { idNumber } from './ids';
+import { AUDITOR, BANK_ABC, CLERK, FINANCE, OPERATOR, PROVINCE_MANAGER, PROVINCE_OFFICE, TEST_ISSUER_DIR, as, signed } from './auth';
 
-export const CLERK = { 'x-actor-user': 'clerk-01', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
+export { CLERK } from './auth';
 
 export interface Reply {
   status: number;
@@ -22,15 +23,18 @@ export interface Reply {
 export async function startApi(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'loans-api-'));
   const path = join(dir, 'events.db');
-  const config = loadConfig({ EVENT_STORE_PATH: path, DAY_END_AT: 'off', PORT: '0', ...env });
+  const config = loadConfig({ EVENT_STORE_PATH: path, DAY_END_AT: 'off', PORT: '0', AUTH_LOCAL_ISSUER_DIR: TEST_ISSUER_DIR, ...env });
   const app: NestFastifyApplication = await createApp(config, ['error']);
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
 
-  async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = CLERK): Promise<Reply> {
+  /** A request as the actor the headers name, or else as whoever usually makes it (see `usualActor`). */
+  async function call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> {
+    const acting = headers?.['x-actor-user'] !== undefined || headers?.authorization !== undefined || headers?.['x-api-key'] !== undefined;
+    const sent = await signed({ ...(acting ? {} : await usualActor(method, url, body)), ...headers });
     const res = await fetch(base + url, {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...sent, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -40,6 +44,30 @@ export async function startApi(env: Record<string, string> = {}) {
       contentType: res.headers.get('content-type') ?? '',
       headers: res.headers,
     };
+  }
+
+  /**
+   * Who usually makes a request, for tests about something else than access: an auditor reads; centre staff act
+   * on loans (a clerk of the loan's county 360721, else a manager of the province's centre); a clerk of the loan's
+   * branch records disbursements and repayments; finance contributes and pays; operators run the day-end.
+   */
+  async function usualActor(method: string, url: string, body: unknown): Promise<Record<string, string>> {
+    const path = url.split('?')[0];
+    if (method === 'GET') return AUDITOR;
+    if (path.startsWith('/batches/')) return BANK_ABC;
+    if (/^\/funds\/[^/]+\/contributions$/.test(path) || /^\/subsidy-claims\/.+\/payment$/.test(path)) return FINANCE;
+    if (path === '/subsidy-claims') return as('bank-01', 'bank_clerk', (body as { bankCode?: string })?.bankCode ?? 'ABC');
+    if (path.startsWith('/targets/')) return PROVINCE_OFFICE;
+    if (path.startsWith('/operations/') || path.startsWith('/projections/')) return OPERATOR;
+    const onLoan = /^\/loans\/([^/]+)\/([\w-]+)$/.exec(path);
+    if (path === '/loans') return (body as { countyCode?: string })?.countyCode === '360721' ? CLERK : PROVINCE_MANAGER;
+    if (!onLoan) return CLERK;
+    const loan = await call('GET', `/loans/${onLoan[1]}`);
+    const application = loan.status === 200 ? loan.body.application : undefined;
+    if (onLoan[2] === 'disbursement' || onLoan[2] === 'repayments')
+      return as('bank-01', 'bank_clerk', application?.branchId ?? 'ABC-360721');
+    const clerkMay = !['compensation', 'write-off'].includes(onLoan[2]);
+    return clerkMay && (application === undefined || application.countyCode === '360721') ? CLERK : PROVINCE_MANAGER;
   }
 
   /** Counts every event in the store through a second connection to the same file. */

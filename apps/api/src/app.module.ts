@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './auth/access.guard';
 import { ReadAfterInterceptor } from './http/read-your-writes';
 import { ApiConfig } from './config';
 import { ProgrammeModule } from './programme/programme.module';
@@ -15,7 +17,8 @@ export class AppModule {
       module: AppModule,
       imports: [ProgrammeModule.forRoot(config)],
       controllers: [LoansController, BatchesController, FundsController, OperationsController, LedgersController],
-      providers: [ReadAfterInterceptor],
+      // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
+      providers: [ReadAfterInterceptor, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

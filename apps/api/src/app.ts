@@ -8,6 +8,7 @@ import { ApiConfig } from './config';
 import { edgeOptions, installEdge } from './http/edge';
 import { ProblemFilter } from './http/problem.filter';
 import { installLogPosition } from './http/read-your-writes';
+import { installSecurity } from './auth/install';
 import { validationPipe } from './http/validation';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
@@ -20,6 +21,7 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
     abortOnError: false,
   });
   installEdge(app);
+  await installSecurity(app, config.auth);
   installLogPosition(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
@@ -30,6 +32,13 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
       .setTitle('Guaranteed start-up loans (小额担保贷款)')
       .setDescription('Commands of the programme and the event streams they produce. Amounts are integer fen; rates are basis points.')
       .setVersion('1')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A person signs in with a token from the identity provider',
+      })
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: "A backend service's key" }, 'service-key')
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { AuthConfig, loadAuthConfig } from './auth/auth-config';
 import { Rules, loadRules as loadRulesFrom } from '@app/programme';
 
 /** The API's settings, read from the environment once and checked at boot; nothing else reads process.env. */
@@ -24,6 +25,7 @@ export interface ApiConfig {
   policyFile?: string;
   /** How long a query given a log position (`?after=`) waits for the ledgers to reach it. */
   readWaitMs: number;
+  auth: AuthConfig;
 }
 
 const DEV_SECRET = 'embedded-development-secret-change-me';
@@ -49,11 +51,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const readWaitMs = Number(env.READ_WAIT_MS ?? 5_000);
   if (!Number.isInteger(readWaitMs) || readWaitMs < 0 || readWaitMs > 60_000)
     problems.push(`READ_WAIT_MS must be a number of milliseconds up to 60000, not "${env.READ_WAIT_MS}"`);
+  const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
+  const dataDir = eventStorePath === ':memory:' ? join(process.cwd(), 'data') : dirname(eventStorePath);
+  const auth = loadAuthConfig(env, dataDir, problems);
   if (problems.length) throw new Error(`Configuration is not valid:\n- ${problems.join('\n- ')}`);
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    eventStorePath: env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db'),
+    eventStorePath,
     borrowerKeySecret: secret,
     dayEndAt,
     timeZone,
@@ -64,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     projections: projections as ApiConfig['projections'],
     readStoreUrl: env.READ_STORE_URL,
     readWaitMs,
+    auth,
   };
 }
 

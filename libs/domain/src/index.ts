@@ -4,6 +4,7 @@ export * from './shared/errors';
 export * from './shared/decider';
 export * from './shared/id-number';
 export * from './shared/actor';
+export * from './access/access';
 export * from './policy/policy';
 export { JIANGXI_POLICIES } from './policy/jiangxi';
 export * from './reference/reference';

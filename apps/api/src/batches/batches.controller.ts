@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Fen, LoanCommand, bp } from '@app/domain';
+import { Fen, LoanCommand, bp, loanDecider, loanStream } from '@app/domain';
+import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
-import { ACTOR_HEADERS } from '../loans/loans.controller';
+import { IDEMPOTENCY_HEADER } from '../loans/loans.controller';
+import { Jurisdiction, Permit } from '../auth/access.guard';
 import { CSV_TYPE, XLSX_TYPE, readCsv, readXlsx } from './batch-file';
 import { DISBURSEMENT_COLUMNS, DisbursementLineDto, REPAYMENT_COLUMNS, RepaymentLineDto, Column } from './batch.dto';
 import { LineResult, RawLine, batchIdOf, linesOfJson, linesOfTable, prepareLines, requireLines, resultsOf } from './batch-lines';
@@ -19,19 +21,20 @@ const UPLOAD_TYPES = ['application/json', CSV_TYPE, XLSX_TYPE];
  * Sending the same upload again records nothing twice.
  */
 @ApiTags('batches')
-@ApiHeader(ACTOR_HEADERS[0])
-@ApiHeader(ACTOR_HEADERS[1])
-@ApiHeader(ACTOR_HEADERS[2])
-@ApiHeader(ACTOR_HEADERS[3])
+@ApiBearerAuth()
+@ApiHeader(IDEMPOTENCY_HEADER)
 @ApiConsumes(...UPLOAD_TYPES)
 @Controller('batches')
 export class BatchesController {
   constructor(
     private readonly programme: Programme,
     private readonly envelopes: Envelopes,
+    private readonly handler: CommandHandler,
+    private readonly jurisdiction: Jurisdiction,
   ) {}
 
   @Post('repayments')
+  @Permit('loan.repay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record many repayments at once (each a Repaid, and LoanSettled when all is paid)' })
   @ApiBody({ description: uploadHelp(REPAYMENT_COLUMNS) })
@@ -43,6 +46,7 @@ export class BatchesController {
   }
 
   @Post('disbursements')
+  @Permit('loan.disburse')
   @HttpCode(200)
   @ApiOperation({ summary: "Record many of the bank's disbursements at once (each a Disbursed)" })
   @ApiBody({ description: uploadHelp(DISBURSEMENT_COLUMNS) })
@@ -82,7 +86,8 @@ export class BatchesController {
     const env = await this.envelopes.for(ctx);
     const id = batchIdOf(kind, ctx.actor.organisationId, body, ctx.keyGiven ? ctx.commandId : undefined);
     const batch = { id, kind, env, businessDate: (given?: string) => this.envelopes.businessDate(given) };
-    const { ready, refused } = prepareLines(lines, dto, batch, commandOf);
+    const prepared = prepareLines(lines, dto, batch, commandOf);
+    const { ready, refused } = await this.withinReach(ctx, prepared);
     const outcomes = ready.length ? await this.programme.recordLines(ready.map((r) => r.loan)) : [];
     const results = resultsOf(ready, outcomes, refused);
     const count = (o: LineResult['outcome']) => results.filter((r) => r.outcome === o).length;
@@ -94,6 +99,21 @@ export class BatchesController {
       refused: count('refused'),
       results,
     };
+  }
+
+  /** Lines on loans of another bank than the uploader's are refused, each with its line number. */
+  private async withinReach(ctx: RequestContext, prepared: ReturnType<typeof prepareLines>) {
+    const ready: typeof prepared.ready = [];
+    const refused = [...prepared.refused];
+    for (const r of prepared.ready) {
+      const application = (await this.handler.load(loanStream(r.loan.loanId), loanDecider)).state.application;
+      const verdict = application
+        ? this.jurisdiction.allows(ctx.principal, { bankCode: this.jurisdiction.bankOfBranch(application.branchId) })
+        : ({ allowed: true } as const);
+      if (verdict.allowed) ready.push(r);
+      else refused.push({ line: r.line, loanId: r.loan.loanId, outcome: 'refused', code: verdict.code, reason: verdict.message });
+    }
+    return { ready, refused };
   }
 }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Logger, Param, Post, Put, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, Matches, ValidateNested } from 'class-validator';
 import {
@@ -22,7 +23,10 @@ import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
 import { API_CONFIG, EVENT_STORE } from '../tokens';
 import { ApiConfig, today } from '../config';
-import { ACTOR_HEADERS } from '../loans/loans.controller';
+import { IDEMPOTENCY_HEADER } from '../loans/loans.controller';
+import { Jurisdiction, Permit } from '../auth/access.guard';
+
+const lookups = new Logger('BorrowerLookup');
 
 class ContributionDto extends WithBusinessDate {
   @ApiProperty({ enum: FUND_SOURCES })
@@ -75,10 +79,8 @@ class LookupDto {
 const fen = (n: number) => n as Fen;
 
 @ApiTags('funds, subsidy, targets, borrowers')
-@ApiHeader(ACTOR_HEADERS[0])
-@ApiHeader(ACTOR_HEADERS[1])
-@ApiHeader(ACTOR_HEADERS[2])
-@ApiHeader(ACTOR_HEADERS[3])
+@ApiBearerAuth()
+@ApiHeader(IDEMPOTENCY_HEADER)
 @Controller()
 export class FundsController {
   constructor(
@@ -87,13 +89,16 @@ export class FundsController {
     private readonly envelopes: Envelopes,
     private readonly identity: BorrowerIdentity,
     private readonly reference: ReferenceData,
+    private readonly jurisdiction: Jurisdiction,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
+  @Permit('fund.contribute')
   @Post('funds/:fundId/contributions')
   @ApiOperation({ summary: 'Money into a guarantee fund (GuaranteeFundContributed)' })
   async contribute(@Acting() ctx: RequestContext, @Param('fundId') fundId: string, @Body() dto: ContributionDto) {
+    this.jurisdiction.check(ctx.request, { regionCode: this.jurisdiction.regionOfCentre(fundId) });
     const handled = await this.programme.contribute(
       fundId,
       { source: dto.source, amount: fen(dto.amountFen), reference: dto.reference },
@@ -102,6 +107,7 @@ export class FundsController {
     return { fundId, ...commandView(handled) };
   }
 
+  @Permit('fund.read')
   @Get('funds/:fundId')
   @ApiOperation({ summary: "A fund's balance, guarantees outstanding and headroom under the leverage cap" })
   async fund(@Param('fundId') fundId: string) {
@@ -119,20 +125,31 @@ export class FundsController {
     };
   }
 
-  @Get('funds/:fundId/events') async fundEvents(@Param('fundId') fundId: string) {
+  @Permit('fund.read')
+  @Get('funds/:fundId/events')
+  async fundEvents(@Param('fundId') fundId: string) {
     return streamView(fundStream(fundId), await this.store.readStream(fundStream(fundId)), 'fund');
   }
 
+  @Permit('borrower.lookup')
   @Post('borrowers/lookup')
   @ApiOperation({ summary: "Find a person's borrower id from their ID number (the number is not kept)" })
-  lookup(@Acting() _ctx: RequestContext, @Body() dto: LookupDto) {
-    return this.identity.identify(dto.idNumber);
+  lookup(@Acting() ctx: RequestContext, @Body() dto: LookupDto) {
+    const found = this.identity.identify(dto.idNumber);
+    // Who looked up whom is kept, by the borrower's keyed hash: the number itself is never written anywhere.
+    lookups.log(
+      `${ctx.actor.userId} (${ctx.actor.role}, ${ctx.actor.organisationId}, token ${ctx.actor.tokenId ?? '-'}) looked up borrower ${found.borrowerId}`,
+    );
+    return found;
   }
 
-  @Get('borrowers/:borrowerId/events') async borrowerEvents(@Param('borrowerId') borrowerId: string) {
+  @Permit('borrower.read')
+  @Get('borrowers/:borrowerId/events')
+  async borrowerEvents(@Param('borrowerId') borrowerId: string) {
     return streamView(borrowerStream(borrowerId), await this.store.readStream(borrowerStream(borrowerId)), 'borrower');
   }
 
+  @Permit('subsidy.claim')
   @Post('subsidy-claims')
   @ApiOperation({
     summary: `A bank's quarterly interest-subsidy claim (InterestSubsidyClaimed, one per part of ${PER_PART} loans)`,
@@ -141,6 +158,7 @@ export class FundsController {
       'send the same request with the same Idempotency-Key: the parts recorded are not recorded again, the rest are.',
   })
   async claim(@Acting() ctx: RequestContext, @Body() dto: SubsidyClaimDto) {
+    this.jurisdiction.check(ctx.request, { bankCode: dto.bankCode });
     const items = dto.items.map((i) => ({ loanId: i.loanId, central: fen(i.centralFen), local: fen(i.localFen) }));
     const handled = await this.programme.claimSubsidy(
       { claimId: dto.claimId, bankCode: dto.bankCode, quarter: dto.quarter as Quarter, items },
@@ -149,6 +167,7 @@ export class FundsController {
     return { claimId: dto.claimId, ...commandView(handled) };
   }
 
+  @Permit('subsidy.pay')
   @Post('subsidy-claims/:bankCode/:quarter/:claimId/payment')
   @ApiOperation({ summary: 'Finance pays a claim (InterestSubsidyPaid)' })
   async pay(
@@ -167,14 +186,15 @@ export class FundsController {
     return { claimId, ...commandView(handled) };
   }
 
-  @Get('subsidy-claims/:bankCode/:quarter/events') async subsidyEvents(
-    @Param('bankCode') bankCode: string,
-    @Param('quarter') quarter: string,
-  ) {
+  @Permit('subsidy.read')
+  @Get('subsidy-claims/:bankCode/:quarter/events')
+  async subsidyEvents(@Req() request: FastifyRequest, @Param('bankCode') bankCode: string, @Param('quarter') quarter: string) {
+    this.jurisdiction.check(request, { bankCode });
     const name = subsidyStream(bankCode, quarter as Quarter);
     return streamView(name, await this.store.readStream(name), 'subsidy claim for that bank and quarter');
   }
 
+  @Permit('target.set')
   @Put('targets/:regionCode/:year')
   @ApiOperation({ summary: "Set or revise a region's annual target (AnnualTargetSet)" })
   async setTarget(
@@ -192,7 +212,9 @@ export class FundsController {
     return { regionCode, year: Number(year), ...commandView(handled) };
   }
 
-  @Get('targets/:regionCode/:year/events') async targetEvents(@Param('regionCode') regionCode: string, @Param('year') year: string) {
+  @Permit('target.read')
+  @Get('targets/:regionCode/:year/events')
+  async targetEvents(@Param('regionCode') regionCode: string, @Param('year') year: string) {
     return streamView(
       targetStream(regionCode, Number(year)),
       await this.store.readStream(targetStream(regionCode, Number(year))),

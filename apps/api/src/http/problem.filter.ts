@@ -178,7 +178,8 @@ function titleFor(status: number): string {
     (
       {
         400: 'Invalid request',
-        401: 'Who is acting must be given',
+        401: 'Sign-in required',
+        403: 'Not allowed',
         404: 'Not found',
         405: 'Method not allowed',
         408: 'Request timeout',
@@ -187,6 +188,7 @@ function titleFor(status: number): string {
         413: 'Request too large',
         414: 'Address too long',
         415: 'Unsupported media type',
+        429: 'Too many requests',
         431: 'Headers too large',
         500: 'Server error',
         503: 'Service unavailable',

@@ -1,5 +1,5 @@
 import { BadRequestException, ExecutionContext, Inject, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
-import { Actor, BusinessDate, DomainError, ROLES, Role, isBusinessDate } from '@app/domain';
+import { Actor, BusinessDate, DomainError, Principal, isBusinessDate } from '@app/domain';
 import { CommandEnvelope, CommandKeyStore, fingerprint, nameBasedUuid } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,6 +8,9 @@ import { ApiConfig, today } from '../config';
 
 export interface RequestContext {
   actor: Actor;
+  principal: Principal;
+  /** The request, for the refusals that log who asked for what. */
+  request: FastifyRequest;
   /** The key the client sent, or the one chosen for it; either way it is sent back in the Idempotency-Key header. */
   idempotencyKey: string;
   /** Whether the client sent the key (only then can it be reused, so only then is it checked). */
@@ -19,12 +22,11 @@ export interface RequestContext {
   correlationId?: string;
 }
 
-const IDENTIFIER = /^[\w.:@-]{1,64}$/;
 const KEY = /^[\w:.-]{8,128}$/;
 
 /**
- * Who is acting, from the X-Actor-User, X-Actor-Role and X-Actor-Org headers until authentication lands;
- * the request id from Idempotency-Key, so that a retried request records nothing twice.
+ * Who is acting, as their verified token or key says (see `auth/`); the request id from Idempotency-Key, so that a
+ * retried request records nothing twice.
  */
 export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
   const req = ctx.switchToHttp().getRequest<FastifyRequest>();
@@ -32,27 +34,10 @@ export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): 
     const v = req.headers[name];
     return (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
   };
-  const userId = header('x-actor-user');
-  const role = header('x-actor-role');
-  const organisationId = header('x-actor-org');
-  if (!userId || !role || !organisationId) {
-    throw new UnauthorizedException({
-      code: 'ACTOR.MISSING',
-      message: 'Say who is acting: the X-Actor-User, X-Actor-Role and X-Actor-Org headers are required.',
-    });
-  }
-  if (!IDENTIFIER.test(userId) || !IDENTIFIER.test(organisationId)) {
-    throw new UnauthorizedException({
-      code: 'ACTOR.MALFORMED',
-      message: 'X-Actor-User and X-Actor-Org must be 1 to 64 letters, digits or _ . : @ -.',
-    });
-  }
-  if (!ROLES.includes(role as Role)) {
-    throw new UnauthorizedException({
-      code: 'ACTOR.UNKNOWN_ROLE',
-      message: `"${role.slice(0, 64)}" is not a role; use one of ${ROLES.join(', ')}.`,
-    });
-  }
+  const principal = req.principal;
+  // The guard lets no request without a principal this far; this says so should an endpoint be made public.
+  if (!principal) throw new UnauthorizedException({ code: 'AUTH.REQUIRED', message: 'Sign in first.' });
+  const { userId, role, organisationId, tokenId } = principal;
   const given = header('idempotency-key');
   if (given !== undefined && !KEY.test(given)) {
     throw new BadRequestException({
@@ -71,7 +56,9 @@ export const Acting = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   // Sent back on every answer, errors included, so a client that sent none can still retry safely.
   void ctx.switchToHttp().getResponse<FastifyReply>().header('idempotency-key', key);
   return {
-    actor: { userId, role: role as Role, organisationId },
+    actor: { userId, role, organisationId, ...(tokenId === undefined ? {} : { tokenId }) },
+    principal,
+    request: req,
     idempotencyKey: key,
     keyGiven: given !== undefined,
     commandId: nameBasedUuid(`idempotency-key|${userId}|${organisationId}|${key}`),

@@ -13,7 +13,8 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Permit } from '../auth/access.guard';
 import {
   ACCOUNTS,
   AsOf,
@@ -67,6 +68,8 @@ import {
 
 /** Analysts' queries of the ledgers, with filters, sorting and paging; the projections' status and rebuild. */
 @ApiTags('ledgers')
+@ApiBearerAuth()
+@Permit('ledger.read')
 @Controller()
 export class LedgersController {
   constructor(
@@ -257,12 +260,14 @@ export class LedgersController {
   }
 
   @Get('projections')
+  @Permit('projections.status')
   @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed, lag and progress' })
   status() {
     return this.runner.statusWithLag();
   }
 
   @Post('projections/rebuild')
+  @Permit('projections.rebuild')
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
   rebuild(@Body() dto: RebuildDto) {

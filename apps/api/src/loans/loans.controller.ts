@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream } from '@app/domain';
 import { CommandHandler, EventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
@@ -7,6 +8,7 @@ import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
 import { EVENT_STORE } from '../tokens';
+import { Jurisdiction, Permit } from '../auth/access.guard';
 import {
   ApplyForLoanDto,
   BusinessDateOnlyDto,
@@ -20,19 +22,16 @@ import {
   WriteOffDto,
 } from './loan.dto';
 
-export const ACTOR_HEADERS = [
-  { name: 'X-Actor-User', required: true },
-  { name: 'X-Actor-Role', required: true },
-  { name: 'X-Actor-Org', required: true },
-  { name: 'Idempotency-Key', required: false, description: 'Send the same key when retrying: the request is then recorded once.' },
-];
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Send the same key when retrying: the request is then recorded once.',
+};
 const fen = (n: number | undefined) => (n ?? 0) as Fen;
 
 @ApiTags('loans')
-@ApiHeader(ACTOR_HEADERS[0])
-@ApiHeader(ACTOR_HEADERS[1])
-@ApiHeader(ACTOR_HEADERS[2])
-@ApiHeader(ACTOR_HEADERS[3])
+@ApiBearerAuth()
+@ApiHeader(IDEMPOTENCY_HEADER)
 @Controller('loans')
 export class LoansController {
   constructor(
@@ -40,12 +39,15 @@ export class LoansController {
     private readonly handler: CommandHandler,
     private readonly envelopes: Envelopes,
     private readonly identity: BorrowerIdentity,
+    private readonly jurisdiction: Jurisdiction,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Post()
+  @Permit('loan.apply')
   @ApiOperation({ summary: 'Take an application (LoanApplied)' })
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
+    this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
@@ -74,34 +76,38 @@ export class LoansController {
   }
 
   @Post(':loanId/rejection')
+  @Permit('loan.reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject an application (LoanApplicationRejected)' })
   async reject(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RejectDto) {
     return this.view(
       loanId,
-      await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, await this.envelopes.for(ctx, dto.businessDate)),
+      await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, await this.onLoan(ctx, loanId, dto.businessDate)),
     );
   }
 
   @Post(':loanId/second-support')
+  @Permit('loan.second-support')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm second support (SecondSupportGranted)' })
   async grantSecondSupport(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: SecondSupportDto) {
     return this.view(
       loanId,
-      await this.programme.grantSecondSupport(loanId, dto.jobsCreated, await this.envelopes.for(ctx, dto.businessDate)),
+      await this.programme.grantSecondSupport(loanId, dto.jobsCreated, await this.onLoan(ctx, loanId, dto.businessDate)),
     );
   }
 
   @Post(':loanId/guarantee')
+  @Permit('loan.guarantee')
   @HttpCode(200)
   @ApiOperation({ summary: "Issue the guarantee (GuaranteeIssued), within the fund's 5× leverage" })
   async guarantee(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: GuaranteeDto) {
     const data = { guaranteedAmount: fen(dto.guaranteedAmountFen), feeRate: bp(dto.feeRateBp), feePaidBy: dto.feePaidBy };
-    return this.view(loanId, await this.programme.issueGuarantee(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.issueGuarantee(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
 
   @Post(':loanId/disbursement')
+  @Permit('loan.disburse')
   @HttpCode(200)
   @ApiOperation({ summary: "Record the bank's disbursement (Disbursed)" })
   async disburse(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: DisburseDto) {
@@ -112,33 +118,37 @@ export class LoansController {
       bankContractNo: dto.bankContractNo,
       borrowerFees: fen(dto.borrowerFeesFen),
     };
-    return this.view(loanId, await this.programme.disburse(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.disburse(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
 
   @Post(':loanId/repayments')
+  @Permit('loan.repay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a repayment (Repaid, and LoanSettled when all is paid)' })
   async repay(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RepaymentDto) {
     const data = { principal: fen(dto.principalFen), interest: fen(dto.interestFen), borrowerFees: fen(dto.borrowerFeesFen) };
-    return this.view(loanId, await this.programme.repay(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.repay(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
 
   @Post(':loanId/extension')
+  @Permit('loan.extend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Extend the loan once (LoanExtended)' })
   async extend(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: ExtensionDto) {
     const data = { newMaturity: dto.newMaturity as BusinessDate, guarantorConsent: dto.guarantorConsent };
-    return this.view(loanId, await this.programme.extend(loanId, data, await this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.extend(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
 
   @Post(':loanId/compensation')
+  @Permit('loan.compensate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pay compensation from the fund (CompensationPaid)' })
   async compensate(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: BusinessDateOnlyDto) {
-    return this.view(loanId, await this.programme.payCompensation(loanId, await this.envelopes.for(ctx, dto.businessDate)));
+    return this.view(loanId, await this.programme.payCompensation(loanId, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
 
   @Post(':loanId/recoveries')
+  @Permit('loan.recover')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record money recovered after compensation (RecoveryCollected)' })
   async recover(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RecoveryDto) {
@@ -147,33 +157,55 @@ export class LoansController {
       await this.programme.collectRecovery(
         loanId,
         { amount: fen(dto.amountFen), source: dto.source },
-        await this.envelopes.for(ctx, dto.businessDate),
+        await this.onLoan(ctx, loanId, dto.businessDate),
       ),
     );
   }
 
   @Post(':loanId/write-off')
+  @Permit('loan.write-off')
   @HttpCode(200)
   @ApiOperation({ summary: 'Write off what cannot be recovered (LoanWrittenOff)' })
   async writeOff(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: WriteOffDto) {
     return this.view(
       loanId,
-      await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, await this.envelopes.for(ctx, dto.businessDate)),
+      await this.programme.writeOff(loanId, { approvalRef: dto.approvalRef }, await this.onLoan(ctx, loanId, dto.businessDate)),
     );
   }
 
   @Get(':loanId')
+  @Permit('loan.read')
   @ApiOperation({ summary: 'The loan as its events make it now' })
-  async get(@Param('loanId') loanId: string) {
-    const { state, revision } = await this.handler.load(loanStream(loanId), loanDecider);
+  async get(@Req() request: FastifyRequest, @Param('loanId') loanId: string) {
+    const { state, revision } = await this.reachLoan(request, loanId);
     if (state.status === 'none') throw new NotFoundException({ code: 'LOAN.NOT_FOUND', message: 'There is no loan with that id.' });
     return { ...summary(loanId, state), revision: revision?.toString() };
   }
 
   @Get(':loanId/events')
+  @Permit('loan.read')
   @ApiOperation({ summary: 'Every event of the loan with its metadata' })
-  async events(@Param('loanId') loanId: string) {
+  async events(@Req() request: FastifyRequest, @Param('loanId') loanId: string) {
+    await this.reachLoan(request, loanId);
     return streamView(loanStream(loanId), await this.store.readStream(loanStream(loanId)), 'loan');
+  }
+
+  /** The envelope of a command on a loan the actor reaches (a loan that does not exist is the command's to refuse). */
+  private async onLoan(ctx: RequestContext, loanId: string, businessDate?: string) {
+    await this.reachLoan(ctx.request, loanId);
+    return this.envelopes.for(ctx, businessDate);
+  }
+
+  /** The loan, once the principal is found to reach it: its county for centre staff, its bank for bank staff. */
+  private async reachLoan(request: FastifyRequest, loanId: string) {
+    const loan = await this.handler.load(loanStream(loanId), loanDecider);
+    const application = loan.state.application;
+    if (application)
+      this.jurisdiction.check(request, {
+        regionCode: application.countyCode,
+        bankCode: this.jurisdiction.bankOfBranch(application.branchId),
+      });
+    return loan;
   }
 
   private view(loanId: string, handled: Parameters<typeof commandView>[0] & { state: LoanState }) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, ReferenceData } from '@app/domain';
 import { CommandKeyStore, EventStore, positionToString } from '@app/event-store';
 import { Reconciler } from '@app/programme';
@@ -8,10 +8,11 @@ import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { BusinessDateOnlyDto } from '../loans/loan.dto';
 import { streamView } from '../http/views';
 import { ProgrammeRuntime } from '../programme/runtime';
-import { ACTOR_HEADERS } from '../loans/loans.controller';
+import { Permit, Public } from '../auth/access.guard';
 import { COMMAND_KEYS, EVENT_STORE } from '../tokens';
 
 @ApiTags('operations')
+@ApiBearerAuth()
 @Controller()
 export class OperationsController {
   constructor(
@@ -24,10 +25,8 @@ export class OperationsController {
   ) {}
 
   @Post('operations/day-end')
+  @Permit('operations.day-end')
   @HttpCode(200)
-  @ApiHeader(ACTOR_HEADERS[0])
-  @ApiHeader(ACTOR_HEADERS[1])
-  @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Run the day-end overdue check for a business date (idempotent per loan and date)' })
   async dayEnd(@Acting() ctx: RequestContext, @Body() dto: BusinessDateOnlyDto) {
     const { businessDate } = await this.envelopes.for(ctx, dto.businessDate);
@@ -35,28 +34,29 @@ export class OperationsController {
   }
 
   @Post('operations/reconcile')
+  @Permit('operations.reconcile')
   @HttpCode(200)
-  @ApiHeader(ACTOR_HEADERS[0])
-  @ApiHeader(ACTOR_HEADERS[1])
-  @ApiHeader(ACTOR_HEADERS[2])
   @ApiOperation({ summary: 'Finish or undo two-step writes left half-done (also runs at boot and every minute)' })
   async reconcile(@Acting() _ctx: RequestContext) {
     return this.reconciler.run({ graceMs: 30_000 });
   }
 
   @Get('streams/:streamName/events')
+  @Permit('stream.read')
   @ApiOperation({ summary: 'Any stream with every event and its metadata, for auditors' })
   async stream(@Param('streamName') streamName: string) {
     return streamView(streamName, await this.store.readStream(streamName), 'stream');
   }
 
   @Get('reference')
+  @Permit('reference.read')
   @ApiOperation({ summary: 'Regions (GB/T 2260), guarantee centres, banks and branches' })
   referenceData() {
     return this.reference.set;
   }
 
   @Get('health')
+  @Public()
   @ApiOperation({ summary: 'Whether the API can record commands: 200 when it can, 503 when its event store cannot write' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const events = (await this.store.health?.()) ?? { writable: true };

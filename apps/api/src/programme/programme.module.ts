@@ -10,6 +10,8 @@ import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
 import { ProgrammeRuntime } from './runtime';
 import { Envelopes } from '../http/request-context';
+import { Authenticator } from '../auth/authenticator';
+import { Jurisdiction } from '../auth/access.guard';
 
 /** Wires the store, the command handler and the use cases; the embedded SQLite store by default. */
 @Global()
@@ -50,6 +52,8 @@ export class ProgrammeModule {
         inject: [EVENT_STORE, READ_STORE],
         useFactory: (s: EventStore, r: ReadStore) => new ProjectionRunner(s, r, PROJECTIONS, runnerOptionsFromEnv()),
       },
+      { provide: Authenticator, useFactory: () => Authenticator.create(config.auth) },
+      Jurisdiction,
       BorrowerIdentity,
       ProgrammeRuntime,
       Envelopes,

@@ -1,0 +1,76 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, problemOf } from '../http/problem.filter';
+import { AuthConfig } from './auth-config';
+import { AuthError, Authenticator } from './authenticator';
+import { logDenied } from './access.guard';
+
+/** The one route with a limit of its own: turning ID numbers into borrowers is what a harvester would do. */
+export const LOOKUP_ROUTE = '/borrowers/lookup';
+
+/**
+ * Sign-in and the hardened edge, before any route runs: every request's credentials are verified (the guard
+ * decides what they allow), security headers are set, each identity is held to its rate, and /docs is closed
+ * outside development. No CORS headers are sent, so browsers on other sites cannot call the API.
+ * Call before `listen`.
+ */
+export async function installSecurity(app: NestFastifyApplication, config: AuthConfig): Promise<void> {
+  const authenticator = app.get(Authenticator);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request) => {
+    try {
+      request.principal = await authenticator.authenticate(request.headers);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      request.authProblem = error;
+    }
+  });
+  if (!config.docsPublic) {
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (!request.url.startsWith('/docs') || request.principal) return;
+      const problem = request.authProblem ?? new AuthError('AUTH.REQUIRED', 'Sign in to read the API documentation.');
+      logDenied(request, problem.code, problem.message);
+      return send(reply, problemOf(401, problem.code, problem.message));
+    });
+  }
+  await app.register(helmet, {
+    // The API answers JSON; only the documentation page is HTML, and it loads its scripts from this server.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  const limit = (max: number, message: string) => ({
+    max,
+    timeWindow: 60_000,
+    // After sign-in, so a person's or service's requests count together; before it, by address.
+    hook: 'preHandler' as const,
+    keyGenerator: identityOf,
+    errorResponseBuilder: (_: FastifyRequest, context: { after: string }) => ({
+      statusCode: 429,
+      ...problemOf(429, 'REQUEST.RATE_LIMITED', `${message} Try again in ${context.after}; nothing was recorded.`),
+    }),
+    onExceeded: (request: FastifyRequest) => logDenied(request, 'REQUEST.RATE_LIMITED', `over ${max} a minute`),
+  });
+  await app.register(rateLimit, {
+    global: config.requestsPerMinute > 0,
+    ...limit(config.requestsPerMinute || 1, `More than ${config.requestsPerMinute} requests a minute were sent with these credentials.`),
+  });
+  const lookupLimit = fastify.rateLimit(
+    limit(config.lookupsPerMinute, `More than ${config.lookupsPerMinute} borrower lookups a minute were made with these credentials.`),
+  );
+  fastify.addHook('onRoute', (route) => {
+    if (route.url !== LOOKUP_ROUTE) return;
+    const before = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [...before, lookupLimit];
+  });
+}
+
+function identityOf(request: FastifyRequest): string {
+  const p = request.principal;
+  return p ? `${p.kind}:${p.organisationId}:${p.userId}` : `address:${request.ip}`;
+}
+
+function send(reply: FastifyReply, problem: ReturnType<typeof problemOf>) {
+  return reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
