@@ -27,6 +27,7 @@ import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { PROFILES, checkCalibration, simulate } from '@app/simulation';
 import { CliContext, openContext, withProgress } from './context';
+import { authCommands } from './auth-commands';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -259,6 +260,8 @@ program
       await source.close();
     }
   });
+
+program.addCommand(authCommands());
 
 program.parseAsync().catch((error: Error) => {
   console.error(error.message);

@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { HttpException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemOf } from '../http/problem.filter';
@@ -46,25 +47,23 @@ export async function installSecurity(app: NestFastifyApplication, config: AuthC
     // After sign-in, so a person's or service's requests count together; before it, by address.
     hook: 'preHandler' as const,
     keyGenerator: identityOf,
-    errorResponseBuilder: (_: FastifyRequest, context: { after: string }) => ({
-      statusCode: 429,
-      ...problemOf(429, 'REQUEST.RATE_LIMITED', `${message} Try again in ${context.after}; nothing was recorded.`),
-    }),
+    // Thrown to the problem filter like any refusal, so it leaves as problem+json.
+    errorResponseBuilder: (_: FastifyRequest, context: { after: string }) =>
+      new HttpException({ code: 'REQUEST.RATE_LIMITED', message: `${message} Try again in ${context.after}; nothing was recorded.` }, 429),
     onExceeded: (request: FastifyRequest) => logDenied(request, 'REQUEST.RATE_LIMITED', `over ${max} a minute`),
+  });
+  // Before the plugin, whose own onRoute hook reads the route's limit.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === LOOKUP_ROUTE)
+      route.config = { ...route.config, rateLimit: limit(config.lookupsPerMinute, LOOKUP_MESSAGE(config.lookupsPerMinute)) };
   });
   await app.register(rateLimit, {
     global: config.requestsPerMinute > 0,
     ...limit(config.requestsPerMinute || 1, `More than ${config.requestsPerMinute} requests a minute were sent with these credentials.`),
   });
-  const lookupLimit = fastify.rateLimit(
-    limit(config.lookupsPerMinute, `More than ${config.lookupsPerMinute} borrower lookups a minute were made with these credentials.`),
-  );
-  fastify.addHook('onRoute', (route) => {
-    if (route.url !== LOOKUP_ROUTE) return;
-    const before = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    route.preHandler = [...before, lookupLimit];
-  });
 }
+
+const LOOKUP_MESSAGE = (n: number) => `More than ${n} borrower lookups a minute were made with these credentials.`;
 
 function identityOf(request: FastifyRequest): string {
   const p = request.principal;
