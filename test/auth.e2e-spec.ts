@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -146,10 +146,10 @@ describe('sign-in', () => {
 describe('sign-in through an identity provider (OpenID Connect JWKS)', () => {
   let server: Server;
   let api: Api;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }] };
     server = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
