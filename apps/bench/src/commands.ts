@@ -2,7 +2,7 @@ import { BusinessDate, JIANGXI_POLICIES, ReferenceData, SYSTEM_ACTOR, bp, fen, y
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { BUSINESS_LEDGER, PROJECTIONS, ProjectionRunner, SqliteReadStore } from '@app/projections';
-import { ACTOR, LoadResult, application as loadApplication, runLoad, startApi } from './load';
+import { LOAD_CLERK, LoadResult, application as loadApplication, runLoad, startApi } from './load';
 import { percentile } from './stats';
 
 const application = (i: number) => ({
@@ -65,10 +65,10 @@ export async function appendToQuery(path: string, reference: ReferenceData, samp
 }
 
 /** Loan applications over HTTP to the API in a process of its own (the load from this one, see load.ts). */
-export async function overHttp(path: string, count: number, inFlight: number): Promise<LoadResult> {
-  const api = await startApi(path);
+export async function overHttp(path: string, count: number, inFlight: number, trusting = false): Promise<LoadResult> {
+  const api = await startApi(path, { trusting });
   try {
-    const result = await runLoad(api.base, count, inFlight, loadApplication);
+    const result = await runLoad(api.base, count, inFlight, loadApplication, await api.signIn(LOAD_CLERK));
     if (Object.keys(result.failures).length) throw new Error(`unexpected answers: ${JSON.stringify(result.failures)}`);
     return result;
   } finally {
@@ -111,7 +111,8 @@ export async function batchUpload(path: string, reference: ReferenceData, lines:
   try {
     const timed = async (type: string, body: string) => {
       const t0 = performance.now();
-      const res = await fetch(`${api.base}/batches/repayments`, { method: 'POST', headers: { ...ACTOR, 'content-type': type }, body });
+      const headers = { ...(await api.signIn({ user: 'bench-bank', role: 'bank_clerk', org: 'ABC-360721' })), 'content-type': type };
+      const res = await fetch(`${api.base}/batches/repayments`, { method: 'POST', headers, body });
       const reply = (await res.json()) as { recorded?: number };
       if (reply.recorded !== lines)
         throw new Error(`the upload recorded ${reply.recorded} of ${lines} lines: ${JSON.stringify(reply).slice(0, 300)}`);

@@ -1,16 +1,19 @@
 /**
  * npm run load: drives the API over real HTTP from a process of its own and prints throughput and
  * latency percentiles. Against a running API (LOAD_URL), or one it starts on a fresh embedded store.
- *   LOAD_URL=http://127.0.0.1:3000 LOAD_CONCURRENCY=32 LOAD_COUNT=20000 npm run load
+ *   LOAD_URL=http://127.0.0.1:3000 LOAD_TOKEN=$(npm run -s cli -- auth token --user load --role centre_clerk --org GC-360721) \
+ *   LOAD_CONCURRENCY=32 LOAD_COUNT=20000 npm run load
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { idNumberCheck } from '@app/domain';
 import { percentile } from './stats';
+import { DEFAULT_AUDIENCE, LOCAL_ISSUER } from '../../api/src/auth/auth-config';
+import { TokenClaims, localIssuerKey, signToken } from '../../api/src/auth/local-issuer';
 
 export interface LoadResult {
   requests: number;
@@ -30,10 +33,17 @@ export interface LoadRequest {
   expect: number;
 }
 
-export const ACTOR = { 'x-actor-user': 'load', 'x-actor-role': 'centre_clerk', 'x-actor-org': 'GC-360721' };
+/** Who the load acts as: a clerk of the county centre the applications go to. */
+export const LOAD_CLERK = { user: 'load', role: 'centre_clerk', org: 'GC-360721' };
 
 /** `count` requests, `concurrency` at a time, over kept-alive connections (one per request in flight). */
-export async function runLoad(base: string, count: number, concurrency: number, nth: (i: number) => LoadRequest): Promise<LoadResult> {
+export async function runLoad(
+  base: string,
+  count: number,
+  concurrency: number,
+  nth: (i: number) => LoadRequest,
+  headers: Record<string, string>,
+): Promise<LoadResult> {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
@@ -45,7 +55,7 @@ export async function runLoad(base: string, count: number, concurrency: number, 
       for (let i = next++; i < count; i = next++) {
         const r = nth(i);
         const started = performance.now();
-        const status = await send(agent, url, r);
+        const status = await send(agent, url, r, headers);
         latencies.push(performance.now() - started);
         if (status !== r.expect) failures[status] = (failures[status] ?? 0) + 1;
       }
@@ -63,7 +73,7 @@ export async function runLoad(base: string, count: number, concurrency: number, 
   };
 }
 
-function send(agent: Agent, url: URL, r: LoadRequest): Promise<number> {
+function send(agent: Agent, url: URL, r: LoadRequest, headers: Record<string, string>): Promise<number> {
   const body = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
   return new Promise((resolve, reject) => {
     const req = request(
@@ -73,7 +83,7 @@ function send(agent: Agent, url: URL, r: LoadRequest): Promise<number> {
         port: url.port,
         method: r.method,
         path: r.path,
-        headers: { ...ACTOR, ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}) },
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}) },
       },
       (res) => {
         res.resume();
@@ -85,14 +95,42 @@ function send(agent: Agent, url: URL, r: LoadRequest): Promise<number> {
   });
 }
 
-/** The API in a process of its own on the embedded store at `path`; stopped with `stop()`. */
-export async function startApi(path: string, env: Record<string, string> = {}): Promise<{ base: string; stop: () => Promise<void> }> {
+export interface StartedApi {
+  base: string;
+  stop: () => Promise<void>;
+  /** The Authorization header of a token for the actor, from the API's local issuer. */
+  signIn: (actor: TokenClaims) => Promise<Record<string, string>>;
+}
+
+/**
+ * The API in a process of its own on the embedded store at `path`, signing in with a local issuer beside it and
+ * no rate limit (the load is one identity); `trusting` starts it with sign-in taken out (see api-trusting.ts).
+ */
+export async function startApi(path: string, options: { trusting?: boolean } = {}): Promise<StartedApi> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', './apps/api/register-paths.js', 'dist/apps/api/src/main.js'], {
+  const issuerDir = join(dirname(path), 'auth');
+  const entry = options.trusting ? 'dist/apps/bench/src/api-trusting.js' : 'dist/apps/api/src/main.js';
+  const child = spawn(process.execPath, ['-r', './apps/api/register-paths.js', entry], {
     cwd: join(__dirname, '../../..').replace(/\/dist$/, ''),
-    env: { ...process.env, PORT: String(port), EVENT_STORE_PATH: path, DAY_END_AT: 'off', PROJECTIONS: 'off', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      EVENT_STORE_PATH: path,
+      DAY_END_AT: 'off',
+      PROJECTIONS: 'off',
+      AUTH_LOCAL_ISSUER_DIR: issuerDir,
+      RATE_LIMIT_PER_MINUTE: '0',
+    },
     stdio: 'ignore',
   });
+  const signIn = async (actor: TokenClaims) => {
+    const token = await signToken(await localIssuerKey(issuerDir), actor, {
+      issuer: LOCAL_ISSUER,
+      audience: DEFAULT_AUDIENCE,
+      ttlSeconds: 3600,
+    });
+    return { authorization: `Bearer ${token}` };
+  };
   const base = `http://127.0.0.1:${port}`;
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -105,7 +143,7 @@ export async function startApi(path: string, env: Record<string, string> = {}): 
       (r) => r.ok,
       () => false,
     );
-    if (up) return { base, stop };
+    if (up) return { base, stop, signIn };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
@@ -160,12 +198,18 @@ async function main() {
   const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 32);
   let base = process.env.LOAD_URL;
   let stop = async () => {};
+  let headers: Record<string, string> = { authorization: `Bearer ${process.env.LOAD_TOKEN}` };
   const dir = mkdtempSync(join(tmpdir(), 'loans-load-'));
-  if (!base) ({ base, stop } = await startApi(join(dir, 'events.db')));
+  if (base && !process.env.LOAD_TOKEN) throw new Error('Give LOAD_TOKEN: a token of a centre clerk of GC-360721 for the API at LOAD_URL.');
+  if (!base) {
+    const api = await startApi(join(dir, 'events.db'));
+    ({ base, stop } = api);
+    headers = await api.signIn(LOAD_CLERK);
+  }
   // Applications numbered from the clock, so a rerun against the same API applies for new borrowers.
   const offset = process.env.LOAD_URL ? Math.floor(Date.now() / 1000) % 100_000 : 0;
   console.error(`${count} loan applications to ${base}, ${concurrency} in flight…`);
-  const r = await runLoad(base, count, concurrency, (i) => application(offset + i));
+  const r = await runLoad(base, count, concurrency, (i) => application(offset + i), headers);
   await stop();
   rmSync(dir, { recursive: true, force: true });
   console.log(

@@ -62,6 +62,15 @@ async function main() {
       `p50 ${h.p50.toFixed(1)} ms, p95 ${h.p95.toFixed(1)} ms, p99 ${h.p99.toFixed(1)} ms; the API in its own process, load from this one${inFlight === 32 ? '; goal ≥ 3,000/s, p99 ≤ 50 ms' : ''}`,
     );
   }
+  // Sign-in's cost: the same load with a verified token and with sign-in taken out, runs alternated.
+  const pairs = await sequence(RUNS, async () => [await overHttp(file(), 6_000, 32), await overHttp(file(), 6_000, 32, true)]);
+  const [verified, trusted] = [0, 1].map((k) => pairs.map((p) => p[k]).sort((a, b) => a.perSecond - b.perSecond)[Math.floor(RUNS / 2)]);
+  report(
+    "sign-in's cost over HTTP, 32 in flight",
+    `${(verified.perSecond / trusted.perSecond).toFixed(2)} ×`,
+    `each request's token verified (EdDSA) and its access checked: ${fmt(verified.perSecond)}/s, p99 ${verified.p99.toFixed(1)} ms; ` +
+      `sign-in taken out: ${fmt(trusted.perSecond)}/s, p99 ${trusted.p99.toFixed(1)} ms`,
+  );
   const upload = await batchUpload(file(), reference, BATCH_LINES);
   report(
     `a batch upload of ${fmt(BATCH_LINES)} repayments`,
