@@ -13,7 +13,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Permit } from '../auth/access.guard';
 import {
   ACCOUNTS,
@@ -69,6 +69,7 @@ import {
 /** Analysts' queries of the ledgers, with filters, sorting and paging; the projections' status and rebuild. */
 @ApiTags('ledgers')
 @ApiBearerAuth()
+@ApiSecurity('service-key')
 @Permit('ledger.read')
 @Controller()
 export class LedgersController {

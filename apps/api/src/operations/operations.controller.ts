@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, ReferenceData } from '@app/domain';
 import { CommandKeyStore, EventStore, positionToString } from '@app/event-store';
 import { Reconciler } from '@app/programme';
@@ -43,6 +43,7 @@ export class OperationsController {
 
   @Get('streams/:streamName/events')
   @Permit('stream.read')
+  @ApiSecurity('service-key')
   @ApiOperation({ summary: 'Any stream with every event and its metadata, for auditors' })
   async stream(@Param('streamName') streamName: string) {
     return streamView(streamName, await this.store.readStream(streamName), 'stream');
