@@ -6,7 +6,7 @@ import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { IDEMPOTENCY_HEADER } from '../loans/loans.controller';
-import { Jurisdiction, Permit } from '../auth/access.guard';
+import { Jurisdiction, Permit, logDenied } from '../auth/access.guard';
 import { CSV_TYPE, XLSX_TYPE, readCsv, readXlsx } from './batch-file';
 import { DISBURSEMENT_COLUMNS, DisbursementLineDto, REPAYMENT_COLUMNS, RepaymentLineDto, Column } from './batch.dto';
 import { LineResult, RawLine, batchIdOf, linesOfJson, linesOfTable, prepareLines, requireLines, resultsOf } from './batch-lines';
@@ -113,6 +113,13 @@ export class BatchesController {
       if (verdict.allowed) ready.push(r);
       else refused.push({ line: r.line, loanId: r.loan.loanId, outcome: 'refused', code: verdict.code, reason: verdict.message });
     }
+    const outside = refused.filter((r) => r.code === 'ACCESS.OUTSIDE_JURISDICTION').map((r) => r.line);
+    if (outside.length)
+      logDenied(
+        ctx.request,
+        'ACCESS.OUTSIDE_JURISDICTION',
+        `${outside.length} lines on other banks' loans (lines ${outside.slice(0, 20).join(', ')})`,
+      );
     return { ready, refused };
   }
 }
