@@ -21,12 +21,17 @@ export function authCommands(): Command {
     .description("Sign a token for a person with the local issuer (the embedded setup's sign-in).")
     .requiredOption('--user <id>', 'who signs in')
     .requiredOption('--role <role>', PERSON_ROLES.join(', '))
-    .requiredOption('--org <id>', 'their organisation: a centre (GC-360721), a bank branch (ABC-360721), a finance department (FIN-360721)…')
+    .requiredOption(
+      '--org <id>',
+      'their organisation: a centre (GC-360721), a bank branch (ABC-360721), a finance department (FIN-360721)…',
+    )
     .option('--ttl <duration>', 'how long it is valid', duration, 8 * 3600)
     .action(async (opts: { user: string; role: string; org: string; ttl: number }) => {
-      if (!(PERSON_ROLES as readonly string[]).includes(opts.role)) throw new InvalidArgumentError(`--role must be one of ${PERSON_ROLES.join(', ')}`);
+      if (!(PERSON_ROLES as readonly string[]).includes(opts.role))
+        throw new InvalidArgumentError(`--role must be one of ${PERSON_ROLES.join(', ')}`);
       const config = loadConfig().auth;
-      if (!config.localIssuerDir) throw new Error('An identity provider is configured (AUTH_JWKS_URL or AUTH_PUBLIC_KEYS_FILE): sign in with it.');
+      if (!config.localIssuerDir)
+        throw new Error('An identity provider is configured (AUTH_JWKS_URL or AUTH_PUBLIC_KEYS_FILE): sign in with it.');
       const key = await localIssuerKey(config.localIssuerDir);
       process.stdout.write(`${await signToken(key, opts, { issuer: config.issuer, audience: config.audience, ttlSeconds: opts.ttl })}\n`);
     });
@@ -46,7 +51,11 @@ export function authCommands(): Command {
     .description('Make a key: printed once, only its hash is kept in SERVICE_KEYS_FILE.')
     .action((name: string, opts: { scopes: string }) => {
       const file = loadConfig().auth.serviceKeysFile;
-      const { key, record } = createServiceKey(file, name, opts.scopes.split(',').map((s) => s.trim()));
+      const { key, record } = createServiceKey(
+        file,
+        name,
+        opts.scopes.split(',').map((s) => s.trim()),
+      );
       console.error(`Service key ${record.id} for ${name} (${record.scopes.join(', ')}), kept as a hash in ${file}. It is shown once:`);
       process.stdout.write(`${key}\n`);
     });
