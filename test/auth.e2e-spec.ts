@@ -107,6 +107,9 @@ describe('sign-in', () => {
     expect(reply.status).toBe(401);
     expect(await api.eventCount()).toBe(before);
   });
+  it('refuses three parts that look like a token and are not one', () => refused(bearer('abc.def.ghi'), 'AUTH.TOKEN_INVALID'));
+  it('refuses a token and a service key sent together', async () =>
+    refused({ ...bearer(await sign({})), 'x-api-key': `gls_${'0'.repeat(16)}_${'a'.repeat(43)}` }, 'AUTH.TWO_CREDENTIALS'));
   it('refuses a token claiming a role no person has (the system itself)', async () =>
     refused(bearer(await tokenFor({ user: 'x', role: 'system', org: 'system' })), 'AUTH.TOKEN_UNKNOWN_ROLE'));
 
@@ -182,6 +185,20 @@ describe('sign-in through an identity provider (OpenID Connect JWKS)', () => {
     );
     const local = await api.get('/ledgers/business', ANALYST);
     expect(local.status).toBe(401);
+  });
+
+  it('answers 503 while the provider cannot be reached, so a client retries rather than signs in again', async () => {
+    const cut = await startApi({
+      AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks',
+      AUTH_ISSUER: 'https://idp.jiangxi.example',
+      AUTH_AUDIENCE: 'loans',
+    });
+    try {
+      const reply = await cut.get('/ledgers/business', { authorization: `Bearer ${await idpToken('loans')}` });
+      expect([reply.status, reply.body.code]).toEqual([503, 'AUTH.PROVIDER_UNREACHABLE']);
+    } finally {
+      await cut.stop();
+    }
   });
 });
 

@@ -12,8 +12,13 @@ describe('bad requests over HTTP', () => {
   afterAll(async () => api.stop());
 
   const cases: Array<[string, () => Promise<{ status: number; body: any; contentType: string }>, number, string]> = [
-    ['no actor', () => api.post('/loans', application(2), {}), 401, 'ACTOR.MISSING'],
-    ['an unknown role', () => api.post('/loans', application(2), { ...CLERK, 'x-actor-role': 'janitor' }), 401, 'ACTOR.UNKNOWN_ROLE'],
+    ['no sign-in', () => api.post('/loans', application(2), { authorization: '' }), 401, 'AUTH.REQUIRED'],
+    [
+      'a token with an unknown role',
+      () => api.post('/loans', application(2), { ...CLERK, 'x-actor-role': 'janitor' }),
+      401,
+      'AUTH.TOKEN_UNKNOWN_ROLE',
+    ],
     [
       'an ID number with a wrong check digit',
       () => api.post('/loans', application(2, { idNumber: '11010519491231002X'.slice(0, 17) + '1' })),

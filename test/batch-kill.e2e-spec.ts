@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bp, fen, yuan } from '@app/domain';
-import { CLERK } from './support/api';
+import { BANK_ABC, signed } from './support/auth';
 import { applicationData, envelope, guaranteeData, openFile, programmeOn } from './support/programme';
 import { startApiProcess } from './support/spawn';
 import { waitUntil } from './support/wait';
@@ -42,10 +42,10 @@ describe('an upload cut short by a crash, then sent again', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const send = (url: string, round: number) =>
+  const send = async (url: string, round: number) =>
     fetch(`${url}/batches/repayments`, {
       method: 'POST',
-      headers: { ...CLERK, 'content-type': 'application/json' },
+      headers: await signed({ ...BANK_ABC, 'content-type': 'application/json' }),
       body: JSON.stringify({
         lines: ids.map((loanId) => ({ loanId, principalFen: 0, interestFen: 100 + round, businessDate: '2011-03-20' })),
       }),

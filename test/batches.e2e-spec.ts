@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { Api, CLERK, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -10,11 +10,9 @@ interface BatchReply {
 /** A bank's uploads of repayments and disbursements, as JSON, CSV and XLSX. */
 describe('batch uploads', () => {
   let api: Api;
-  let base: string;
   const loans: string[] = [];
   beforeAll(async () => {
     api = await startApi();
-    base = await api.app.getUrl();
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000));
     for (let n = 1; n <= 4; n++) {
       const { loanId } = (await api.post('/loans', application(n))).body;
@@ -26,7 +24,7 @@ describe('batch uploads', () => {
   afterAll(() => api.stop());
 
   const upload = async (path: string, body: string | Buffer, type: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...CLERK, 'content-type': type, ...headers }, body });
+    const res = await api.raw(path, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
     return { status: res.status, body: (await res.json()) as BatchReply & { code?: string; detail?: string; message?: string } };
   };
   const outcomes = (body: BatchReply) => body.results.map((r) => `${r.line} ${r.outcome}${r.code ? ` ${r.code}` : ''}`);

@@ -39,7 +39,7 @@ describe('the contract is covered by the tests', () => {
     expect(codes.size).toBeGreaterThan(50);
     // One of each way a code is made: a decider's rule, a DomainError, an HttpException body, a problem of the edge.
     expect([...codes.keys()]).toEqual(
-      expect.arrayContaining(['LOAN.CAP_EXCEEDED', 'COMMAND.ID_REUSED', 'ACTOR.MISSING', 'HTTP.NOT_FOUND', 'REQUEST.TIMEOUT']),
+      expect.arrayContaining(['LOAN.CAP_EXCEEDED', 'COMMAND.ID_REUSED', 'AUTH.REQUIRED', 'HTTP.NOT_FOUND', 'REQUEST.TIMEOUT']),
     );
   });
 

@@ -19,7 +19,6 @@ const types = (body: { events: Array<{ type: string }> }) => body.events.map((e)
 
 describe('every endpoint, as its users call it', () => {
   let api: Api;
-  let base: string;
   /** A: running, its first quarter's interest paid and subsidised. B: guaranteed, then rejected. C: running, then extended. */
   let A: { loanId: string; borrowerId: string };
   let B: string;
@@ -27,7 +26,6 @@ describe('every endpoint, as its users call it', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    base = await api.app.getUrl();
     ok(await api.post('/funds/GC-360721/contributions', contribution(100_000_000)), 201);
     A = ok(await api.post('/loans', application(1)), 201);
     ok(await api.post(`/loans/${A.loanId}/guarantee`, guarantee()));
@@ -291,31 +289,31 @@ describe('every endpoint, as its users call it', () => {
     });
 
     it('GET /exports/{ledger} gives each ledger as CSV, Markdown, JSON and XLSX', async () => {
-      const csv = await fetch(`${base}/exports/business?format=csv`);
+      const csv = await api.raw(`/exports/business?format=csv`);
       expect(csv.headers.get('content-disposition')).toContain('business.csv');
       const lines = (await csv.text()).trim().split('\r\n');
       expect(lines).toHaveLength(4); // the heading and three loans
       expect(lines[0]).toContain('贷款编号');
-      const md = await fetch(`${base}/exports/funds?format=md`);
+      const md = await api.raw(`/exports/funds?format=md`);
       expect(md.headers.get('content-type')).toContain('text/markdown');
       expect(await md.text()).toContain('| GC-360721 |');
       const json = ok(await api.get(`/exports/subsidy-loans?format=json&loan_id=${A.loanId}`));
       expect(json).toEqual([expect.objectContaining({ loan_id: A.loanId, central_due: 58_333 })]);
-      const xlsx = await fetch(`${base}/exports/fund-movements?format=xlsx`);
+      const xlsx = await api.raw(`/exports/fund-movements?format=xlsx`);
       expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
       const book = new ExcelJS.Workbook();
       await book.xlsx.load((await xlsx.arrayBuffer()) as never);
       expect(book.worksheets[0].rowCount).toBeGreaterThan(3);
-      for (const ledger of ['subsidy-banks', 'journal']) expect((await fetch(`${base}/exports/${ledger}`)).status).toBe(200);
+      for (const ledger of ['subsidy-banks', 'journal']) expect((await api.raw(`/exports/${ledger}`)).status).toBe(200);
     });
 
     it('GET /exports/bulletin gives the bulletin as CSV, Markdown and JSON', async () => {
       const json = ok(await api.get('/exports/bulletin?month=2011-01&region=360721&format=json'));
       expect(json.find((r: any) => r.regionCode === '360721').disbursed.month.loans).toBe(2);
-      const md = await fetch(`${base}/exports/bulletin?month=2011-01&region=360721&format=md`);
+      const md = await api.raw(`/exports/bulletin?month=2011-01&region=360721&format=md`);
       expect(md.headers.get('content-disposition')).toContain('bulletin-2011-01-360721.md');
       expect(await md.text()).toContain('2011-01 小额担保贷款工作通报');
-      const csv = await fetch(`${base}/exports/bulletin?month=2011-01&region=360721`);
+      const csv = await api.raw(`/exports/bulletin?month=2011-01&region=360721`);
       expect(csv.headers.get('content-type')).toContain('text/csv');
     });
 
@@ -381,9 +379,10 @@ describe('POST /operations/reconcile', () => {
     const applied = ok(await api.get('/loans/L1/events')).events;
     expect(applied.map((e: any) => [e.type, e.metadata.commandId])).toEqual([['LoanApplied', 'apply-L1']]);
 
-    // Run again, there is nothing left to do; and it is a command, so it says who runs it.
+    // Run again, there is nothing left to do; and only a signed-in operator may run it.
     expect(ok(await api.post('/operations/reconcile', {}))).toMatchObject({ finished: 0, undone: 0, failed: [] });
-    expect(await api.post('/operations/reconcile', {}, {})).toMatchObject({ status: 401, body: { code: 'ACTOR.MISSING' } });
-    expect((await api.post('/operations/reconcile', {}, CLERK)).status).toBe(200);
+    const anonymous = await fetch(`${await api.app.getUrl()}/operations/reconcile`, { method: 'POST' });
+    expect([anonymous.status, ((await anonymous.json()) as { code: string }).code]).toEqual([401, 'AUTH.REQUIRED']);
+    expect(await api.post('/operations/reconcile', {}, CLERK)).toMatchObject({ status: 403, body: { code: 'ACCESS.DENIED' } });
   });
 });

@@ -7,7 +7,8 @@ import { comparePositions, positionFromString } from '@app/event-store';
 import { PROJECTIONS, SqliteReadStore, toProjected } from '@app/projections';
 import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
 import { foldedRows, storedRows } from '../libs/projections/test/rows';
-import { CLERK, application, contribution, disbursement, guarantee } from './support/api';
+import { application, contribution, disbursement, guarantee } from './support/api';
+import { signed, usualActor } from './support/auth';
 import { spawnTs, startApiProcess } from './support/spawn';
 import { waitUntil } from './support/wait';
 
@@ -85,7 +86,7 @@ describe('EventStoreDB under faults: the API and the projector killed, subscript
       try {
         const res = await fetch(api!.url + path, {
           method: 'POST',
-          headers: { ...CLERK, 'content-type': 'application/json', 'idempotency-key': key },
+          headers: { ...(await signed(usualActor('POST', path, body))), 'content-type': 'application/json', 'idempotency-key': key },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(5_000),
         });

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { EVENT_STORE } from '../apps/api/src/tokens';
 import { Api, CLERK, application, contribution, startApi } from './support/api';
+import { FINANCE, signed } from './support/auth';
 
 interface RawReply {
   status: number;
@@ -29,9 +30,11 @@ function raw(port: number, request: string): Promise<RawReply> {
   });
 }
 
-const actorHeaders = Object.entries(CLERK)
-  .map(([name, value]) => `${name}: ${value}\r\n`)
-  .join('');
+/** The clerk's sign-in, as a raw header line (set before the tests run). */
+let actorHeaders = '';
+beforeAll(async () => {
+  actorHeaders = `authorization: ${(await signed(CLERK)).authorization}\r\n`;
+});
 
 /** A POST of `body` as it is, with the clerk's headers and the given content type. */
 const post = (path: string, body: string, contentType?: string, extra = '') =>
@@ -176,7 +179,7 @@ describe('a failure on our side', () => {
 
   it('says a command’s outcome is unknown, and to retry with the same Idempotency-Key, which it names', async () => {
     const key = 'edge-outcome-unknown-1';
-    const reply = await api.post('/funds/GC-360721/contributions', contribution(500), { ...CLERK, 'idempotency-key': key });
+    const reply = await api.post('/funds/GC-360721/contributions', contribution(500), { ...FINANCE, 'idempotency-key': key });
     expect(reply.status).toBe(500);
     expect(reply.contentType).toBe('application/problem+json; charset=utf-8');
     expect(reply.body).toMatchObject({

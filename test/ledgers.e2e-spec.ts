@@ -74,13 +74,13 @@ describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_,
   });
 
   it('exports a ledger as CSV with Chinese headers and as an XLSX workbook', async () => {
-    const res = await fetch(`${await api.app.getUrl()}/exports/business?county_code=360781&format=csv`);
+    const res = await api.raw(`/exports/business?county_code=360781&format=csv`);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('business.csv');
     const lines = (await res.text()).trim().split('\r\n');
     expect(lines[0]).toContain('贷款编号');
     expect(lines).toHaveLength(3); // the header and 瑞金's two loans
-    const xlsx = await fetch(`${await api.app.getUrl()}/exports/bulletin?month=2011-01&region=360700&format=xlsx`);
+    const xlsx = await api.raw(`/exports/bulletin?month=2011-01&region=360700&format=xlsx`);
     expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
     expect(
       Buffer.from(await xlsx.arrayBuffer())

@@ -1,12 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
 import { SqliteEventStore } from '@app/event-store';
 import { CLERK, application, contribution, guarantee, startApi } from './support/api';
+import { signed, usualActor } from './support/auth';
 import { startApiProcess } from './support/spawn';
 
-const send = async (base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = CLERK) => {
+const send = async (
+  base: string,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = usualActor(method, url, body),
+) => {
   const res = await fetch(base + url, {
     method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(await signed(headers)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any, contentType: res.headers.get('content-type') ?? '' };

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yuan } from '@app/domain';
-import { CLERK, application, contribution, guarantee } from './support/api';
+import { application, contribution, guarantee } from './support/api';
+import { AUDITOR, signed, usualActor } from './support/auth';
 import { eventStoreDbForTest } from './support/esdb';
 import { startApiProcess } from './support/spawn';
 
@@ -37,11 +38,16 @@ describe('races between two API processes on EventStoreDB', () => {
 
   let requests = 0;
   const post = async (i: number, path: string, body: unknown) => {
-    const headers = { ...CLERK, 'content-type': 'application/json', 'idempotency-key': `esdb-race-${++requests}` };
+    const headers = await signed({
+      ...usualActor('POST', path, body),
+      'content-type': 'application/json',
+      'idempotency-key': `esdb-race-${++requests}`,
+    });
     const res = await fetch(apis[i % 2].url + path, { method: 'POST', headers, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
-  const get = async (path: string) => (await (await fetch(apis[0].url + path)).json()) as Record<string, any>;
+  const get = async (path: string) =>
+    (await (await fetch(apis[0].url + path, { headers: await signed(AUDITOR) })).json()) as Record<string, any>;
 
   it('one person applying through both at once gets one open loan', async () => {
     const centres = ['GC-360721', 'GC-360700', 'GC-360000'];

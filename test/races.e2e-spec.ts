@@ -5,6 +5,7 @@ import { borrowerStream, fundDecider, fundStream, yuan } from '@app/domain';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
 import { applicationData, envelope, openFile, programmeOn } from './support/programme';
 import { Raced, race } from './support/race';
+import { as } from './support/auth';
 
 /**
  * Many requests at once to one API: one process, whose keyed mutex runs the commands on a stream one at
@@ -17,10 +18,9 @@ describe('races over HTTP', () => {
     api = await startApi();
   });
   afterEach(async () => api.stop());
-  const key = (i: number) => ({
-    'x-actor-user': `bank-${i}`,
-    'x-actor-role': 'bank_clerk',
-    'x-actor-org': 'ABC',
+  /** The i-th of many clerks (of the bank, or of the county's centre), each with a request of its own. */
+  const key = (i: number, role: 'bank_clerk' | 'centre_clerk') => ({
+    ...as(`${role}-${i}`, role, role === 'bank_clerk' ? 'ABC' : 'GC-360721'),
     'idempotency-key': `race-${i}-${Date.now()}`,
   });
 
@@ -29,7 +29,7 @@ describe('races over HTTP', () => {
     const { loanId } = (await api.post('/loans', application(1))).body;
     await api.post(`/loans/${loanId}/guarantee`, guarantee());
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => api.post(`/loans/${loanId}/disbursement`, disbursement(), key(i))),
+      Array.from({ length: 50 }, (_, i) => api.post(`/loans/${loanId}/disbursement`, disbursement(), key(i, 'bank_clerk'))),
     );
     expect(replies.filter((r) => r.status === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.status === 409 && r.body.code === 'LOAN.ALREADY_DISBURSED')).toHaveLength(49);
@@ -41,7 +41,7 @@ describe('races over HTTP', () => {
     const centres = ['GC-360721', 'GC-360700', 'GC-360000'];
     const replies = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        api.post('/loans', application(5, { centreId: centres[i % 3], businessDate: '2011-01-05' }), key(i)),
+        api.post('/loans', application(5, { centreId: centres[i % 3], businessDate: '2011-01-05' }), key(i, 'centre_clerk')),
       ),
     );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
@@ -54,7 +54,9 @@ describe('races over HTTP', () => {
     await api.post('/funds/GC-360721/contributions', contribution(yuan(100_000))); // cap: 500,000 yuan
     const loans: string[] = [];
     for (let i = 0; i < 16; i++) loans.push((await api.post('/loans', application(100 + i))).body.loanId);
-    const replies = await Promise.all(loans.map((id, i) => api.post(`/loans/${id}/guarantee`, guarantee(yuan(40_000)), key(i))));
+    const replies = await Promise.all(
+      loans.map((id, i) => api.post(`/loans/${id}/guarantee`, guarantee(yuan(40_000)), key(i, 'centre_clerk'))),
+    );
     const accepted = replies.filter((r) => r.status === 200).length;
     expect(accepted).toBe(12); // 12 × 40,000 = 480,000 ≤ 500,000 < 13 × 40,000
     expect(replies.filter((r) => r.status === 409).every((r) => r.body.code === 'FUND.LEVERAGE_EXCEEDED')).toBe(true);

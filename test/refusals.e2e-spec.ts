@@ -9,6 +9,7 @@ import { createApp } from '../apps/api/src/app';
 import { loadConfig } from '../apps/api/src/config';
 import { EVENT_STORE } from '../apps/api/src/tokens';
 import { Api, CLERK, Reply, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { FINANCE } from './support/auth';
 import { applicationData, envelope, guaranteeData, openFile, programmeOn } from './support/programme';
 
 /**
@@ -443,13 +444,13 @@ describe('refusals over HTTP: status, code, and nothing recorded', () => {
 
     it('a malformed X-Correlation-Id is refused', async () => {
       await refused(
-        () => api.post('/funds/GC-360721/contributions', contribution(100), { ...CLERK, 'x-correlation-id': 'x' }),
+        () => api.post('/funds/GC-360721/contributions', contribution(100), { ...FINANCE, 'x-correlation-id': 'x' }),
         400,
         'REQUEST.BAD_CORRELATION_ID',
       );
       // Well formed, it is recorded as the correlation id.
       const done = ok(
-        await api.post('/funds/GC-360721/contributions', contribution(100), { ...CLERK, 'x-correlation-id': 'batch-2011-01' }),
+        await api.post('/funds/GC-360721/contributions', contribution(100), { ...FINANCE, 'x-correlation-id': 'batch-2011-01' }),
         201,
       );
       expect(done.events[0].metadata.correlationId).toBe('batch-2011-01');

@@ -8,7 +8,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { createApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config';
 import { idNumber } from './ids';
-import { AUDITOR, BANK_ABC, CLERK, FINANCE, OPERATOR, PROVINCE_MANAGER, PROVINCE_OFFICE, TEST_ISSUER_DIR, as, signed } from './auth';
+import { TEST_ISSUER_DIR, signed, usualActor } from './auth';
 
 export { CLERK } from './auth';
 
@@ -28,13 +28,24 @@ export async function startApi(env: Record<string, string> = {}) {
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
 
-  /** A request as the actor the headers name, or else as whoever usually makes it (see `usualActor`). */
+  /** The headers of a request as the actor they name, or else as whoever usually makes it (see `usualActor`). */
+  async function signedFor(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
+    const acting = headers['x-actor-user'] !== undefined || headers.authorization !== undefined || headers['x-api-key'] !== undefined;
+    return signed({ ...(acting ? {} : await usualActorOf(method, url, body)), ...headers });
+  }
+
+  /** A raw fetch (for downloads and bodies that are not JSON), signed like `call`. */
+  async function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}) {
+    const method = init.method ?? 'GET';
+    return fetch(base + url, { ...init, method, headers: await signedFor(method, url, undefined, init.headers) });
+  }
+
+  /** A request as the actor the headers name, or else as whoever usually makes it; `{ authorization: '' }` sends it as nobody. */
   async function call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> {
-    const acting = headers?.['x-actor-user'] !== undefined || headers?.authorization !== undefined || headers?.['x-api-key'] !== undefined;
-    const sent = await signed({ ...(acting ? {} : await usualActor(method, url, body)), ...headers });
+    const sent = Object.entries(await signedFor(method, url, body, headers)).filter(([, value]) => value !== '');
     const res = await fetch(base + url, {
       method,
-      headers: { ...sent, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...Object.fromEntries(sent), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -46,28 +57,11 @@ export async function startApi(env: Record<string, string> = {}) {
     };
   }
 
-  /**
-   * Who usually makes a request, for tests about something else than access: an auditor reads; centre staff act
-   * on loans (a clerk of the loan's county 360721, else a manager of the province's centre); a clerk of the loan's
-   * branch records disbursements and repayments; finance contributes and pays; operators run the day-end.
-   */
-  async function usualActor(method: string, url: string, body: unknown): Promise<Record<string, string>> {
-    const path = url.split('?')[0];
-    if (method === 'GET') return AUDITOR;
-    if (path.startsWith('/batches/')) return BANK_ABC;
-    if (/^\/funds\/[^/]+\/contributions$/.test(path) || /^\/subsidy-claims\/.+\/payment$/.test(path)) return FINANCE;
-    if (path === '/subsidy-claims') return as('bank-01', 'bank_clerk', (body as { bankCode?: string })?.bankCode ?? 'ABC');
-    if (path.startsWith('/targets/')) return PROVINCE_OFFICE;
-    if (path.startsWith('/operations/') || path.startsWith('/projections/')) return OPERATOR;
-    const onLoan = /^\/loans\/([^/]+)\/([\w-]+)$/.exec(path);
-    if (path === '/loans') return (body as { countyCode?: string })?.countyCode === '360721' ? CLERK : PROVINCE_MANAGER;
-    if (!onLoan) return CLERK;
-    const loan = await call('GET', `/loans/${onLoan[1]}`);
-    const application = loan.status === 200 ? loan.body.application : undefined;
-    if (onLoan[2] === 'disbursement' || onLoan[2] === 'repayments')
-      return as('bank-01', 'bank_clerk', application?.branchId ?? 'ABC-360721');
-    const clerkMay = !['compensation', 'write-off'].includes(onLoan[2]);
-    return clerkMay && (application === undefined || application.countyCode === '360721') ? CLERK : PROVINCE_MANAGER;
+  /** Who usually makes a request (see `usualActor`), looking up the loan a request acts on for its county and branch. */
+  async function usualActorOf(method: string, url: string, body: unknown): Promise<Record<string, string>> {
+    const onLoan = /^\/loans\/([^/]+)\/[\w-]+$/.exec(url.split('?')[0]);
+    const loan = method !== 'GET' && onLoan ? await call('GET', `/loans/${onLoan[1]}`) : undefined;
+    return usualActor(method, url, body, loan?.status === 200 ? loan.body.application : undefined);
   }
 
   /** Counts every event in the store through a second connection to the same file. */
@@ -82,6 +76,7 @@ export async function startApi(env: Record<string, string> = {}) {
     app,
     path,
     call,
+    raw,
     eventCount,
     post: (url: string, body: unknown, headers?: Record<string, string>) => call('POST', url, body, headers),
     put: (url: string, body: unknown, headers?: Record<string, string>) => call('PUT', url, body, headers),

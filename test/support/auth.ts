@@ -55,3 +55,25 @@ export const PROVINCE_OFFICE = as('province-01', 'province_admin', '360000');
 export const OPERATOR = as('operator-01', 'operator', 'OPS');
 export const AUDITOR = as('auditor-01', 'auditor', 'AUDIT');
 export const ANALYST = as('analyst-01', 'analyst', 'STATS');
+
+/**
+ * Who usually makes a request, for tests about something else than access: an auditor reads; centre staff act
+ * on loans (a clerk of the loan's county 360721, else a manager of the province's centre); a clerk of the loan's
+ * branch records disbursements and repayments; finance contributes and pays; operators run the day-end. The
+ * loan's application, when known, names its county and branch; without it, county 360721 and ABC's branch there.
+ */
+export function usualActor(method: string, url: string, body: unknown, loan?: { countyCode: string; branchId: string }) {
+  const path = url.split('?')[0];
+  if (method === 'GET') return AUDITOR;
+  if (path.startsWith('/batches/')) return BANK_ABC;
+  if (/^\/funds\/[^/]+\/contributions$/.test(path) || /^\/subsidy-claims\/.+\/payment$/.test(path)) return FINANCE;
+  if (path === '/subsidy-claims') return as('bank-01', 'bank_clerk', (body as { bankCode?: string })?.bankCode ?? 'ABC');
+  if (path.startsWith('/targets/')) return PROVINCE_OFFICE;
+  if (path.startsWith('/operations/') || path.startsWith('/projections/')) return OPERATOR;
+  if (path === '/loans') return (body as { countyCode?: string })?.countyCode === '360721' ? CLERK : PROVINCE_MANAGER;
+  const step = /^\/loans\/[^/]+\/([\w-]+)$/.exec(path)?.[1];
+  if (step === undefined) return CLERK;
+  if (step === 'disbursement' || step === 'repayments') return as('bank-01', 'bank_clerk', loan?.branchId ?? 'ABC-360721');
+  const clerkMay = !['compensation', 'write-off'].includes(step);
+  return clerkMay && (loan === undefined || loan.countyCode === '360721') ? CLERK : PROVINCE_MANAGER;
+}

@@ -91,6 +91,10 @@ export class Jurisdiction {
     return reaches(principal, target, this.reference);
   }
 
+  isRegion(code: string): boolean {
+    return this.reference.region(code) !== undefined;
+  }
+
   /** The bank of a branch, for the loans whose application names it. */
   bankOfBranch(branchId: string | undefined): string | undefined {
     return branchId === undefined ? undefined : this.reference.branch(branchId)?.bankCode;

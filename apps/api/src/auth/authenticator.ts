@@ -111,9 +111,15 @@ function tokenError(error: unknown): AuthError {
     error instanceof errors.JOSEAlgNotAllowed
   )
     return new AuthError('AUTH.TOKEN_BAD_SIGNATURE', `The sign-in token is not signed by a key this API trusts. ${SIGN_IN_AGAIN}`);
-  if (error instanceof errors.JWKSTimeout || (error instanceof Error && /fetch|ECONN|ENOTFOUND/i.test(error.message)))
+  if (error instanceof errors.JWKSTimeout || unreachable(error))
     return new AuthError('AUTH.PROVIDER_UNREACHABLE', 'The identity provider could not be reached to check the token; try again shortly.');
   return new AuthError('AUTH.TOKEN_INVALID', `The sign-in token could not be read. ${SIGN_IN_AGAIN}`);
+}
+
+/** A network error on the way to the provider (not `instanceof Error`: it may come from another realm). */
+function unreachable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return /^E(CONN|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|TIMEDOUT)/.test(String(code)) || /fetch failed/i.test(String(message));
 }
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);

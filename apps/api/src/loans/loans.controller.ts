@@ -47,7 +47,8 @@ export class LoansController {
   @Permit('loan.apply')
   @ApiOperation({ summary: 'Take an application (LoanApplied)' })
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
-    this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
+    // An unknown county is the application's to refuse, saying so (REFERENCE.UNKNOWN_COUNTY), not a refusal of access.
+    if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
