@@ -398,6 +398,9 @@ const ACTORS: Array<Record<string, string>> = [
   { 'x-actor-user': 'finance-01', 'x-actor-role': 'finance_officer', 'x-actor-org': 'FIN-360000' },
   { 'x-actor-user': 'admin@province', 'x-actor-role': 'province_admin', 'x-actor-org': 'GC-360000' },
   { 'x-actor-user': 'auditor.1', 'x-actor-role': 'auditor', 'x-actor-org': 'AUDIT:360000' },
+  { 'x-actor-user': 'operator-01', 'x-actor-role': 'operator', 'x-actor-org': 'OPS' },
+  { 'x-actor-user': 'analyst-01', 'x-actor-role': 'analyst', 'x-actor-org': 'STATS' },
+  { 'x-actor-user': 'bank-02', 'x-actor-role': 'bank_clerk', 'x-actor-org': 'CCB' },
   { 'x-actor-user': 'system', 'x-actor-role': 'system', 'x-actor-org': 'system' },
 ];
 /** A few keys, so that they are reused: for the same request (a retry) and for another (refused). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LoggerService } from '@nestjs/common';
 import { SqliteEventStore, positionToString } from '@app/event-store';
 import { startApi } from '../support/api';
+import { AUDITOR } from '../support/auth';
 import { waitUntil } from '../support/wait';
 import { Kind, Violation, check, describeReply, describeRequest } from './checker';
 import { OpenApi, requests } from './generators';
@@ -101,9 +102,9 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     // The ledgers answer 503 LEDGER.BUILDING until their first build has made their tables: the fuzzing starts after.
     await waitUntil(
       'the ledgers are built',
-      async () => (await send(base, { op: 'ready', method: 'GET', target: '/ledgers/business', headers: {} })).status === 200,
+      async () => (await send(base, { op: 'ready', method: 'GET', target: '/ledgers/business', headers: AUDITOR })).status === 200,
     );
-    const doc: OpenApi = JSON.parse((await send(base, { op: 'docs', method: 'GET', target: '/docs-json', headers: {} })).text);
+    const doc: OpenApi = JSON.parse((await send(base, { op: 'docs', method: 'GET', target: '/docs-json', headers: AUDITOR })).text);
     const arbitrary = requests(doc, world);
     o.log(`fuzz [${o.label}] seed ${o.seed}, ${o.runs} requests over ${Object.keys(doc.paths).length} paths`);
 
@@ -185,7 +186,7 @@ async function restart(env: Record<string, string>, streams: string[]): Promise<
   try {
     const base = await again.app.getUrl();
     const get = async (target: string) => {
-      const reply = await send(base, { op: `GET ${target}`, method: 'GET', target, headers: {} });
+      const reply = await send(base, { op: `GET ${target}`, method: 'GET', target, headers: AUDITOR });
       if (reply.status >= 500 || reply.status === 0) problems.push(`GET ${target} → ${describeReply(reply)}`);
       return reply;
     };

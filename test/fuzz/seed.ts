@@ -1,4 +1,5 @@
-import { CLERK, application, contribution, disbursement, guarantee } from '../support/api';
+import { application, contribution, disbursement, guarantee } from '../support/api';
+import { signed, usualActor } from '../support/auth';
 import { idNumber } from '../support/ids';
 
 /** What the generators draw valid-looking values from: the reference data and the history seeded here. */
@@ -31,7 +32,7 @@ export async function seed(base: string): Promise<World> {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(base + path, {
       method,
-      headers: { ...CLERK, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(await signed(usualActor(method, path, body))), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { signed } from '../support/auth';
 
 /** One request as the fuzzer sends it: the target is already encoded, the body is JSON text (or not). */
 export interface FuzzRequest {
@@ -7,6 +8,7 @@ export interface FuzzRequest {
   method: string;
   /** Path and query as written on the request line. */
   target: string;
+  /** As generated: X-Actor-User, -Role and -Org, when all three are there, stand for a token for that actor. */
   headers: Record<string, string>;
   body?: string;
 }
@@ -23,8 +25,13 @@ const TIMEOUT_MS = 30_000;
 const FETCH_TARGET = /^[\x21-\x7e]*$/;
 const FETCH_HEADER = /^[\t\x20-\x7e\x80-\xff]*$/;
 
-/** Sends with fetch when it can; bytes fetch refuses to put on the wire (NUL in a header, UTF-8 paths) go over a raw socket. */
-export function send(base: string, req: FuzzRequest): Promise<FuzzReply> {
+/**
+ * Sends with fetch when it can; bytes fetch refuses to put on the wire (NUL in a header, UTF-8 paths) go over a raw
+ * socket. The actor the headers name signs in with a token made for it, whatever its claims (the API must refuse
+ * the hostile ones).
+ */
+export async function send(base: string, generated: FuzzRequest): Promise<FuzzReply> {
+  const req = { ...generated, headers: await signed(generated.headers) };
   const raw = !FETCH_TARGET.test(req.target) || Object.values(req.headers).some((v) => !FETCH_HEADER.test(v) || v !== v.trim());
   return raw ? sendRaw(base, req) : sendFetch(base, req);
 }
