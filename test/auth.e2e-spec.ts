@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +130,13 @@ describe('sign-in', () => {
       code: 'AUTH.BAD_SERVICE_KEY',
       detail: expect.stringContaining('revoked'),
     });
+
+    // A key file damaged by hand refuses every key (it may have lost a revocation), and is no server error.
+    const other = { 'x-api-key': createServiceKey(file, 'bureau', ['ledger.read']).key };
+    await until(async () => (await api.get('/ledgers/business', other)).status === 200);
+    writeFileSync(file, '{"keys": {}}');
+    await until(async () => (await api.get('/ledgers/business', other)).status === 401, 5_000);
+    expect((await api.get('/ledgers/business', other)).body.code).toBe('AUTH.BAD_SERVICE_KEY');
   });
 
   it('sends security headers and no CORS permission to other sites', async () => {
@@ -187,17 +194,22 @@ describe('sign-in through an identity provider (OpenID Connect JWKS)', () => {
     expect(local.status).toBe(401);
   });
 
-  it('answers 503 while the provider cannot be reached, so a client retries rather than signs in again', async () => {
-    const cut = await startApi({
-      AUTH_JWKS_URL: 'http://127.0.0.1:1/jwks',
-      AUTH_ISSUER: 'https://idp.jiangxi.example',
-      AUTH_AUDIENCE: 'loans',
-    });
+  it('answers 503 while the provider cannot be reached or answers with an error, so a client retries rather than signs in again', async () => {
+    const failing = createServer((_, res) => res.writeHead(502).end('Bad Gateway'));
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const errorUrl = `http://127.0.0.1:${(failing.address() as { port: number }).port}/jwks`;
     try {
-      const reply = await cut.get('/ledgers/business', { authorization: `Bearer ${await idpToken('loans')}` });
-      expect([reply.status, reply.body.code]).toEqual([503, 'AUTH.PROVIDER_UNREACHABLE']);
+      for (const url of ['http://127.0.0.1:1/jwks', errorUrl]) {
+        const cut = await startApi({ AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.jiangxi.example', AUTH_AUDIENCE: 'loans' });
+        try {
+          const reply = await cut.get('/ledgers/business', { authorization: `Bearer ${await idpToken('loans')}` });
+          expect([url, reply.status, reply.body.code]).toEqual([url, 503, 'AUTH.PROVIDER_UNREACHABLE']);
+        } finally {
+          await cut.stop();
+        }
+      }
     } finally {
-      await cut.stop();
+      failing.close();
     }
   });
 });
@@ -237,9 +249,19 @@ describe('the edge: limits per identity, closed documentation, refusals logged',
     for (let n = 1; n <= 3; n++) expect(logged).not.toContain(idNumber(n));
   });
 
-  it('closes /docs to anyone not signed in', async () => {
-    expect((await fetch(`${await api.app.getUrl()}/docs-json`)).status).toBe(401);
+  it('closes /docs to anyone not signed in, however its address is written', async () => {
+    for (const path of ['/docs-json', '/%64ocs-json', '/docs'])
+      expect([path, (await fetch(`${await api.app.getUrl()}${path}`)).status]).toEqual([path, 401]);
     expect((await api.get('/docs-json', AUDITOR)).status).toBe(200);
+  });
+
+  it('reads no body from anyone not signed in: it is refused before it is parsed', async () => {
+    const res = await fetch(`${await api.app.getUrl()}/batches/repayments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
+    expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([401, 'AUTH.REQUIRED']);
   });
 
   it('logs every refusal with who asked for what', async () => {
@@ -261,5 +283,18 @@ describe('configuration of sign-in', () => {
     );
     expect(() => loadConfig({ AUTH_JWKS_URL: 'ftp://idp', AUTH_ISSUER: 'x' })).toThrow(/AUTH_JWKS_URL must be an https:\/\/ address/);
     expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE must be a whole number/);
+    // Empty, the audience would not be checked at all: a token made for any other system would do.
+    expect(() => loadConfig({ AUTH_AUDIENCE: '' })).toThrow(/AUTH_AUDIENCE must not be empty/);
+  });
+
+  it('takes LOOKUPS_PER_MINUTE=0 as no limit on lookups', async () => {
+    const api = await startApi({ LOOKUPS_PER_MINUTE: '0' });
+    try {
+      const replies = [];
+      for (let n = 1; n <= 3; n++) replies.push((await api.post('/borrowers/lookup', { idNumber: idNumber(n) }, CLERK)).status);
+      expect(replies).toEqual([201, 201, 201]);
+    } finally {
+      await api.stop();
+    }
   });
 });

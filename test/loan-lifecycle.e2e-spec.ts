@@ -129,6 +129,8 @@ describe("a loan's whole life over HTTP", () => {
     // Nothing is paid; the day-end run marks it overdue after the March settlement.
     const marked = ok(await api.post('/operations/day-end', { businessDate: '2012-03-21' }));
     expect(marked).toMatchObject({ loansChecked: 1, markedOverdue: 1 });
+    const overdue = ok(await api.get(`/loans/${secondId}/events`)).events.find((e: any) => e.type === 'Overdue');
+    expect(overdue.metadata.actor).toMatchObject({ userId: 'operator-01', role: 'operator' }); // who ran it, not "system"
     expect(ok(await api.post('/operations/day-end', { businessDate: '2012-03-21' }))).toMatchObject({ markedOverdue: 0 });
 
     const early = await api.post(`/loans/${secondId}/compensation`, { businessDate: '2012-06-18' });

@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import { Logger } from '@nestjs/common';
+import { fingerprint } from '@app/event-store';
 import ExcelJS from 'exceljs';
 import { Api, application, caughtUp, contribution, disbursement, guarantee, startApi } from './support/api';
 import { ANALYST, AUDITOR, BANK_ABC, CLERK, FINANCE, OPERATOR, PROVINCE_MANAGER, PROVINCE_OFFICE, signed } from './support/auth';
@@ -98,5 +100,15 @@ describe('personal data: ID numbers are never shown or logged in full', () => {
   it('no log line holds one, though applications, refusals and lookups were logged', () => {
     expect(logged.some((l) => l.includes('looked up borrower'))).toBe(true);
     for (const form of forms) expect(logged.filter((l) => l.includes(form))).toEqual([]);
+  });
+
+  it("an application's Idempotency-Key is kept with a keyed hash of its body, which cannot test guesses of the number", async () => {
+    const body = { ...application(9), idNumber: idNumber(709) };
+    expect((await api.post('/loans', body, { ...CLERK, 'idempotency-key': 'personal-data-keyed-1' })).status).toBe(201);
+    const db = new Database(api.path, { readonly: true });
+    const bindings = (db.prepare('SELECT binding FROM command_keys').all() as Array<{ binding: string }>).map((r) => r.binding);
+    db.close();
+    expect(bindings).toHaveLength(1);
+    expect(bindings).not.toContain(fingerprint(['POST', '/loans', body]));
   });
 });

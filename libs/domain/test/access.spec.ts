@@ -30,6 +30,8 @@ describe('who reaches which loans, funds and banks', () => {
     expect(allowed(person('bank_clerk', 'ABC-360721'), { bankCode: 'ABC', regionCode: '360102' })).toBe(true);
     expect(allowed(person('bank_clerk', 'ABC'), { bankCode: 'ABC' })).toBe(true);
     expect(allowed(person('bank_clerk', 'ABC-360721'), { bankCode: 'CCB', regionCode: '360721' })).toBe(false);
+    // A record whose bank is not known (its branch gone from the reference data, or none named) is no bank's.
+    expect(allowed(person('bank_clerk', 'ABC-360721'), { regionCode: '360721' })).toBe(false);
   });
 
   it('an organisation that is not one the role can belong to reaches nothing', () => {
@@ -38,7 +40,7 @@ describe('who reaches which loans, funds and banks', () => {
     expect(allowed(person('finance_officer', 'FIN-999999'), { regionCode: '360721' })).toBe(false);
     expect(reaches(person('centre_clerk', 'GC-360781'), { regionCode: '360721' }, reference)).toMatchObject({
       code: 'ACCESS.OUTSIDE_JURISDICTION',
-      message: expect.stringContaining('A centre clerk of GC-360781 acts only in region 360781, not in 360721'),
+      message: expect.stringContaining('A centre clerk of GC-360781 acts only in region 360781; this is outside it'),
     });
   });
 

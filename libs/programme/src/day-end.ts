@@ -1,4 +1,4 @@
-import { BusinessDate, DomainError, SYSTEM_ACTOR } from '@app/domain';
+import { Actor, BusinessDate, DomainError, SYSTEM_ACTOR } from '@app/domain';
 import { OpenLoans } from './open-loans';
 import { Programme } from './programme';
 
@@ -11,15 +11,21 @@ export interface DayEndReport {
 
 /**
  * The day-end run: every running loan is checked for principal or interest that fell due before the
- * business date and is unpaid. Running it again for the same date changes nothing.
+ * business date and is unpaid. Running it again for the same date changes nothing. The marks record who ran it:
+ * the operator who asked, or the system on its daily schedule.
  */
-export async function runDayEnd(programme: Programme, openLoans: OpenLoans, businessDate: BusinessDate): Promise<DayEndReport> {
+export async function runDayEnd(
+  programme: Programme,
+  openLoans: OpenLoans,
+  businessDate: BusinessDate,
+  actor: Actor = SYSTEM_ACTOR,
+): Promise<DayEndReport> {
   const loans = await openLoans.list();
   let markedOverdue = 0;
   let skipped = 0;
   for (const loanId of loans) {
     try {
-      const result = await programme.markOverdue(loanId, { actor: SYSTEM_ACTOR, businessDate, correlationId: `day-end:${businessDate}` });
+      const result = await programme.markOverdue(loanId, { actor, businessDate, correlationId: `day-end:${businessDate}` });
       // Another process may have marked it first: only marks recorded by this run count.
       if (!result.duplicate && result.appended.length) markedOverdue++;
     } catch (error) {

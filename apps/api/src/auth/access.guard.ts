@@ -42,6 +42,8 @@ export function logDenied(request: FastifyRequest, code: string, detail: string)
   log.warn(`denied ${code}: ${who} ${request.method} ${request.url.split('?')[0].slice(0, 200)}: ${detail}`);
 }
 
+export const SIGN_IN = 'Sign in first: send your sign-in token as "Authorization: Bearer …" (a service sends its key in X-Api-Key).';
+
 /**
  * Every endpoint is denied unless the policy allows it: no sign-in, 401; an action the role may not perform, 403;
  * an endpoint that names no action, 403 for everyone. Where a loan, fund or bank reaches (jurisdiction) is checked
@@ -58,12 +60,7 @@ export class AccessGuard implements CanActivate {
     const principal = request.principal;
     if (!principal) {
       const problem = request.authProblem;
-      const error =
-        problem ??
-        new AuthError(
-          'AUTH.REQUIRED',
-          'Sign in first: send your sign-in token as "Authorization: Bearer …" (a service sends its key in X-Api-Key).',
-        );
+      const error = problem ?? new AuthError('AUTH.REQUIRED', SIGN_IN);
       logDenied(request, error.code, error.message);
       if (error.code === 'AUTH.PROVIDER_UNREACHABLE') throw new HttpException({ code: error.code, message: error.message }, 503);
       throw new UnauthorizedException({ code: error.code, message: error.message });
@@ -93,11 +90,6 @@ export class Jurisdiction {
 
   isRegion(code: string): boolean {
     return this.reference.region(code) !== undefined;
-  }
-
-  /** The bank of a branch, for the loans whose application names it. */
-  bankOfBranch(branchId: string | undefined): string | undefined {
-    return branchId === undefined ? undefined : this.reference.branch(branchId)?.bankCode;
   }
 
   /** The region of a centre (and so of its fund). */

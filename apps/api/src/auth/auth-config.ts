@@ -40,7 +40,9 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv, dataDir: string, problems
   if (production && !provider)
     problems.push('AUTH_JWKS_URL or AUTH_PUBLIC_KEYS_FILE must be set in production (the local issuer is for the embedded setup)');
   if (production && !env.AUTH_ISSUER) problems.push('AUTH_ISSUER must be set in production');
-  const issuer = env.AUTH_ISSUER ?? (provider ? undefined : LOCAL_ISSUER);
+  // An empty issuer or audience would switch its check off (jose compares only what it is given).
+  const issuer = env.AUTH_ISSUER || (provider ? undefined : LOCAL_ISSUER);
+  if (env.AUTH_AUDIENCE === '') problems.push('AUTH_AUDIENCE must not be empty (leave it unset for "guaranteed-loans-api")');
   if (issuer === undefined) problems.push('AUTH_ISSUER must be set with AUTH_JWKS_URL or AUTH_PUBLIC_KEYS_FILE');
   const requestsPerMinute = count(env.RATE_LIMIT_PER_MINUTE, 3_000, 'RATE_LIMIT_PER_MINUTE', problems);
   const lookupsPerMinute = count(env.LOOKUPS_PER_MINUTE, 30, 'LOOKUPS_PER_MINUTE', problems);

@@ -111,7 +111,10 @@ function tokenError(error: unknown): AuthError {
     error instanceof errors.JOSEAlgNotAllowed
   )
     return new AuthError('AUTH.TOKEN_BAD_SIGNATURE', `The sign-in token is not signed by a key this API trusts. ${SIGN_IN_AGAIN}`);
-  if (error instanceof errors.JWKSTimeout || unreachable(error))
+  // The provider out of reach, or answering something that is not its key set: the token may be good, try again.
+  const keySetUnusable =
+    error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && /JSON Web Key Set HTTP response/.test(error.message));
+  if (error instanceof errors.JWKSTimeout || keySetUnusable || unreachable(error))
     return new AuthError('AUTH.PROVIDER_UNREACHABLE', 'The identity provider could not be reached to check the token; try again shortly.');
   return new AuthError('AUTH.TOKEN_INVALID', `The sign-in token could not be read. ${SIGN_IN_AGAIN}`);
 }

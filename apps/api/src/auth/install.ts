@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, problemOf } from '../http/problem.filter';
 import { AuthConfig } from './auth-config';
 import { AuthError, Authenticator } from './authenticator';
-import { logDenied } from './access.guard';
+import { SIGN_IN, logDenied } from './access.guard';
 
 /** The one route with a limit of its own: turning ID numbers into borrowers is what a harvester would do. */
 export const LOOKUP_ROUTE = '/borrowers/lookup';
@@ -28,14 +28,18 @@ export async function installSecurity(app: NestFastifyApplication, config: AuthC
       request.authProblem = error;
     }
   });
-  if (!config.docsPublic) {
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/docs') || request.principal) return;
-      const problem = request.authProblem ?? new AuthError('AUTH.REQUIRED', 'Sign in to read the API documentation.');
-      logDenied(request, problem.code, problem.message);
-      return send(reply, problemOf(401, problem.code, problem.message));
-    });
-  }
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.principal) return;
+    // The route as registered, not the URL as sent: "/%64ocs-json" is routed to /docs-json too.
+    const docs = request.routeOptions.url?.startsWith('/docs') === true;
+    // Nothing is read from anyone unknown: a body (up to 32 MiB on the uploads) is refused before it is parsed.
+    const length = request.headers['content-length'];
+    const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (!(docs && !config.docsPublic) && !hasBody) return;
+    const problem = request.authProblem ?? new AuthError('AUTH.REQUIRED', docs ? 'Sign in to read the API documentation.' : SIGN_IN);
+    logDenied(request, problem.code, problem.message);
+    return send(reply, problemOf(problem.code === 'AUTH.PROVIDER_UNREACHABLE' ? 503 : 401, problem.code, problem.message));
+  });
   await app.register(helmet, {
     // The API answers JSON; only the documentation page is HTML, and it loads its scripts from this server.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
@@ -54,7 +58,7 @@ export async function installSecurity(app: NestFastifyApplication, config: AuthC
   });
   // Before the plugin, whose own onRoute hook reads the route's limit.
   fastify.addHook('onRoute', (route) => {
-    if (route.url === LOOKUP_ROUTE)
+    if (route.url === LOOKUP_ROUTE && config.lookupsPerMinute > 0)
       route.config = { ...route.config, rateLimit: limit(config.lookupsPerMinute, LOOKUP_MESSAGE(config.lookupsPerMinute)) };
   });
   await app.register(rateLimit, {

@@ -1,6 +1,6 @@
 import { JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -22,13 +22,18 @@ export async function localIssuerKey(dir: string): Promise<JWK> {
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'EdDSA', use: 'sig' };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Written whole under a name of its own, then linked in: two processes starting at once keep the first key
+  // linked, and neither ever reads a file half written.
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(temporary, JSON.stringify(jwk), { mode: 0o600 });
   try {
-    // 'wx': two processes starting at once keep the first key written.
-    writeFileSync(path, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
+    linkSync(temporary, path);
     return jwk;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(readFileSync(path, 'utf8')) as JWK;
     throw error;
+  } finally {
+    unlinkSync(temporary);
   }
 }
 

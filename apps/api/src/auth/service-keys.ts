@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { Action, Principal, SERVICE_SCOPES } from '@app/domain';
 
 /**
@@ -22,6 +23,9 @@ const KEY = /^gls_([0-9a-f]{16})_[\w-]{43}$/;
 const hashOf = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export class ServiceKeyError extends Error {}
+
+const isRecord = (r: Partial<ServiceKeyRecord>): r is ServiceKeyRecord =>
+  typeof r?.id === 'string' && typeof r.name === 'string' && /^[0-9a-f]{64}$/.test(String(r.hash)) && Array.isArray(r.scopes);
 
 export class ServiceKeys {
   private records = new Map<string, ServiceKeyRecord>();
@@ -55,8 +59,14 @@ export class ServiceKeys {
     this.checkedAt = now;
     const stamp = fileStamp(this.file);
     if (stamp !== this.seen) {
-      this.records = new Map(readKeys(this.file).map((r) => [r.id, r]));
       this.seen = stamp;
+      try {
+        this.records = new Map(readKeys(this.file).map((r) => [r.id, r]));
+      } catch (error) {
+        // Fail closed: a damaged file (edited by hand, say) may have lost a revocation; no key is taken until it is mended.
+        new Logger('ServiceKeys').error(`${(error as Error).message}: every service key is refused until it is mended.`);
+        this.records = new Map();
+      }
     }
     return this.records;
   }
@@ -85,7 +95,10 @@ export function revokeServiceKey(file: string, id: string): ServiceKeyRecord {
 
 export function readKeys(file: string): ServiceKeyRecord[] {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { keys: ServiceKeyRecord[] }).keys;
+    const { keys } = JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown };
+    if (!Array.isArray(keys) || !keys.every(isRecord))
+      throw new Error('it is not {"keys": [...]} of keys with an id, a name, a hash and scopes');
+    return keys;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new Error(`Cannot read the service keys ${file}: ${(error as Error).message}`);

@@ -108,7 +108,7 @@ export class BatchesController {
     for (const r of prepared.ready) {
       const application = (await this.handler.load(loanStream(r.loan.loanId), loanDecider)).state.application;
       const verdict = application
-        ? this.jurisdiction.allows(ctx.principal, { bankCode: this.jurisdiction.bankOfBranch(application.branchId) })
+        ? this.jurisdiction.allows(ctx.principal, { bankCode: application.bankCode })
         : ({ allowed: true } as const);
       if (verdict.allowed) ready.push(r);
       else refused.push({ line: r.line, loanId: r.loan.loanId, outcome: 'refused', code: verdict.code, reason: verdict.message });

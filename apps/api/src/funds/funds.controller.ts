@@ -125,7 +125,7 @@ export class FundsController {
     };
   }
 
-  @Permit('fund.read')
+  @Permit('fund.events.read')
   @Get('funds/:fundId/events')
   async fundEvents(@Param('fundId') fundId: string) {
     return streamView(fundStream(fundId), await this.store.readStream(fundStream(fundId)), 'fund');

@@ -1,7 +1,7 @@
 import { BadRequestException, ExecutionContext, Inject, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import { Actor, BusinessDate, DomainError, Principal, isBusinessDate } from '@app/domain';
 import { CommandEnvelope, CommandKeyStore, fingerprint, nameBasedUuid } from '@app/event-store';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_CONFIG, COMMAND_KEYS } from '../tokens';
 import { ApiConfig, today } from '../config';
@@ -81,7 +81,10 @@ export class Envelopes {
    */
   async for(ctx: RequestContext, businessDate?: string): Promise<CommandEnvelope> {
     const date = this.businessDate(businessDate);
-    if (ctx.binding !== undefined && (await this.keys.claim(ctx.commandId, ctx.binding)) === 'different') {
+    // Kept keyed: the body may hold an ID number, which an unkeyed hash would let anyone with the table guess back.
+    const binding =
+      ctx.binding === undefined ? undefined : createHmac('sha256', this.config.borrowerKeySecret).update(ctx.binding).digest('hex');
+    if (binding !== undefined && (await this.keys.claim(ctx.commandId, binding)) === 'different') {
       throw new DomainError(
         'COMMAND.ID_REUSED',
         'This Idempotency-Key was already used for a different request; use a new key for a new request.',

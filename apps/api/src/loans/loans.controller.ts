@@ -204,7 +204,7 @@ export class LoansController {
     if (application)
       this.jurisdiction.check(request, {
         regionCode: application.countyCode,
-        bankCode: this.jurisdiction.bankOfBranch(application.branchId),
+        bankCode: application.bankCode,
       });
     return loan;
   }

@@ -30,7 +30,7 @@ export class OperationsController {
   @ApiOperation({ summary: 'Run the day-end overdue check for a business date (idempotent per loan and date)' })
   async dayEnd(@Acting() ctx: RequestContext, @Body() dto: BusinessDateOnlyDto) {
     const { businessDate } = await this.envelopes.for(ctx, dto.businessDate);
-    return this.runtime.dayEnd(businessDate as BusinessDate);
+    return this.runtime.dayEnd(businessDate as BusinessDate, ctx.actor);
   }
 
   @Post('operations/reconcile')

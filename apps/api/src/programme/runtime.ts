@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { BusinessDate, addDays } from '@app/domain';
+import { Actor, BusinessDate, addDays } from '@app/domain';
 import { EventStore, SqliteCheckpointStore, SqliteCommandKeys } from '@app/event-store';
 import { OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
 import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
@@ -43,8 +43,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.dayEndAt !== 'off') this.timers.push(setInterval(() => void this.maybeRunDayEnd(), 60_000));
   }
 
-  dayEnd(businessDate: BusinessDate) {
-    return runDayEnd(this.programme, this.openLoans, businessDate);
+  dayEnd(businessDate: BusinessDate, actor?: Actor) {
+    return runDayEnd(this.programme, this.openLoans, businessDate, actor);
   }
 
   /** Why the day-end run's list of open loans is resuming its subscription, if it is. */

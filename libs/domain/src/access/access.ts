@@ -19,7 +19,9 @@ export interface Rule {
 }
 
 const CENTRE: Role[] = ['centre_clerk', 'centre_manager'];
-const READ_LEDGERS: Role[] = [...CENTRE, 'finance_officer', 'province_admin', 'auditor', 'analyst'];
+/** Who reads histories of events: they name the staff who acted, which analysts (projections only) do not see. */
+const READ_HISTORIES: Role[] = [...CENTRE, 'finance_officer', 'province_admin', 'auditor'];
+const READ_LEDGERS: Role[] = [...READ_HISTORIES, 'analyst'];
 
 export const ACCESS = {
   'loan.apply': { does: 'take a loan application', roles: CENTRE },
@@ -37,11 +39,12 @@ export const ACCESS = {
   'borrower.read': { does: "read a borrower's history", roles: [...CENTRE, 'auditor'] },
   'fund.contribute': { does: 'contribute to a guarantee fund', roles: ['finance_officer'] },
   'fund.read': { does: 'read a guarantee fund', roles: READ_LEDGERS },
+  'fund.events.read': { does: "read a guarantee fund's events", roles: READ_HISTORIES },
   'subsidy.claim': { does: 'claim interest subsidy', roles: ['bank_clerk'] },
   'subsidy.pay': { does: 'pay interest subsidy', roles: ['finance_officer'] },
   'subsidy.read': { does: "read a bank's subsidy claims", roles: ['bank_clerk', 'finance_officer', 'auditor'] },
   'target.set': { does: "set a region's annual target", roles: ['province_admin'] },
-  'target.read': { does: 'read annual targets', roles: READ_LEDGERS },
+  'target.read': { does: "read a region's annual targets as they were set", roles: READ_HISTORIES },
   'ledger.read': { does: 'query the ledgers, the bulletin and their exports', roles: READ_LEDGERS, serviceScope: true },
   'stream.read': { does: 'read any stream of events', roles: ['auditor'], serviceScope: true },
   'reference.read': { does: 'read the reference data', roles: [...READ_LEDGERS, 'bank_clerk', 'operator'] },
@@ -89,7 +92,11 @@ const ALLOWED: Verdict = { allowed: true };
 /** Whether the principal's role (or, for a service, its scopes) allows the action at all. */
 export function mayDo(p: Principal, action: Action): Verdict {
   const rule: Rule = ACCESS[action];
-  const allowed = p.kind === 'service' ? p.role === 'service' && p.scopes.includes(action) : (rule.roles as Role[]).includes(p.role);
+  // A service holds only the scopes it was given, and only among those a service may be given (whatever its key file says).
+  const allowed =
+    p.kind === 'service'
+      ? p.role === 'service' && p.scopes.includes(action) && SERVICE_SCOPES.includes(action)
+      : (rule.roles as Role[]).includes(p.role);
   if (allowed) return ALLOWED;
   const who = p.kind === 'service' ? `The service key ${p.userId}` : withArticle(ROLE_NAMES[p.role] ?? p.role);
   return { allowed: false, code: 'ACCESS.DENIED', message: `${who} may not ${rule.does}. Nothing was recorded.` };
@@ -105,13 +112,14 @@ export function reaches(p: Principal, target: Target, reference: ReferenceData):
   if (region === null && p.role !== 'bank_clerk') return ALLOWED;
   if (p.role === 'bank_clerk') {
     const bank = bankOf(p, reference);
-    if (target.bankCode === undefined || (bank !== undefined && bank === target.bankCode)) return ALLOWED;
-    return outside(`A bank clerk of ${p.organisationId} acts only on ${bank ?? 'their own bank'}'s loans, not on ${target.bankCode}'s.`);
+    // A record whose bank is not known is no bank's: bank staff are refused it. Whose it is stays unsaid.
+    if (target.bankCode !== undefined && bank !== undefined && bank === target.bankCode) return ALLOWED;
+    return outside(`A bank clerk of ${p.organisationId} acts only on ${bank ?? 'their own bank'}'s loans; this is not one of them.`);
   }
   if (target.regionCode === undefined) return ALLOWED;
   if (region !== undefined && reference.lineage(target.regionCode).some((r) => r.code === region)) return ALLOWED;
   return outside(
-    `${withArticle(ROLE_NAMES[p.role] ?? p.role)} of ${p.organisationId} acts only in region ${region ?? '(none)'}, not in ${target.regionCode}.`,
+    `${withArticle(ROLE_NAMES[p.role] ?? p.role)} of ${p.organisationId} acts only in region ${region ?? '(none)'}; this is outside it.`,
   );
 }
 
