@@ -16,8 +16,9 @@ const swc = [
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
-  // content-disposition (under @fastify/static, for /docs) ships only ES modules, which Jest 30 on Node 20 cannot require.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // These ship only ES modules, which Jest 30 on Node 20 cannot require: content-disposition (under @fastify/static,
+  // for /docs), and the EventSource client the feed's tests consume it with.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|eventsource|eventsource-parser)/)'],
   // Stryker's sandboxes (npm run mutation) are copies of the whole tree: never tests or modules of this run.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/mutation/.stryker-tmp/'],
   modulePathIgnorePatterns: ['<rootDir>/test/mutation/.stryker-tmp/'],

@@ -187,6 +187,12 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['auditor', 'service'],
     request: (f) => ({ path: `/streams/loan-${f.loanId}/events` }),
   },
+  ...['/feed?live=false&categories=target', '/feed/events?limit=1', '/feed/events.ndjson?categories=target'].map((path): Endpoint => ({
+    method: 'GET',
+    route: path.split('?')[0],
+    allowed: ['auditor', 'service'],
+    request: () => ({ path }),
+  })),
   { method: 'GET', route: '/reference', allowed: [...LEDGER_READERS, 'bank_clerk', 'operator'], request: () => ({ path: '/reference' }) },
   { method: 'GET', route: '/projections', allowed: ['operator', 'auditor', 'analyst'], request: () => ({ path: '/projections' }) },
   { method: 'POST', route: '/projections/rebuild', allowed: ['operator'], request: () => ({ path: '/projections/rebuild', body: {} }) },
@@ -243,7 +249,7 @@ describe('who may call what: every endpoint × every role, inside and outside it
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loans-matrix-'));
     const file = join(dir, 'service-keys.json');
-    serviceKey = createServiceKey(file, 'warehouse', ['ledger.read', 'stream.read']).key;
+    serviceKey = createServiceKey(file, 'warehouse', ['ledger.read', 'stream.read', 'feed.read']).key;
     api = await startApi({ SERVICE_KEYS_FILE: file, RATE_LIMIT_PER_MINUTE: '0', LOOKUPS_PER_MINUTE: '10000' });
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000), FINANCE);
     const applied = (await api.post('/loans', application(500))).body;

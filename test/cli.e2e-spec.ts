@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@app/event-store';
+import { SqliteEventStore, positionToString } from '@app/event-store';
 import { smallProgramme } from '../libs/projections/test/history';
 import { makeTestCertificates } from '../libs/event-store/src/esdb/testing/certificates';
 import { EsdbTestServer } from '../libs/event-store/src/esdb/testing/test-server';
@@ -28,6 +28,24 @@ describe('the command line', () => {
     expect(lines.find((l) => l.startsWith('B,'))).toContain('written_off');
     const past = await cli('ledger', 'business', '--as-of', '2011-03-31', '--format', 'json');
     expect(JSON.parse(past.stdout).find((r: any) => r.loan_id === 'B').status).toBe('overdue');
+  });
+
+  it('exports the history as NDJSON, from the start or after a position, one event per line in order', async () => {
+    const store = new SqliteEventStore({ path: join(dir, 'events.db') });
+    const all = (await store.readAll()).map((e) => positionToString(e.position));
+    await store.close();
+    const positions = (out: string) =>
+      out
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).position);
+    const whole = await cli('export', 'events', '--format', 'ndjson');
+    expect(whole.code).toBe(0);
+    expect(positions(whole.stdout)).toEqual(all);
+    const rest = await cli('export', 'events', '--from', all[9]);
+    expect(positions(rest.stdout)).toEqual(all.slice(10));
+    const bad = await cli('export', 'events', '--from', 'yesterday');
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('not a store position')]);
   });
 
   it('prints the bulletin for a city and writes it as a workbook', async () => {

@@ -49,10 +49,12 @@ export async function startApi(env: Record<string, string> = {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
+    const contentType = res.headers.get('content-type') ?? '';
     return {
       status: res.status,
-      body: text ? JSON.parse(text) : undefined,
-      contentType: res.headers.get('content-type') ?? '',
+      // JSON parsed; a stream (SSE, NDJSON) as its text.
+      body: text && /^application\/(problem\+)?json/.test(contentType) ? JSON.parse(text) : text || undefined,
+      contentType,
       headers: res.headers,
     };
   }

@@ -9,6 +9,8 @@ import { FundsController } from './funds/funds.controller';
 import { OperationsController } from './operations/operations.controller';
 import { LedgersController } from './ledgers/ledgers.controller';
 import { BatchesController } from './batches/batches.controller';
+import { FeedController } from './feed/feed.controller';
+import { FeedService } from './feed/feed.service';
 
 @Module({})
 export class AppModule {
@@ -16,9 +18,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ProgrammeModule.forRoot(config)],
-      controllers: [LoansController, BatchesController, FundsController, OperationsController, LedgersController],
+      controllers: [LoansController, BatchesController, FundsController, OperationsController, LedgersController, FeedController],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
-      providers: [ReadAfterInterceptor, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [ReadAfterInterceptor, FeedService, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

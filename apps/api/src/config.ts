@@ -25,6 +25,12 @@ export interface ApiConfig {
   policyFile?: string;
   /** How long a query given a log position (`?after=`) waits for the ledgers to reach it. */
   readWaitMs: number;
+  /** How often an idle feed connection gets a heartbeat comment, so proxies keep it open. */
+  feedHeartbeatMs: number;
+  /** How long a feed follower may take nothing before it is disconnected (it resumes from its last id). */
+  feedStallMs: number;
+  /** How long a disconnected feed client waits before it reconnects (sent to it as the SSE retry). */
+  feedRetryMs: number;
   auth: AuthConfig;
 }
 
@@ -51,6 +57,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const readWaitMs = Number(env.READ_WAIT_MS ?? 5_000);
   if (!Number.isInteger(readWaitMs) || readWaitMs < 0 || readWaitMs > 60_000)
     problems.push(`READ_WAIT_MS must be a number of milliseconds up to 60000, not "${env.READ_WAIT_MS}"`);
+  const milliseconds = (name: string, fallback: number) => {
+    const n = Number(env[name] ?? fallback);
+    if (!Number.isInteger(n) || n < 10 || n > 3_600_000) problems.push(`${name} must be a number of milliseconds, not "${env[name]}"`);
+    return n;
+  };
+  const feedHeartbeatMs = milliseconds('FEED_HEARTBEAT_MS', 15_000);
+  const feedStallMs = milliseconds('FEED_STALL_MS', 30_000);
+  const feedRetryMs = milliseconds('FEED_RETRY_MS', 1_000);
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
   const dataDir = eventStorePath === ':memory:' ? join(process.cwd(), 'data') : dirname(eventStorePath);
   const auth = loadAuthConfig(env, dataDir, problems);
@@ -69,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     projections: projections as ApiConfig['projections'],
     readStoreUrl: env.READ_STORE_URL,
     readWaitMs,
+    feedHeartbeatMs,
+    feedStallMs,
+    feedRetryMs,
     auth,
   };
 }

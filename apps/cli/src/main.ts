@@ -20,7 +20,7 @@ import {
 } from '@app/projections';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { SqliteEventStore, copyHistory, positionFromString } from '@app/event-store';
+import { SqliteEventStore, copyHistory, eventsAfter, positionFromString } from '@app/event-store';
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { BusinessDate, daysBetween } from '@app/domain';
 import { CommandHandler } from '@app/event-store';
@@ -28,6 +28,7 @@ import { Programme } from '@app/programme';
 import { PROFILES, checkCalibration, simulate } from '@app/simulation';
 import { CliContext, openContext, withProgress } from './context';
 import { authCommands } from './auth-commands';
+import { eventView } from '../../api/src/http/views';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
 type Format = (typeof FORMATS)[number];
@@ -260,6 +261,24 @@ program
       await source.close();
     }
   });
+
+program
+  .command('export')
+  .argument('<what>', 'events: the whole history in global order')
+  .addOption(new Option('--format <format>', 'output format').choices(['ndjson']).default('ndjson'))
+  .option('--from <position>', 'start after this position (the last one you have), e.g. 1042/1042')
+  .description("Write the history to stdout, one event per line with its metadata and position, as the API's feed shows it.")
+  .action(
+    using(async (ctx, what: string, opts: { from?: string }) => {
+      if (what !== 'events') throw new InvalidArgumentError(`Nothing called "${what}" to export; try: export events`);
+      const from = opts.from === undefined ? 'start' : positionFromString(opts.from);
+      for await (const page of eventsAfter(ctx.store, from)) {
+        const lines = page.map((e) => `${JSON.stringify(eventView(e))}\n`).join('');
+        // Waits when stdout is a slow pipe, so memory stays one page whatever the history's length.
+        if (!process.stdout.write(lines)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    }),
+  );
 
 program.addCommand(authCommands());
 

@@ -7,3 +7,4 @@ export * from './checkpoint-store';
 export { openEventStore } from './open-event-store';
 export { copyHistory, type CopyProgress } from './copy-history';
 export { StreamTransaction, type Decided } from './command/stream-transaction';
+export { eventsAfter } from './events-after';

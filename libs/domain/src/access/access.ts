@@ -47,6 +47,7 @@ export const ACCESS = {
   'target.read': { does: "read a region's annual targets as they were set", roles: READ_HISTORIES },
   'ledger.read': { does: 'query the ledgers, the bulletin and their exports', roles: READ_LEDGERS, serviceScope: true },
   'stream.read': { does: 'read any stream of events', roles: ['auditor'], serviceScope: true },
+  'feed.read': { does: 'follow the feed of events', roles: ['auditor'], serviceScope: true },
   'reference.read': { does: 'read the reference data', roles: [...READ_LEDGERS, 'bank_clerk', 'operator'] },
   'projections.status': { does: 'see the projections and their lag', roles: ['operator', 'auditor', 'analyst'] },
   'projections.rebuild': { does: 'rebuild the projections', roles: ['operator'] },
