@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServiceKey } from '../apps/api/src/auth/service-keys';
 import { Api, application, contribution, disbursement, guarantee, startApi } from './support/api';
-import { AUDITOR, BANK_ABC, FINANCE, as } from './support/auth';
+import { AUDITOR, BANK_ABC, FINANCE, OPERATOR, as } from './support/auth';
 import { idNumber } from './support/ids';
 
 /**
@@ -15,7 +15,7 @@ import { idNumber } from './support/ids';
 
 type Reach = 'region' | 'bank';
 interface Endpoint {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** As the OpenAPI document names it. */
   route: string;
   /** Who may call it; inside their jurisdiction only, when it has a reach. */
@@ -29,6 +29,8 @@ interface Fixture {
   /** A loan of county 赣县 360721, at the ABC branch there, guaranteed and disbursed. */
   loanId: string;
   borrowerId: string;
+  /** A webhook registered by an operator (to a port nothing listens on; deliveries are off). */
+  webhookId: string;
   next: () => number;
 }
 
@@ -193,6 +195,26 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['auditor', 'service'],
     request: () => ({ path }),
   })),
+  {
+    method: 'POST',
+    route: '/webhooks',
+    allowed: ['operator'],
+    request: () => ({ path: '/webhooks', body: { url: 'http://127.0.0.1:9/events' } }),
+  },
+  { method: 'GET', route: '/webhooks', allowed: ['operator'], request: () => ({ path: '/webhooks' }) },
+  {
+    method: 'GET',
+    route: '/webhooks/{id}/dead-letters',
+    allowed: ['operator'],
+    request: (f) => ({ path: `/webhooks/${f.webhookId}/dead-letters` }),
+  },
+  {
+    method: 'POST',
+    route: '/webhooks/{id}/dead-letters/replay',
+    allowed: ['operator'],
+    request: (f) => ({ path: `/webhooks/${f.webhookId}/dead-letters/replay`, body: {} }),
+  },
+  { method: 'DELETE', route: '/webhooks/{id}', allowed: ['operator'], request: (f) => ({ path: `/webhooks/${f.webhookId}` }) },
   { method: 'GET', route: '/reference', allowed: [...LEDGER_READERS, 'bank_clerk', 'operator'], request: () => ({ path: '/reference' }) },
   { method: 'GET', route: '/projections', allowed: ['operator', 'auditor', 'analyst'], request: () => ({ path: '/projections' }) },
   { method: 'POST', route: '/projections/rebuild', allowed: ['operator'], request: () => ({ path: '/projections/rebuild', body: {} }) },
@@ -250,13 +272,14 @@ describe('who may call what: every endpoint × every role, inside and outside it
     dir = mkdtempSync(join(tmpdir(), 'loans-matrix-'));
     const file = join(dir, 'service-keys.json');
     serviceKey = createServiceKey(file, 'warehouse', ['ledger.read', 'stream.read', 'feed.read']).key;
-    api = await startApi({ SERVICE_KEYS_FILE: file, RATE_LIMIT_PER_MINUTE: '0', LOOKUPS_PER_MINUTE: '10000' });
+    api = await startApi({ SERVICE_KEYS_FILE: file, RATE_LIMIT_PER_MINUTE: '0', LOOKUPS_PER_MINUTE: '10000', WEBHOOKS: 'off' });
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000), FINANCE);
     const applied = (await api.post('/loans', application(500))).body;
     await api.post(`/loans/${applied.loanId}/guarantee`, guarantee());
     await api.post(`/loans/${applied.loanId}/disbursement`, disbursement(), BANK_ABC);
     let n = 600;
-    fixture = { loanId: applied.loanId, borrowerId: applied.borrowerId, next: () => n++ };
+    const webhookId = (await api.post('/webhooks', { url: 'http://127.0.0.1:9/events' }, OPERATOR)).body.id;
+    fixture = { loanId: applied.loanId, borrowerId: applied.borrowerId, webhookId, next: () => n++ };
   });
   afterAll(async () => {
     await api.stop();

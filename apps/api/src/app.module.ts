@@ -11,6 +11,9 @@ import { LedgersController } from './ledgers/ledgers.controller';
 import { BatchesController } from './batches/batches.controller';
 import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries';
+import { WebhookStore } from './webhooks/webhook-store';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
 export class AppModule {
@@ -18,9 +21,23 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ProgrammeModule.forRoot(config)],
-      controllers: [LoansController, BatchesController, FundsController, OperationsController, LedgersController, FeedController],
+      controllers: [
+        LoansController,
+        BatchesController,
+        FundsController,
+        OperationsController,
+        LedgersController,
+        FeedController,
+        WebhooksController,
+      ],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
-      providers: [ReadAfterInterceptor, FeedService, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        ReadAfterInterceptor,
+        FeedService,
+        { provide: WebhookStore, useFactory: () => new WebhookStore(config.eventStorePath) },
+        WebhookDeliveries,
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
     };
   }
 }

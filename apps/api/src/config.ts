@@ -31,6 +31,13 @@ export interface ApiConfig {
   feedStallMs: number;
   /** How long a disconnected feed client waits before it reconnects (sent to it as the SSE retry). */
   feedRetryMs: number;
+  /** 'in-process' delivers the registered webhooks from this API (one API process only); 'off' delivers none. */
+  webhooks: 'in-process' | 'off';
+  /** Attempts at one event before it becomes a dead letter; the first retry waits `webhookRetryMs`, doubling. */
+  webhookMaxAttempts: number;
+  webhookRetryMs: number;
+  /** How long a receiver has to answer one delivery. */
+  webhookTimeoutMs: number;
   auth: AuthConfig;
 }
 
@@ -65,6 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const feedHeartbeatMs = milliseconds('FEED_HEARTBEAT_MS', 15_000);
   const feedStallMs = milliseconds('FEED_STALL_MS', 30_000);
   const feedRetryMs = milliseconds('FEED_RETRY_MS', 1_000);
+  const webhooks = env.WEBHOOKS ?? 'in-process';
+  if (webhooks !== 'in-process' && webhooks !== 'off') problems.push(`WEBHOOKS must be in-process or off, not "${webhooks}"`);
+  const webhookMaxAttempts = Number(env.WEBHOOK_MAX_ATTEMPTS ?? 10);
+  if (!Number.isInteger(webhookMaxAttempts) || webhookMaxAttempts < 1 || webhookMaxAttempts > 100)
+    problems.push(`WEBHOOK_MAX_ATTEMPTS must be a whole number from 1 to 100, not "${env.WEBHOOK_MAX_ATTEMPTS}"`);
+  const webhookRetryMs = milliseconds('WEBHOOK_RETRY_MS', 1_000);
+  const webhookTimeoutMs = milliseconds('WEBHOOK_TIMEOUT_MS', 10_000);
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
   const dataDir = eventStorePath === ':memory:' ? join(process.cwd(), 'data') : dirname(eventStorePath);
   const auth = loadAuthConfig(env, dataDir, problems);
@@ -86,6 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     feedHeartbeatMs,
     feedStallMs,
     feedRetryMs,
+    webhooks: webhooks as ApiConfig['webhooks'],
+    webhookMaxAttempts,
+    webhookRetryMs,
+    webhookTimeoutMs,
     auth,
   };
 }

@@ -9,7 +9,7 @@ import { Permit } from '../auth/access.guard';
 import { CATEGORIES, FeedQuery, feedFilter, feedStart } from './feed-filter';
 import { FeedService } from './feed.service';
 
-class FeedFilterQuery implements FeedQuery {
+export class FeedFilterQuery implements FeedQuery {
   @ApiPropertyOptional({ description: 'Only these event types, comma-separated', example: 'Disbursed,Repaid' })
   @IsOptional()
   @IsString()

@@ -51,6 +51,7 @@ export const ACCESS = {
   'reference.read': { does: 'read the reference data', roles: [...READ_LEDGERS, 'bank_clerk', 'operator'] },
   'projections.status': { does: 'see the projections and their lag', roles: ['operator', 'auditor', 'analyst'] },
   'projections.rebuild': { does: 'rebuild the projections', roles: ['operator'] },
+  'webhooks.manage': { does: "register services' webhooks and replay what they missed", roles: ['operator'] },
   'operations.day-end': { does: 'run the day-end', roles: ['operator'] },
   'operations.reconcile': { does: 'reconcile half-done writes', roles: ['operator'] },
 } as const satisfies Record<string, Rule>;

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsUrl } from 'class-validator';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ReferenceData } from '@app/domain';
+import { Permit } from '../auth/access.guard';
+import { feedFilter, feedStart } from '../feed/feed-filter';
+import { FeedFilterQuery } from '../feed/feed.controller';
+import { WebhookDeliveries } from './webhook-deliveries';
+import { Webhook } from './webhook-store';
+
+class WebhookDto extends FeedFilterQuery {
+  @ApiProperty({ example: 'https://bureau.example/loan-events' })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  url!: string;
+}
+
+/** A webhook as an operator sees it: never its secret. */
+const shown = ({ secret: _secret, ...webhook }: Webhook) => webhook;
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly deliveries: WebhookDeliveries,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  @Post()
+  @Permit('webhooks.manage')
+  @ApiOperation({
+    summary: "Register a service's endpoint: each matching event after `after` is POSTed to it, signed; the secret is shown once",
+  })
+  register(@Body() dto: WebhookDto) {
+    const { url, after, ...filter } = dto;
+    feedFilter(filter, this.reference);
+    const start = feedStart(after);
+    const webhook: Webhook = {
+      id: randomUUID(),
+      url,
+      secret: randomBytes(32).toString('base64url'),
+      filter,
+      position: start === 'start' ? 'start' : after!,
+      created: new Date().toISOString(),
+    };
+    this.deliveries.store.add(webhook);
+    this.deliveries.start(webhook);
+    return webhook;
+  }
+
+  @Get()
+  @Permit('webhooks.manage')
+  @ApiOperation({ summary: 'The registered webhooks, how far each has been delivered, and how many events each gave up on' })
+  list() {
+    return this.deliveries.store.all().map((w) => ({ ...shown(w), deadLetters: this.deliveries.store.deadLetters(w.id).length }));
+  }
+
+  @Delete(':id')
+  @Permit('webhooks.manage')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stop and remove a webhook, with its dead letters' })
+  async remove(@Param('id') id: string) {
+    await this.deliveries.stop(id);
+    if (!this.deliveries.store.remove(id)) throw notFound();
+  }
+
+  @Get(':id/dead-letters')
+  @Permit('webhooks.manage')
+  @ApiOperation({ summary: 'The events a webhook gave up on, with the last error of each' })
+  deadLetters(@Param('id') id: string) {
+    if (!this.deliveries.store.get(id)) throw notFound();
+    return this.deliveries.store.deadLetters(id);
+  }
+
+  @Post(':id/dead-letters/replay')
+  @Permit('webhooks.manage')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send the dead letters again, oldest first; those taken leave the list' })
+  async replay(@Param('id') id: string) {
+    const webhook = this.deliveries.store.get(id);
+    if (!webhook) throw notFound();
+    let delivered = 0;
+    for (const letter of this.deliveries.store.deadLetters(id)) {
+      if ((await this.deliveries.deliver(webhook, letter.body, letter.position, () => true)) !== 'delivered') break;
+      this.deliveries.store.delivered(id, letter.position);
+      delivered++;
+    }
+    return { delivered, left: this.deliveries.store.deadLetters(id).length };
+  }
+}
+
+const notFound = () => new NotFoundException({ code: 'WEBHOOK.NOT_FOUND', message: 'There is no webhook with that id.' });
