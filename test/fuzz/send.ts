@@ -44,7 +44,13 @@ async function sendFetch(base: string, req: FuzzRequest): Promise<FuzzReply> {
       body: req.body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+    const contentType = res.headers.get('content-type') ?? '';
+    // A live feed never ends: its head is the answer.
+    if (contentType.startsWith('text/event-stream')) {
+      await res.body?.cancel();
+      return { status: res.status, contentType, text: '' };
+    }
+    return { status: res.status, contentType, text: await res.text() };
   } catch (error) {
     return { status: 0, contentType: '', text: `no answer: ${(error as Error).message} ${String((error as Error).cause ?? '')}` };
   }
@@ -66,7 +72,11 @@ function sendRaw(base: string, req: FuzzRequest): Promise<FuzzReply> {
     // Written, not ended: a half-closed connection lets Node's HTTP server drop the request before it answers.
     const socket = connect(Number(port), hostname, () => socket.write(Buffer.concat([Buffer.from(head + '\r\n\r\n', 'utf8'), body])));
     socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new Error('timeout')));
-    socket.on('data', (d) => chunks.push(d));
+    socket.on('data', (d) => {
+      chunks.push(d);
+      // A live feed never ends: its head is the answer.
+      if (/\r\ncontent-type: *text\/event-stream/i.test(Buffer.concat(chunks).toString('latin1'))) socket.destroy();
+    });
     // The server may answer and close before it has read everything (413): what arrived still counts.
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(parse(Buffer.concat(chunks))));

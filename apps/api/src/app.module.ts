@@ -12,7 +12,6 @@ import { BatchesController } from './batches/batches.controller';
 import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries';
-import { WebhookStore } from './webhooks/webhook-store';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({})
@@ -31,13 +30,7 @@ export class AppModule {
         WebhooksController,
       ],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
-      providers: [
-        ReadAfterInterceptor,
-        FeedService,
-        { provide: WebhookStore, useFactory: () => new WebhookStore(config.eventStorePath) },
-        WebhookDeliveries,
-        { provide: APP_GUARD, useClass: AccessGuard },
-      ],
+      providers: [ReadAfterInterceptor, FeedService, WebhookDeliveries, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

@@ -11,6 +11,7 @@ import { BorrowerIdentity } from './borrower-identity';
 import { ProgrammeRuntime } from './runtime';
 import { Envelopes } from '../http/request-context';
 import { Authenticator } from '../auth/authenticator';
+import { WebhookStore } from '../webhooks/webhook-store';
 import { Jurisdiction } from '../auth/access.guard';
 
 /** Wires the store, the command handler and the use cases; the embedded SQLite store by default. */
@@ -31,6 +32,7 @@ export class ProgrammeModule {
       },
       { provide: CHECKPOINTS, useFactory: () => opening(config.eventStorePath, () => new SqliteCheckpointStore(config.eventStorePath)) },
       { provide: COMMAND_KEYS, useFactory: () => opening(config.eventStorePath, () => new SqliteCommandKeys(config.eventStorePath)) },
+      { provide: WebhookStore, useFactory: () => opening(config.eventStorePath, () => new WebhookStore(config.eventStorePath)) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
