@@ -38,7 +38,7 @@ describe('webhooks', () => {
           // Requests 3 to 5 fail, 6 and 7 get no answer in time; the loan it cannot take is refused until fixed.
           if (n >= 3 && n <= 5) return res.writeHead(500).end();
           if (n === 6 || n === 7) return setTimeout(() => res.writeHead(200).end(), 1_000);
-          if (event.streamName === `loan-${refusedLoan}`) return res.writeHead(422).end();
+          if (event.streamName === `loan-${refusedLoan}`) return setTimeout(() => res.writeHead(422).end(), 50);
           const { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': sent } = req.headers as Record<string, string>;
           taken.push({ ...event, revision: Number(event.revision), signed: sent === signature(secret, timestamp, body) });
           res.writeHead(204).end();
@@ -78,7 +78,11 @@ describe('webhooks', () => {
     await until(async () => taken.length === expected.length - refused.length, 30_000);
     const letters = await api.get(`/webhooks/${webhookId}/dead-letters`, OPERATOR);
     expect(letters.body.map((l: { position: string }) => l.position)).toEqual(refused);
-    expect(letters.body[0]).toMatchObject({ attempts: 6, error: 'the receiver answered 422' });
+    // The first was tried 6 times; the loan's later events waited behind it, so that they arrive in order.
+    expect(letters.body.map((l: { attempts: number }) => l.attempts)).toEqual([6, 0, 0]);
+    expect(letters.body[0]).toMatchObject({ error: 'the receiver answered 422', stream: `loan-${refusedLoan}` });
+    const replays = await Promise.all([1, 2].map(() => api.post(`/webhooks/${webhookId}/dead-letters/replay`, {}, OPERATOR)));
+    expect(replays.map((r) => r.body.code ?? r.body.left).sort()).toEqual([3, 'WEBHOOK.REPLAYING']); // one at a time; still refused
     expect((await api.get('/webhooks', OPERATOR)).body).toEqual([
       expect.objectContaining({ id: webhookId, url, deadLetters: refused.length, filter: { categories: 'loan' } }),
     ]);
@@ -141,6 +145,7 @@ describe('webhooks', () => {
   it('is for operators, refuses what it cannot read, and forgets a webhook removed', async () => {
     expect((await api.post('/webhooks', { url }, { ...OPERATOR, 'x-actor-role': 'auditor' })).status).toBe(403);
     expect((await api.post('/webhooks', { url: 'ftp://bureau.example/x' }, OPERATOR)).body.code).toBe('REQUEST.INVALID');
+    expect((await api.post('/webhooks', { url: 'http://bureau:secret@127.0.0.1/x' }, OPERATOR)).body.code).toBe('WEBHOOK.URL_REFUSED');
     expect((await api.post('/webhooks', { url, region: '999999' }, OPERATOR)).body.code).toBe('FEED.BAD_FILTER');
     const { id } = (await api.post('/webhooks', { url, types: 'Disbursed' }, OPERATOR)).body;
     expect((await api.call('DELETE', `/webhooks/${id}`, undefined, OPERATOR)).status).toBe(204);

@@ -31,6 +31,8 @@ export interface ApiConfig {
   feedStallMs: number;
   /** How long a disconnected feed client waits before it reconnects (sent to it as the SSE retry). */
   feedRetryMs: number;
+  /** The longest a feed connection lasts before it is closed, to resume with the credentials the client has then. */
+  feedConnectionMs: number;
   /** 'in-process' delivers the registered webhooks from this API (one API process only); 'off' delivers none. */
   webhooks: 'in-process' | 'off';
   /** Attempts at one event before it becomes a dead letter; the first retry waits `webhookRetryMs`, doubling. */
@@ -38,6 +40,8 @@ export interface ApiConfig {
   webhookRetryMs: number;
   /** How long a receiver has to answer one delivery. */
   webhookTimeoutMs: number;
+  /** Whether webhooks may reach private and loopback addresses: yes in the embedded setup, no in production. */
+  webhookPrivateAddresses: boolean;
   auth: AuthConfig;
 }
 
@@ -72,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const feedHeartbeatMs = milliseconds('FEED_HEARTBEAT_MS', 15_000);
   const feedStallMs = milliseconds('FEED_STALL_MS', 30_000);
   const feedRetryMs = milliseconds('FEED_RETRY_MS', 1_000);
+  const feedConnectionMs = milliseconds('FEED_CONNECTION_MS', 3_600_000);
   const webhooks = env.WEBHOOKS ?? 'in-process';
   if (webhooks !== 'in-process' && webhooks !== 'off') problems.push(`WEBHOOKS must be in-process or off, not "${webhooks}"`);
   const webhookMaxAttempts = Number(env.WEBHOOK_MAX_ATTEMPTS ?? 10);
@@ -79,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     problems.push(`WEBHOOK_MAX_ATTEMPTS must be a whole number from 1 to 100, not "${env.WEBHOOK_MAX_ATTEMPTS}"`);
   const webhookRetryMs = milliseconds('WEBHOOK_RETRY_MS', 1_000);
   const webhookTimeoutMs = milliseconds('WEBHOOK_TIMEOUT_MS', 10_000);
+  const privateAddresses = env.WEBHOOK_PRIVATE_ADDRESSES ?? (env.NODE_ENV === 'production' ? 'refuse' : 'allow');
+  if (privateAddresses !== 'allow' && privateAddresses !== 'refuse')
+    problems.push(`WEBHOOK_PRIVATE_ADDRESSES must be allow or refuse, not "${privateAddresses}"`);
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
   const dataDir = eventStorePath === ':memory:' ? join(process.cwd(), 'data') : dirname(eventStorePath);
   const auth = loadAuthConfig(env, dataDir, problems);
@@ -100,10 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     feedHeartbeatMs,
     feedStallMs,
     feedRetryMs,
+    feedConnectionMs,
     webhooks: webhooks as ApiConfig['webhooks'],
     webhookMaxAttempts,
     webhookRetryMs,
     webhookTimeoutMs,
+    webhookPrivateAddresses: privateAddresses === 'allow',
     auth,
   };
 }

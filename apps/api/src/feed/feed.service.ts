@@ -15,6 +15,8 @@ interface Follower {
 
 /** How often, at most, the position of events a filter skipped is sent (so a reconnect does not read them again). */
 const SKIPPED_EVERY_MS = 1_000;
+/** The most events one JSON page looks through. */
+const SCANNED = 50_000;
 
 /**
  * The event log for backend services: pages and NDJSON for batch pullers, and a live feed over Server-Sent
@@ -27,6 +29,8 @@ export class FeedService implements OnModuleDestroy {
   private readonly log = new Logger('Feed');
   private readonly regions: StreamRegions;
   private readonly followers = new Set<Follower>();
+  /** Set once the API is shutting down: no new feed starts. */
+  private closing = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -36,14 +40,18 @@ export class FeedService implements OnModuleDestroy {
     this.regions = new StreamRegions(store, reference);
   }
 
-  /** Up to `limit` events after `from` that pass the filter; `next` is where the following page starts. */
+  /**
+   * Up to `limit` events after `from` that pass the filter; `next` is where the following page starts. A page looks
+   * through at most SCANNED events, so a filter that rarely matches answers at once too (with fewer events).
+   */
   async page(from: Position | 'start', filter: FeedFilter, limit: number) {
     const events: RecordedEvent[] = [];
     let next = from;
     let end = true;
+    let scanned = 0;
     pages: for await (const page of eventsAfter(this.store, from, filter.store)) {
       for (const event of page) {
-        if (events.length === limit) {
+        if (events.length === limit || scanned++ === SCANNED) {
           end = false;
           break pages;
         }
@@ -56,14 +64,22 @@ export class FeedService implements OnModuleDestroy {
 
   /** Every event after `from` that passes the filter as NDJSON, written as fast as the client takes it. */
   async writeNdjson(response: ServerResponse, from: Position | 'start', filter: FeedFilter): Promise<void> {
+    if (this.closing) return void response.destroy();
+    const download: Follower = { response, stop: async () => void response.destroy() };
+    this.followers.add(download);
     try {
       for await (const page of eventsAfter(this.store, from, filter.store)) {
         let lines = '';
         for (const event of page) if (await passes(event, filter, this.regions)) lines += `${JSON.stringify(eventView(event))}\n`;
         if (!(await this.send(response, lines))) return;
       }
+      response.end();
+    } catch (error) {
+      // Cut, not ended: a download that stops half-way must not look complete.
+      this.log.error(`an NDJSON download failed: ${(error as Error).message}`);
+      response.destroy();
     } finally {
-      if (!response.destroyed) response.end();
+      this.followers.delete(download);
     }
   }
 
@@ -72,14 +88,20 @@ export class FeedService implements OnModuleDestroy {
    * position as the SSE id; comments as heartbeats. With `live` false it ends once it has caught up.
    */
   async follow(response: ServerResponse, from: Position | 'start', filter: FeedFilter, live: boolean): Promise<void> {
+    if (this.closing) return void response.destroy(); // the client comes back to another process, or later
     const subscription = this.store.subscribeToAll({ fromPosition: from, filter: filter.store });
     const follower: Follower = { response, stop: () => subscription.unsubscribe() };
     this.followers.add(follower);
     response.once('close', () => void follower.stop());
-    const heartbeat = setInterval(() => {
-      if (!response.writableNeedDrain) response.write(': heartbeat\n\n');
-    }, this.config.feedHeartbeatMs);
     let skipped: Position | undefined;
+    // A heartbeat also carries the position of events skipped since the last one sent.
+    const heartbeat = setInterval(() => {
+      if (response.writableNeedDrain) return;
+      response.write(skipped ? `: heartbeat\nid: ${positionToString(skipped)}\n\n` : ': heartbeat\n\n');
+      skipped = undefined;
+    }, this.config.feedHeartbeatMs);
+    // A connection lasts at most feedConnectionMs: the client comes back (from its last id) with credentials as they are then.
+    const lifetime = setTimeout(() => void follower.stop(), this.config.feedConnectionMs);
     let skippedSent = Date.now();
     const sendSkipped = () => (skipped ? this.send(response, `id: ${positionToString(skipped)}\n\n`) : true);
     try {
@@ -104,6 +126,7 @@ export class FeedService implements OnModuleDestroy {
       }
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(lifetime);
       this.followers.delete(follower);
       await follower.stop();
       if (!response.destroyed) response.end();
@@ -131,11 +154,12 @@ export class FeedService implements OnModuleDestroy {
     });
   }
 
-  /** Open feeds would keep the server from closing: each is ended (its client reconnects elsewhere, or later). */
+  /** Open feeds and downloads would keep the server from closing: each is cut (a feed's client resumes elsewhere, or later). */
   async onModuleDestroy() {
+    this.closing = true;
     for (const follower of this.followers) {
       await follower.stop();
-      follower.response.end();
+      follower.response.destroy();
     }
   }
 }

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { comparePositions, positionFromString } from '@app/event-store';
 import { FeedQuery } from '../feed/feed-filter';
 
 export interface Webhook {
@@ -15,6 +16,8 @@ export interface Webhook {
 export interface DeadLetter {
   webhookId: string;
   position: string;
+  /** The record (stream) the event belongs to: its later events wait behind this one. */
+  stream: string;
   /** The event as it would have been sent. */
   body: string;
   attempts: number;
@@ -36,8 +39,9 @@ export class WebhookStore {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS webhooks (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, filter TEXT NOT NULL,
         position TEXT NOT NULL, created TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS webhook_dead_letters (webhook_id TEXT NOT NULL, position TEXT NOT NULL, body TEXT NOT NULL,
-        attempts INTEGER NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL, PRIMARY KEY (webhook_id, position));`);
+      CREATE TABLE IF NOT EXISTS webhook_dead_letters (webhook_id TEXT NOT NULL, position TEXT NOT NULL, stream TEXT NOT NULL,
+        body TEXT NOT NULL, attempts INTEGER NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL, PRIMARY KEY (webhook_id, position));
+      CREATE INDEX IF NOT EXISTS webhook_dead_letters_by_stream ON webhook_dead_letters (webhook_id, stream);`);
   }
 
   add(webhook: Webhook): void {
@@ -69,8 +73,8 @@ export class WebhookStore {
       this.db.prepare('UPDATE webhooks SET position = ? WHERE id = ?').run(position, id);
       if (deadLetter)
         this.db
-          .prepare('INSERT OR REPLACE INTO webhook_dead_letters VALUES (?, ?, ?, ?, ?, ?)')
-          .run(id, position, deadLetter.body, deadLetter.attempts, deadLetter.error, deadLetter.failedAt);
+          .prepare('INSERT OR REPLACE INTO webhook_dead_letters VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(id, position, deadLetter.stream, deadLetter.body, deadLetter.attempts, deadLetter.error, deadLetter.failedAt);
     })();
   }
 
@@ -78,10 +82,14 @@ export class WebhookStore {
     return (
       this.db
         .prepare(
-          'SELECT webhook_id AS webhookId, position, body, attempts, error, failed_at AS failedAt FROM webhook_dead_letters WHERE webhook_id = ?',
+          'SELECT webhook_id AS webhookId, position, stream, body, attempts, error, failed_at AS failedAt FROM webhook_dead_letters WHERE webhook_id = ?',
         )
         .all(id) as DeadLetter[]
-    ).sort((a, b) => Number(a.position.split('/')[0]) - Number(b.position.split('/')[0]));
+    ).sort((a, b) => comparePositions(positionFromString(a.position), positionFromString(b.position)));
+  }
+
+  hasDeadLetter(id: string, stream: string): boolean {
+    return this.db.prepare('SELECT 1 FROM webhook_dead_letters WHERE webhook_id = ? AND stream = ? LIMIT 1').get(id, stream) !== undefined;
   }
 
   delivered(id: string, position: string): void {

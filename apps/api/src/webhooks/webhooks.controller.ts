@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsUrl } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -6,6 +18,9 @@ import { ReferenceData } from '@app/domain';
 import { Permit } from '../auth/access.guard';
 import { feedFilter, feedStart } from '../feed/feed-filter';
 import { FeedFilterQuery } from '../feed/feed.controller';
+import { ApiConfig } from '../config';
+import { API_CONFIG } from '../tokens';
+import { refusedUrl } from './public-address';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { Webhook } from './webhook-store';
 
@@ -25,6 +40,7 @@ export class WebhooksController {
   constructor(
     private readonly deliveries: WebhookDeliveries,
     private readonly reference: ReferenceData,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   @Post()
@@ -32,10 +48,12 @@ export class WebhooksController {
   @ApiOperation({
     summary: "Register a service's endpoint: each matching event after `after` is POSTed to it, signed; the secret is shown once",
   })
-  register(@Body() dto: WebhookDto) {
+  async register(@Body() dto: WebhookDto) {
     const { url, after, ...filter } = dto;
     feedFilter(filter, this.reference);
     const start = feedStart(after);
+    const refused = await refusedUrl(new URL(url), this.config.webhookPrivateAddresses);
+    if (refused) throw new BadRequestException({ code: 'WEBHOOK.URL_REFUSED', message: refused });
     const webhook: Webhook = {
       id: randomUUID(),
       url,
@@ -76,17 +94,17 @@ export class WebhooksController {
   @Post(':id/dead-letters/replay')
   @Permit('webhooks.manage')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send the dead letters again, oldest first; those taken leave the list' })
+  @ApiOperation({ summary: 'Send the dead letters again, oldest first, one attempt each; those taken leave the list' })
   async replay(@Param('id') id: string) {
     const webhook = this.deliveries.store.get(id);
     if (!webhook) throw notFound();
-    let delivered = 0;
-    for (const letter of this.deliveries.store.deadLetters(id)) {
-      if ((await this.deliveries.deliver(webhook, letter.body, letter.position, () => true)) !== 'delivered') break;
-      this.deliveries.store.delivered(id, letter.position);
-      delivered++;
-    }
-    return { delivered, left: this.deliveries.store.deadLetters(id).length };
+    const replayed = await this.deliveries.replay(webhook);
+    if (replayed === 'busy')
+      throw new ConflictException({
+        code: 'WEBHOOK.REPLAYING',
+        message: "This webhook's dead letters are being sent again already; wait for it to finish.",
+      });
+    return replayed;
   }
 }
 
