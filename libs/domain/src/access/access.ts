@@ -1,4 +1,4 @@
-import { Actor, Role } from '../shared/actor';
+import { Actor, ROLES, Role } from '../shared/actor';
 import { ReferenceData } from '../reference/reference';
 
 /**
@@ -62,16 +62,7 @@ export const ACTIONS = Object.keys(ACCESS) as Action[];
 export const SERVICE_SCOPES = ACTIONS.filter((a) => (ACCESS[a] as Rule).serviceScope);
 
 /** The roles a person's token may carry: `service` is for keys, `system` for the programme itself. */
-export const PERSON_ROLES = [
-  'centre_clerk',
-  'centre_manager',
-  'bank_clerk',
-  'finance_officer',
-  'province_admin',
-  'auditor',
-  'analyst',
-  'operator',
-] as const;
+export const PERSON_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'service' && r !== 'system');
 
 /** Who is asking: the actor recorded on events, and for a service the actions its key was given. */
 export interface Principal extends Actor {
