@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { request } from 'node:http';
 import { percentile } from './stats';
-import { application, startApi } from './load';
+import { application, runLoad, startApi } from './load';
 
 const AUDITOR = { user: 'bench-auditor', role: 'auditor', org: 'AUDIT' };
 const CLERK = { user: 'bench-clerk', role: 'centre_clerk', org: 'GC-360721' };
@@ -42,14 +42,17 @@ function positionBack(path: string, back: number): string {
 }
 
 /**
- * The feed over HTTP from an API in its own process (projections off): the last `events` of the history to one
- * consumer, and the last `events / 10` to each of 100 at once (events/s delivered in all); then, with one consumer
- * following live, `samples` applications sent one at a time, each timed from its request to its LoanApplied
- * event's arrival.
+ * The feed over HTTP from an API in its own process (projections off), on a fresh file filled with `events` events
+ * (loan applications over HTTP, two events each): all of them to one consumer, and the last tenth to each of 100
+ * at once (events/s delivered in all); then, with one consumer following live, `samples` applications sent one at a
+ * time, each timed from its request to its LoanApplied event's arrival.
  */
 export async function feedThroughput(path: string, events: number, samples: number) {
   const api = await startApi(path);
   try {
+    const clerk = await api.signIn(CLERK);
+    const filled = await runLoad(api.base, Math.ceil(events / 2), 32, application, clerk);
+    if (Object.keys(filled.failures).length) throw new Error(`filling the log failed: ${JSON.stringify(filled.failures)}`);
     const auditor = await api.signIn(AUDITOR);
     const timed = async (consumers: number, back: number) => {
       const url = `${api.base}/feed?live=false&after=${positionBack(path, back)}`;
@@ -68,10 +71,9 @@ export async function feedThroughput(path: string, events: number, samples: numb
       const loanId = /"loanId":"([^"]+)"/.exec(data)?.[1];
       if (loanId) waiting.get(loanId)?.(process.hrtime.bigint());
     });
-    const clerk = await api.signIn(CLERK);
     const delays: number[] = [];
     for (let n = 0; n < samples; n++) {
-      const body = application(9_000_000 + n);
+      const body = application(5_000_000 + n);
       const loanId = `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`;
       const arrived = new Promise<bigint>((resolve) => waiting.set(loanId, resolve));
       const sent = process.hrtime.bigint();
