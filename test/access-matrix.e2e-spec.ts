@@ -189,7 +189,13 @@ const ENDPOINTS: Endpoint[] = [
     allowed: ['auditor', 'service'],
     request: (f) => ({ path: `/streams/loan-${f.loanId}/events` }),
   },
-  ...['/feed?live=false&categories=target', '/feed/events?limit=1', '/feed/events.ndjson?categories=target'].map((path): Endpoint => ({
+  ...[
+    '/feed?live=false&categories=target',
+    '/feed/events?limit=1',
+    '/feed/events.ndjson?categories=target',
+    '/feed/schemas',
+    '/feed/asyncapi.json',
+  ].map((path): Endpoint => ({
     method: 'GET',
     route: path.split('?')[0],
     allowed: ['auditor', 'service'],

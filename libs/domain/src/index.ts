@@ -16,4 +16,6 @@ export * from './subsidy/subsidy';
 export * from './target/target';
 export * from './events';
 export * from './process/cross-stream';
+export * from './contract/catalogue';
+export * from './contract/contract';
 export { policyProblems } from './policy/policy-check';

@@ -115,6 +115,8 @@ describe('interest subsidy, on the limits', () => {
       central: money(central),
       local: money(local),
       claimedOn: date('2011-04-05'),
+      part: 1,
+      parts: 1,
     },
   });
   const pay = (central: number, local: number): SubsidyCommand => ({

@@ -144,7 +144,17 @@ describe('a subsidy claim recorded in parts', () => {
       .then([
         {
           type: 'InterestSubsidyClaimed',
-          data: { claimId: 'C2', bankCode: 'ABC', quarter, items: third, central: money(3_000), local: money(0), claimedOn: date(on) },
+          data: {
+            claimId: 'C2',
+            bankCode: 'ABC',
+            quarter,
+            items: third,
+            central: money(3_000),
+            local: money(0),
+            claimedOn: date(on),
+            part: 1,
+            parts: 1,
+          },
         },
       ]);
   });

@@ -21,7 +21,17 @@ const claim = (items: SubsidyItem[], claimId = 'C1', bankCode = 'ABC'): SubsidyC
 });
 const claimed = (items: SubsidyItem[], central: number, local: number, claimId = 'C1', claimedOn = '2011-04-05'): SubsidyEvent => ({
   type: 'InterestSubsidyClaimed',
-  data: { claimId, bankCode: 'ABC', quarter, items, central: money(central), local: money(local), claimedOn: date(claimedOn) },
+  data: {
+    claimId,
+    bankCode: 'ABC',
+    quarter,
+    items,
+    central: money(central),
+    local: money(local),
+    claimedOn: date(claimedOn),
+    part: 1,
+    parts: 1,
+  },
 });
 const pay = (central: number, local = 0, claimId = 'C1'): SubsidyCommand => ({
   type: 'PaySubsidy',

@@ -8,3 +8,5 @@ export { openEventStore } from './open-event-store';
 export { copyHistory, type CopyProgress } from './copy-history';
 export { StreamTransaction, type Decided } from './command/stream-transaction';
 export { eventsAfter } from './events-after';
+export { EventContractError } from './command/event-contract';
+export { inCurrentShape } from './upcast';

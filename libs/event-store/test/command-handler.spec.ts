@@ -19,6 +19,7 @@ import {
 import {
   CommandEnvelope,
   CommandHandler,
+  EventContractError,
   EventStore,
   ExpectedRevision,
   SqliteEventStore,
@@ -200,12 +201,14 @@ describe('the command handler', () => {
 
   describe('forgets what it folded for a command that was not recorded', () => {
     // Its fold updates the state in place, as the fund's does, and adds up the amounts: past 2^53, \`fen\` throws.
-    type Noted = DomainEvent<'Noted', { key: string; amount: Fen }>;
+    type Noted = DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>;
     const notes: Decider<{ key: string; amount: Fen }, Noted, Map<string, Fen>> = {
       initialState: () => new Map(),
-      decide: (c) => [{ type: 'Noted', data: c }],
+      decide: (c) => [
+        { type: 'FundRecoveryCredited', data: { fundId: 'F', loanId: c.key, amount: c.amount, creditedOn: '2011-01-05' as BusinessDate } },
+      ],
       evolve: (s, e) => {
-        s.set(e.data.key, e.data.amount);
+        s.set(e.data.loanId, e.data.amount);
         fen([...s.values()].reduce((t, a) => t + a, 0));
         return s;
       },
@@ -234,6 +237,34 @@ describe('the command handler', () => {
       failing = true;
       await expect(handler.handle('notes-1', notes, { key: 'b', amount: 1 as Fen }, envelope('b'))).rejects.toThrow('disk full');
       expect(await keys(handler)).toEqual(['a']);
+    });
+  });
+
+  describe('records only events that match their published schema', () => {
+    const deciding = (data: unknown, type = 'FundRecoveryCredited'): Decider<null, DomainEvent, null> => ({
+      initialState: () => null,
+      decide: () => [{ type, data }],
+      evolve: (s) => s,
+    });
+    const credited = { fundId: 'F', loanId: 'L', amount: 100, creditedOn: '2011-01-05' };
+
+    it.each([
+      ['an amount that is not whole fen', { ...credited, amount: 100.5 }, /data\/amount must be integer/],
+      ['a field missing', { ...credited, loanId: undefined }, /must have required property 'loanId'/],
+      ['a field the schema does not have', { ...credited, note: 'x' }, /must NOT have additional properties/],
+      ['a date in another form', { ...credited, creditedOn: '05/01/2011' }, /data\/creditedOn must match pattern/],
+    ])('refuses %s, and records nothing', async (_, data, problem) => {
+      const handler = new CommandHandler(store, rules);
+      const refused = handler.handle('fund-F', deciding(JSON.parse(JSON.stringify(data))), null, envelope('c'));
+      await expect(refused).rejects.toThrow(EventContractError);
+      await expect(refused).rejects.toThrow(problem);
+      expect(await store.readStream('fund-F')).toEqual([]);
+    });
+
+    it('refuses an event type the programme does not publish', async () => {
+      const handler = new CommandHandler(store, rules);
+      await expect(handler.handle('fund-F', deciding({}, 'Noted'), null, envelope('c'))).rejects.toThrow(/publishes no such event type/);
+      expect(await store.readStream('fund-F')).toEqual([]);
     });
   });
 
@@ -289,6 +320,7 @@ describe('the command handler', () => {
           policyVersion: 'JX-2008',
           correlationId: 'open-1',
           causationId: 'open-1',
+          schemaVersion: 1,
         },
       },
     ]);

@@ -4,8 +4,9 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { ReferenceData } from '@app/domain';
+import { EVENT_CATALOGUE, EVENT_SCHEMAS, EVENT_TYPES, ReferenceData } from '@app/domain';
 import { Permit } from '../auth/access.guard';
+import { asyncApiDocument } from './asyncapi';
 import { CATEGORIES, FeedQuery, feedFilter, feedStart } from './feed-filter';
 import { FeedService } from './feed.service';
 
@@ -100,5 +101,26 @@ export class FeedController {
     reply.hijack();
     reply.raw.writeHead(200, streamHead(reply, 'application/x-ndjson; charset=utf-8'));
     await this.feed.writeNdjson(reply.raw, from, filter);
+  }
+
+  @Get('schemas')
+  @Permit('feed.read')
+  @ApiOperation({
+    summary: "Every event type's meaning and JSON Schemas: the current version, and the earlier ones still upcast on read",
+  })
+  schemas() {
+    return Object.fromEntries(
+      EVENT_TYPES.map((type) => {
+        const { category, meaning, version } = EVENT_CATALOGUE[type];
+        return [type, { category, meaning, version, schemas: EVENT_SCHEMAS[type] }];
+      }),
+    );
+  }
+
+  @Get('asyncapi.json')
+  @Permit('feed.read')
+  @ApiOperation({ summary: "The AsyncAPI 3 document of the feed and the webhooks, with every event's schema" })
+  asyncApi(@Req() request: FastifyRequest) {
+    return asyncApiDocument({ host: request.host, protocol: request.protocol });
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@app/domain';
-import { StoreAccessDeniedError, StoreUnavailableError, StreamDeletedError } from '@app/event-store';
+import { EventContractError, StoreAccessDeniedError, StoreUnavailableError, StreamDeletedError } from '@app/event-store';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid: 400, not_found: 404, rule: 409, conflict: 409 };
@@ -114,6 +114,14 @@ function toProblem(error: unknown, request: FastifyRequest | undefined, reply: F
       'SERVER.STORE_ACCESS_DENIED',
       "The event store refused this system's credentials, so nothing was read or recorded. " +
         'The operator must correct the event store user, password or certificate; send the request again once they have.',
+    );
+  // A fault of this system, caught before anything was appended: the client can be told for certain that nothing was recorded.
+  if (error instanceof EventContractError)
+    return problemOf(
+      500,
+      'SERVER.EVENT_CONTRACT',
+      'This request was not recorded: the system decided a record that does not match the published form of its events. ' +
+        'Nothing was recorded. This is a fault of the system, not of the request, and it has been logged for the operators.',
     );
   // The cluster could not take the call (no leader, a deadline): the same outcome as any failure, but temporary.
   if (error instanceof StoreUnavailableError) {

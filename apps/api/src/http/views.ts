@@ -11,7 +11,8 @@ export function eventView(e: RecordedEvent) {
     position: positionToString(e.position),
     recordedAt: e.created.toISOString(),
     data: e.data,
-    metadata: e.metadata,
+    // Events recorded before schema versions existed are version 1.
+    metadata: { schemaVersion: 1, ...(e.metadata as object) },
   };
 }
 

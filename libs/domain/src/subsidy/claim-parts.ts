@@ -49,7 +49,7 @@ export function checkPart(c: ClaimCommand, s: SubsidyState): ReadonlySet<string>
 
 /** The claim with this part added: its totals grow, and the loans are remembered until the last part is in. */
 export function withPart(claim: SubsidyClaim | undefined, d: InterestSubsidyClaimed['data']): SubsidyClaim {
-  const parts = d.parts ?? 1;
+  const parts = d.parts;
   const before = claim ?? { bankCode: d.bankCode, central: ZERO, local: ZERO, paidCentral: ZERO, paidLocal: ZERO, parts, partsRecorded: 0 };
   const partsRecorded = before.partsRecorded + 1;
   const { loanIds: _, ...rest } = before;

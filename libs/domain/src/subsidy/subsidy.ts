@@ -12,7 +12,7 @@ import { checkPart, withPart } from './claim-parts';
  * A claim listing more loans than one write to the event store can carry is recorded in parts (`part` of
  * `parts`, from 1), each its own command and event with its own loans and totals. The rules hold over the
  * whole claim: parts come in order, a loan is listed once in all of them, and the claim is paid only once
- * every part is in. A claim in one part has no `part` fields, as before parts existed.
+ * every part is in. A claim in one part is recorded as part 1 of 1 (version 1 of the event left both out).
  */
 export interface SubsidyItem {
   loanId: string;
@@ -35,9 +35,10 @@ export type InterestSubsidyClaimed = DomainEvent<
     central: Fen;
     local: Fen;
     claimedOn: BusinessDate;
-    /** Of a claim recorded in parts: this part (from 1) and how many there are; `items`, `central`, `local` are this part's. */
-    part?: number;
-    parts?: number;
+    /** This part of the claim, from 1; `items`, `central` and `local` are this part's. */
+    part: number;
+    /** How many parts the claim was recorded in: 1 for a claim that fits in one write. */
+    parts: number;
   }
 >;
 export type InterestSubsidyPaid = DomainEvent<
@@ -119,11 +120,21 @@ export const subsidyDecider: Decider<SubsidyCommand, SubsidyEvent, SubsidyState>
         }
         const central = fen(c.items.reduce((t, i) => t + i.central, 0));
         const local = fen(c.items.reduce((t, i) => t + i.local, 0));
-        const part = c.parts === undefined ? {} : { part: c.part, parts: c.parts };
+        const { part = 1, parts = 1 } = c;
         return [
           {
             type: 'InterestSubsidyClaimed',
-            data: { claimId: c.claimId, bankCode: c.bankCode, quarter: c.quarter, items: c.items, central, local, claimedOn: on, ...part },
+            data: {
+              claimId: c.claimId,
+              bankCode: c.bankCode,
+              quarter: c.quarter,
+              items: c.items,
+              central,
+              local,
+              claimedOn: on,
+              part,
+              parts,
+            },
           },
         ];
       }

@@ -1,8 +1,8 @@
 import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
-import { AppendTooLargeError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
-import { eventIdFor, fingerprint } from './derived-id';
+import { AppendTooLargeError, EventStore, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
+import { fingerprint } from './derived-id';
 import { idReused, outOfRange, tooLarge } from './command-errors';
-import { eventMetadata } from './metadata';
+import { eventMetadata, toNewEvents } from './metadata';
 import { KeyedMutex } from './keyed-mutex';
 import { LockOrderRestart, StreamTransaction, TransactionHost } from './stream-transaction';
 
@@ -25,6 +25,8 @@ export interface EventMetadata {
   policyVersion: string;
   correlationId: string;
   causationId: string;
+  /** The version of the event's data schema (absent on events recorded before versions existed: version 1). */
+  schemaVersion: number;
   [extra: string]: unknown;
 }
 
@@ -119,13 +121,7 @@ export class CommandHandler {
       return { ...loaded, appended: [], duplicate: false };
     }
 
-    const metadata = eventMetadata(env, print, ctx.policy.version);
-    const toAppend: NewEvent[] = events.map((e, i) => ({
-      id: eventIdFor(env.commandId, streamName, i),
-      type: e.type,
-      data: e.data,
-      metadata,
-    }));
+    const toAppend = toNewEvents(events, streamName, env, eventMetadata(env, print, ctx.policy.version));
     // Nothing that cannot be folded is ever appended: a stream that cannot be folded can never be read again.
     // The fold may update the cached state in place, so from here a failure drops the stream from the cache.
     let folded: S;

@@ -1,9 +1,9 @@
 import { DecisionContext, Decider, DomainEvent } from '@app/domain';
 import { idReused } from './command-errors';
 import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
-import { eventIdFor, fingerprint } from './derived-id';
+import { fingerprint } from './derived-id';
 import type { CommandEnvelope, Handled, Loaded } from './command-handler';
-import { eventMetadata } from './metadata';
+import { eventMetadata, toNewEvents } from './metadata';
 
 type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
 
@@ -102,16 +102,15 @@ export class StreamTransaction {
     const ctx = this.host.context(env.businessDate);
     const events = decider.decide(command, state, ctx);
     if (events.length === 0) return { seen: false, events, ids: [] };
-    const metadata = eventMetadata(env, print, ctx.policy.version);
-    const ids = events.map((_, i) => eventIdFor(env.commandId, streamName, i));
+    const toAppend = toNewEvents(events, streamName, env, eventMetadata(env, print, ctx.policy.version));
     // Nothing that cannot be folded is recorded; the fold may change the cached state in place, which
     // is why a transaction that does not commit forgets every stream it decided on.
     this.folded.add(streamName);
     entry.state = events.reduce((s, e) => decider.evolve(s, e), state);
     if (!entry.events.length) this.order.push(streamName);
-    entry.events.push(...events.map((e, i) => ({ id: ids[i], type: e.type, data: e.data, metadata })));
+    entry.events.push(...toAppend);
     entry.commands.push([env.commandId, print]);
-    return { seen: false, events, ids };
+    return { seen: false, events, ids: toAppend.map((e) => e.id) };
   }
 
   /** Records every stream's decided events at once, with the exact revisions they were decided on. */

@@ -39,6 +39,7 @@ import {
   comparePositions,
   matchesFilter,
 } from '../store.port';
+import { inCurrentShape } from '../upcast';
 
 /**
  * The store port on EventStoreDB, through the official client (the only file that imports it, pinned to
@@ -251,7 +252,7 @@ const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p ===
 
 function toRecorded(resolved: ResolvedEvent): RecordedEvent {
   const e = resolved.event!;
-  return {
+  return inCurrentShape({
     streamName: e.streamId,
     revision: e.revision,
     id: e.id,
@@ -260,7 +261,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent {
     metadata: e.metadata ?? {},
     position: e.position!,
     created: e.created,
-  };
+  });
 }
 
 /** Push-to-pull: the client's subscription emits; the port's subscription is iterated one message at a time. */

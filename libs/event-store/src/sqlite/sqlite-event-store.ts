@@ -19,6 +19,7 @@ import {
   matchesFilter,
 } from '../store.port';
 import { PollingSubscription } from './polling-subscription';
+import { inCurrentShape } from '../upcast';
 
 interface Row {
   position: number;
@@ -299,7 +300,7 @@ function satisfies(expected: ExpectedRevision, current: bigint | undefined): boo
 
 function toRecorded(r: Row): RecordedEvent {
   const p = BigInt(r.position);
-  return {
+  return inCurrentShape({
     streamName: r.stream,
     revision: BigInt(r.revision),
     id: r.id,
@@ -308,7 +309,7 @@ function toRecorded(r: Row): RecordedEvent {
     metadata: JSON.parse(r.metadata),
     position: { commit: p, prepare: p },
     created: new Date(r.created),
-  };
+  });
 }
 
 function prepare(db: Database.Database) {

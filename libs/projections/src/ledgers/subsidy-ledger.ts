@@ -100,7 +100,7 @@ export const subsidyLedger: Projection = {
         return addTo(tx, SUBSIDY_BANK_QUARTERS, { bank_code: d.bankCode, quarter: d.quarter }, bankSums, {
           central_claimed: d.central,
           local_claimed: d.local,
-          claims: (d.part ?? 1) === 1 ? 1 : 0,
+          claims: d.part === 1 ? 1 : 0,
         });
       }
       case 'InterestSubsidyPaid': {
