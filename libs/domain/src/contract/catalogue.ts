@@ -54,7 +54,8 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
   },
   Overdue: {
     category: 'loan',
-    meaning: 'The day-end run found principal or interest unpaid after its due date (逾期); recorded again as the overdue amounts change.',
+    meaning:
+      'The day-end run found principal or interest unpaid after its due date (逾期); recorded again whenever the overdue amounts grow.',
     version: 1,
   },
   LoanExtended: { category: 'loan', meaning: "The bank extended the loan's maturity (展期).", version: 1 },

@@ -25,19 +25,44 @@ export type ExposureReleaseReason = 'settled' | 'rejected' | 'not_issued';
 export type FundEvent =
   | DomainEvent<
       'GuaranteeFundContributed',
-      { fundId: string; source: FundSource; amount: Fen; reference: string; contributedOn: BusinessDate }
+      {
+        /** The centre's fund: its record is `fund-<fundId>`. */
+        fundId: string;
+        source: FundSource;
+        amount: Fen;
+        /** The payer's reference for the payment (an allocation or voucher number). */
+        reference: string;
+        contributedOn: BusinessDate;
+      }
     >
   | DomainEvent<'FundExposureReserved', { fundId: string; loanId: string; amount: Fen; reservedOn: BusinessDate }>
   | DomainEvent<
       'FundExposureReleased',
       { fundId: string; loanId: string; amount: Fen; reason: ExposureReleaseReason; releasedOn: BusinessDate }
     >
-  | DomainEvent<'FundCompensationCharged', { fundId: string; loanId: string; amount: Fen; exposureReleased: Fen; chargedOn: BusinessDate }>
+  | DomainEvent<
+      'FundCompensationCharged',
+      {
+        fundId: string;
+        loanId: string;
+        amount: Fen;
+        /** The loan's guarantee released from the fund's exposure. */
+        exposureReleased: Fen;
+        chargedOn: BusinessDate;
+      }
+    >
   | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>
   /** A compensation charged to the fund whose payment on the loan could not be recorded: put back. */
   | DomainEvent<
       'FundCompensationReversed',
-      { fundId: string; loanId: string; amount: Fen; exposureRestored: Fen; reversedOn: BusinessDate }
+      {
+        fundId: string;
+        loanId: string;
+        amount: Fen;
+        /** The guarantee put back on the fund's exposure (none when the loan settled meanwhile). */
+        exposureRestored: Fen;
+        reversedOn: BusinessDate;
+      }
     >;
 
 export type FundCommand =

@@ -16,7 +16,9 @@ import { checkPart, withPart } from './claim-parts';
  */
 export interface SubsidyItem {
   loanId: string;
+  /** Subsidy claimed on the loan for the quarter from central finance. */
   central: Fen;
+  /** Subsidy claimed on the loan for the quarter from local finance. */
   local: Fen;
 }
 export interface LoanSubsidyFacts {

@@ -6,7 +6,16 @@ import { ensure, invalid, unreachable } from '../shared/errors';
 /** The year's target for a region (目标责任状); setting it again revises it, the latest counts. */
 export type AnnualTargetSet = DomainEvent<
   'AnnualTargetSet',
-  { regionCode: string; year: number; loans: number; amount: Fen; setOn: BusinessDate }
+  {
+    /** The region (GB/T 2260 code): a county, a city, or the province. */
+    regionCode: string;
+    year: number;
+    /** Loans to make in the year. */
+    loans: number;
+    /** Amount to lend in the year. */
+    amount: Fen;
+    setOn: BusinessDate;
+  }
 >;
 export type TargetEvent = AnnualTargetSet;
 export type TargetCommand = { type: 'SetAnnualTarget'; regionCode: string; year: number; loans: number; amount: Fen };
