@@ -85,6 +85,18 @@ define h "jurisdictions are not checked: a clerk acts on another county's loans"
   "const verdict = { allowed: true as const };" \
   test/access-matrix.e2e-spec.ts
 
+define i "events are appended without being checked against their published schemas" \
+  libs/event-store/src/command/metadata.ts \
+  "const versions = checkedVersions(events);" \
+  "const versions = events.map(() => 1);" \
+  libs/event-store/test/command-handler.spec.ts test/event-contract.e2e-spec.ts
+
+define j "events recorded under an older schema version are handed out as stored, not upcast" \
+  libs/event-store/src/upcast.ts \
+  "if (version === contract.version) return e;" \
+  "return e;" \
+  apps/contract/src/contract.spec.ts libs/event-store/src/sqlite/sqlite-event-store.spec.ts test/feed-contract.e2e-spec.ts
+
 # --- helpers -----------------------------------------------------------------------------------------
 SELECTED=("$@")
 [[ ${#SELECTED[@]} -eq 0 ]] && SELECTED=("${IDS[@]}")

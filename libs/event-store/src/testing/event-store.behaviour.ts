@@ -12,6 +12,7 @@ import {
   positionFromString,
   positionToString,
 } from '../store.port';
+import stored from '../../../domain/src/contract/stored/subsidy-records-v1.json';
 
 /** The server's own events (EventStoreDB writes `$`-prefixed streams and types into `$all`): never returned by the port. */
 const isSystem = (e: { streamName: string; type: string }) => e.streamName.startsWith('$') || e.type.startsWith('$');
@@ -174,6 +175,24 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       expect(await store.readStream(s)).toEqual([]);
       await store.appendToStream(s, [big('A')], { expectedRevision: 'no_stream' });
       expect((await store.readStream(s)).map((e) => e.type)).toEqual(['A']);
+    });
+
+    it('hands out an event recorded under an older schema version in the current shape, by every read', async () => {
+      // A bank's claim as an earlier release recorded it: InterestSubsidyClaimed version 1, no part fields, no version.
+      const old = stored.events.find((e) => e.type === 'InterestSubsidyClaimed')!;
+      const s = `subsidy-${randomUUID()}`;
+      await store.appendToStream(s, [{ ...old, id: randomUUID() }], { expectedRevision: 'no_stream' });
+      const current = { data: { ...old.data, part: 1, parts: 1 }, metadata: { ...old.metadata, schemaVersion: 2 } };
+      const [read] = await store.readStream(s);
+      expect(read).toMatchObject(current);
+      expect((await store.readAll({ filter: { streamNamePrefixes: [s] } }))[0]).toEqual(read);
+      const subscription = store.subscribeToAll({ filter: { streamNamePrefixes: [s] } });
+      for await (const message of subscription) {
+        if (message.kind !== 'event') continue;
+        expect(message.event).toEqual(read);
+        break;
+      }
+      await subscription.unsubscribe();
     });
 
     it("never returns the server's own events ($-prefixed streams or types) from $all, forwards or backwards", async () => {
