@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { SqliteEventStore } from '@app/event-store';
-import { CLERK, application, contribution, guarantee, startApi } from './support/api';
+import { Api, CLERK, application, contribution, guarantee, startApi, until } from './support/api';
 import { signed, usualActor } from './support/auth';
 import { startApiProcess } from './support/spawn';
 
@@ -65,6 +65,16 @@ describe('on a full disk', () => {
   }, 180_000);
 });
 
+/** The API's health once its first reconciler run (in the background from boot) is over. */
+async function reconciled(api: Api) {
+  let health = await api.get('/health');
+  await until(async () => {
+    health = await api.get('/health');
+    return health.body.reconciler.lastRunAt !== undefined && health.body.reconciler.runningSince === undefined;
+  });
+  return health;
+}
+
 describe('a follow-up that cannot be finished', () => {
   it('is reported on /health and retried, and the API boots and serves everything else', async () => {
     const api = await startApi({ PROJECTIONS: 'off' });
@@ -105,7 +115,7 @@ describe('a follow-up that cannot be finished', () => {
 
     const rebooted = await startApi({ EVENT_STORE_PATH: api.path, PROJECTIONS: 'off' });
     try {
-      const health = await rebooted.get('/health');
+      const health = await reconciled(rebooted);
       expect(health.status).toBe(200);
       expect(health.body.status).toBe('degraded');
       expect(health.body.reconciler.failed).toEqual(
@@ -115,7 +125,7 @@ describe('a follow-up that cannot be finished', () => {
       // The reconciler's checkpoint stays before the failed step, so the next start tries it again.
       await rebooted.app.close();
       const third = await startApi({ EVENT_STORE_PATH: api.path, PROJECTIONS: 'off' });
-      const again = (await third.get('/health')).body.reconciler.failed;
+      const again = (await reconciled(third)).body.reconciler.failed;
       await third.stop();
       expect(again).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'LoanApplicationRejected' })]));
     } finally {

@@ -35,7 +35,8 @@ export class Reconciler {
     private readonly checkpoints: CheckpointStore,
   ) {}
 
-  async run(options: { graceMs: number; now?: number } = { graceMs: 0 }): Promise<ReconcileReport> {
+  /** With `signal`, it stops between pages once aborted, its checkpoint saved (for a process shutting down). */
+  async run(options: { graceMs: number; now?: number; signal?: AbortSignal } = { graceMs: 0 }): Promise<ReconcileReport> {
     const report: ReconcileReport = { scanned: 0, finished: 0, undone: 0, failed: [] };
     const horizon = (options.now ?? Date.now()) - options.graceMs;
     let cursor: Position | undefined = await this.checkpoints.get(CHECKPOINT);
@@ -58,7 +59,7 @@ export class Reconciler {
         if (report.failed.length === 0) done = cursor;
       }
       if (done) await this.checkpoints.set(CHECKPOINT, done);
-      if (due.length < page.length || page.length === 0) return report;
+      if (due.length < page.length || page.length === 0 || options.signal?.aborted) return report;
     }
   }
 

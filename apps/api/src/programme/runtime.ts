@@ -7,8 +7,8 @@ import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
 
 /**
- * What runs beside the requests: at boot, the reconciler finishes any two-step write a crash cut short
- * (before the first request); then it sweeps periodically, the day-end run marks overdue loans daily, and
+ * What runs beside the requests: from boot, the reconciler finishes any two-step write a crash cut short and
+ * then sweeps periodically, the day-end run marks overdue loans daily, and
  * in the embedded setup the projections run here too.
  */
 @Injectable()
@@ -17,6 +17,9 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   private timers: NodeJS.Timeout[] = [];
   private lastDayEnd?: string;
   private lastReconcile?: { lastRunAt: string; failed: ReconcileFailure[]; problem?: string };
+  /** The reconciler run in progress: one at a time, so a sweep or an operator's call joins the boot run. */
+  private reconciling?: { since: string; done: Promise<ReconcileReport | undefined> };
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -31,8 +34,11 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap() {
-    // A step that cannot be finished now is reported and retried; it never keeps the API from serving the rest.
-    await this.reconcile(0);
+    // Not awaited: the first run on a long history with no checkpoint reads all of it (minutes on a province's),
+    // and serving meanwhile is as safe as serving between sweeps: each step is idempotent and appended with the
+    // revision it was decided on, and a request meets a half-done write for at most as long as it meets one
+    // another process is still finishing. A step that cannot be finished is reported and retried.
+    void this.reconcile(0);
     // Not awaited: a store that is away or refuses our credentials shows in /health; the day-end run waits for the list.
     void this.openLoans.start();
     if (this.config.projections === 'in-process') {
@@ -52,16 +58,26 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     return this.openLoans.problem;
   }
 
-  /** How the last reconciler run went, for /health. */
-  get reconcilerStatus(): { lastRunAt?: string; failed: ReconcileFailure[]; problem?: string } {
-    return this.lastReconcile ?? { failed: [] };
+  /** How the last reconciler run went, and since when one is running, for /health. */
+  get reconcilerStatus(): { lastRunAt?: string; runningSince?: string; failed: ReconcileFailure[]; problem?: string } {
+    return { ...(this.lastReconcile ?? { failed: [] }), ...(this.reconciling ? { runningSince: this.reconciling.since } : {}) };
   }
 
-  /** Runs the reconciler without ever throwing: what fails is logged, kept for /health, and retried next sweep. */
-  async reconcile(graceMs: number): Promise<ReconcileReport | undefined> {
-    const at = new Date().toISOString();
+  /**
+   * Runs the reconciler without ever throwing: what fails is logged, kept for /health, and retried next sweep.
+   * A call while a run is in progress waits for that run instead of starting a second over the same events.
+   */
+  reconcile(graceMs: number): Promise<ReconcileReport | undefined> {
+    if (this.reconciling) return this.reconciling.done;
+    const since = new Date().toISOString();
+    const done = this.runReconciler(graceMs, since).finally(() => (this.reconciling = undefined));
+    this.reconciling = { since, done };
+    return done;
+  }
+
+  private async runReconciler(graceMs: number, at: string): Promise<ReconcileReport | undefined> {
     try {
-      const report = await this.reconciler.run({ graceMs });
+      const report = await this.reconciler.run({ graceMs, signal: this.shutdown.signal });
       this.lastReconcile = { lastRunAt: at, failed: report.failed };
       if (report.finished || report.undone) this.logger.warn(`Finished ${report.finished} and undid ${report.undone} half-done writes`);
       for (const f of report.failed)
@@ -103,6 +119,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown() {
     for (const t of this.timers) clearInterval(t);
+    this.shutdown.abort();
+    await this.reconciling?.done;
     await this.openLoans.stop();
     await this.projections.stop();
     await this.readStore.close();

@@ -2,7 +2,8 @@ import { Row } from '../projection';
 import { BulletinRow } from '../bulletin/build-bulletin';
 import { Column } from './columns';
 
-const c = (key: string, label: string, format: Column['format'] = 'money'): Column => ({ key, label, format });
+/** Nothing adds down the bulletin: its rows are the province, its cities and their counties, each its own total. */
+const c = (key: string, label: string, format: Column['format'] = 'money'): Column => ({ key, label, format, sum: false });
 
 /** The bulletin as the province prints it: one line per region, ranked within its parent. */
 export const BULLETIN_COLUMNS: Column[] = [

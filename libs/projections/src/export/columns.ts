@@ -9,9 +9,12 @@ export interface Column {
   key: string;
   label: string;
   format: Format;
+  /** Whether the column adds up down the rows, into the 合计 row: flows and amounts per record do; a running balance does not. */
+  sum?: boolean;
 }
 
-const c = (key: string, label: string, format: Format = 'text'): Column => ({ key, label, format });
+/** A column; money adds up unless told otherwise, counts only when told. */
+const c = (key: string, label: string, format: Format = 'text', sum = format === 'money'): Column => ({ key, label, format, sum });
 
 /** The columns of each ledger as laid out on the paper 台账, with their Chinese headers. */
 export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; columns: Column[] }> = {
@@ -45,8 +48,8 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('overdue_interest', '逾期利息(元)', 'money'),
       c('overdue_since', '逾期起始日'),
       c('status', '状态'),
-      c('persons_supported', '扶持人数', 'count'),
-      c('jobs_planned', '带动就业', 'count'),
+      c('persons_supported', '扶持人数', 'count', true),
+      c('jobs_planned', '带动就业', 'count', true),
       c('compensation', '代偿金额(元)', 'money'),
       c('recovered', '追偿金额(元)', 'money'),
       c('written_off', '核销金额(元)', 'money'),
@@ -65,7 +68,7 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('written_off', '累计核销(元)', 'money'),
       c('balance', '基金余额(元)', 'money'),
       c('exposure', '在保余额(元)', 'money'),
-      c('guarantees_open', '在保笔数', 'count'),
+      c('guarantees_open', '在保笔数', 'count', true),
       c('leverage_bp', '放大倍数(%)', 'bp'),
     ],
   },
@@ -82,7 +85,7 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('cash_in', '收入(元)', 'money'),
       c('cash_out', '支出(元)', 'money'),
       c('written_off', '核销(元)', 'money'),
-      c('balance_after', '余额(元)', 'money'),
+      c('balance_after', '余额(元)', 'money', false),
     ],
   },
   'subsidy-loans': {
@@ -114,7 +117,7 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('local_claimed', '地方已申请(元)', 'money'),
       c('central_paid', '中央已拨付(元)', 'money'),
       c('local_paid', '地方已拨付(元)', 'money'),
-      c('claims', '申请次数', 'count'),
+      c('claims', '申请次数', 'count', true),
     ],
   },
   journal: {

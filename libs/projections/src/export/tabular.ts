@@ -43,7 +43,8 @@ export function toMarkdown(title: string, columns: Column[], rows: Row[]): strin
 
 /**
  * An XLSX sheet laid out like the paper ledger: a title across the columns, a subtitle (the period, the
- * region), bold bordered headers, the rows, and a totals row for the money columns. Text goes in as it
+ * region), bold bordered headers, the rows, and a 合计 row of the columns that add up (none for a table whose
+ * rows hold their own totals, such as the bulletin's province, cities and counties). Text goes in as it
  * is: exceljs writes a string as a shared string (`t="s"`, never a `<f>` formula), which a spreadsheet
  * shows as text however it begins, so a quote there would only be a stray character in the ledger.
  */
@@ -68,14 +69,16 @@ export async function toXlsx(title: string, subtitle: string, columns: Column[],
     const row = sheet.getRow(4 + n);
     columns.forEach((c, i) => Object.assign(row.getCell(i + 1), cell(c, r[c.key])));
   });
-  const totals = sheet.getRow(4 + rows.length);
-  totals.getCell(1).value = '合计';
-  totals.getCell(1).font = { bold: true };
-  columns.forEach((c, i) => {
-    if (c.format !== 'money' || i === 0) return;
-    const fen = rows.reduce((s, r) => s + ((r[c.key] as number) ?? 0), 0);
-    Object.assign(totals.getCell(i + 1), { value: fen / 100, numFmt: '#,##0.00', font: { bold: true }, border: thin });
-  });
+  if (columns.some((c, i) => c.sum && i > 0)) {
+    const totals = sheet.getRow(4 + rows.length);
+    totals.getCell(1).value = '合计';
+    totals.getCell(1).font = { bold: true };
+    columns.forEach((c, i) => {
+      if (!c.sum || i === 0) return;
+      const total = rows.reduce((s, r) => s + ((r[c.key] as number) ?? 0), 0);
+      Object.assign(totals.getCell(i + 1), { ...cell(c, total), font: { bold: true } });
+    });
+  }
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
