@@ -61,6 +61,9 @@ describe('bad requests over HTTP', () => {
       'REFERENCE.UNKNOWN_CENTRE',
     ],
     ['a target for an unknown region', () => api.put('/targets/999999/2011', { loans: 1, amountFen: 1 }), 400, 'REFERENCE.UNKNOWN_REGION'],
+    // A date alone would be midnight UTC in the recording clock: an empty bulletin for a history recorded later.
+    ['a knownAt that is a date, not a moment', () => api.get('/bulletin?month=2011-06&knownAt=2011-06-30'), 400, 'REQUEST.INVALID'],
+    ['a knownAt without its time zone', () => api.get('/ledgers/business?knownAt=2011-06-30T08:00:00'), 400, 'REQUEST.INVALID'],
     [
       'a malformed Idempotency-Key',
       () => api.post('/loans', application(2), { ...CLERK, 'idempotency-key': 'x' }),

@@ -11,6 +11,7 @@ import {
   bulletin,
   bulletinFactsKnownAt,
   bulletinTable,
+  isKnownAt,
   loadBulletinFacts,
   ledgerAsOf,
   queryLedger,
@@ -42,7 +43,8 @@ const date = (v: string) => {
   return v;
 };
 const instant = (v: string) => {
-  if (Number.isNaN(Date.parse(v))) throw new InvalidArgumentError('a time looks like 2011-07-01T08:00:00Z');
+  if (!isKnownAt(v))
+    throw new InvalidArgumentError('a time with its zone, such as 2011-07-01T08:00:00+08:00 (for the end of a business date, use --as-of)');
   return v;
 };
 

@@ -13,6 +13,16 @@ export interface AsOf {
 
 const PAGE = 5000;
 
+/**
+ * A `knownAt` is a moment, with its time and zone. A date alone (2011-06-30) would be read as midnight UTC of
+ * that day in the recording clock, which is rarely what is meant (a business date is `asOf`), so it is refused.
+ */
+export const KNOWN_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export const KNOWN_AT_MESSAGE =
+  'knownAt is a moment with its time zone, such as 2011-07-01T08:00:00+08:00 (as the system knew it then); ' +
+  'for the state at the end of a business date, use asOf=YYYY-MM-DD';
+export const isKnownAt = (text: string) => KNOWN_AT.test(text) && !Number.isNaN(Date.parse(text));
+
 /** Whether an event is dated on or before the business date and recorded by the instant. */
 export const happenedBy = (e: ProjectedEvent, asOf: AsOf): boolean =>
   !(asOf.businessDate && e.businessDate > asOf.businessDate) && !(asOf.knownAt && e.recordedAt > asOf.knownAt);

@@ -51,8 +51,8 @@ describe('exports laid out like the paper ledgers', () => {
   it('XLSX: the 合计 row adds only what adds: flows and per-record amounts and counts, never a running balance', async () => {
     const movements = LEDGER_LAYOUTS['fund-movements'];
     const lines = [
-      { fund_id: 'GC-360721', seq: 1, kind: 'contribution', cash_in: 100_000_00, balance_after: 100_000_00 },
-      { fund_id: 'GC-360721', seq: 2, kind: 'compensation', cash_out: 30_000_00, balance_after: 70_000_00 },
+      { fund_id: 'GC-360721', seq: 1, kind: 'contribution', cash_in: 100_000_00, cash_out: 0, balance_after: 100_000_00 },
+      { fund_id: 'GC-360721', seq: 2, kind: 'compensation', cash_in: 0, cash_out: 30_000_00, balance_after: 70_000_00 },
     ];
     const sheet = await sheetOf(await toXlsx(movements.title, '全部', movements.columns, lines));
     const column = (key: string) => movements.columns.findIndex((c) => c.key === key) + 1;

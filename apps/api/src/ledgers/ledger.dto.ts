@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { KNOWN_AT_MESSAGE, isKnownAt } from '@app/projections';
 import { Type } from 'class-transformer';
 import { DATE, dateMessage } from '../http/dto-common';
+
+/** A moment in the recording clock, with its time zone (see KNOWN_AT). */
+const KnownAt = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description: `${description}: a time with its zone (ISO 8601)`, example: '2011-07-01T08:00:00+08:00' }),
+    IsOptional(),
+    ValidateBy({
+      name: 'isKnownAt',
+      validator: { validate: (v) => typeof v === 'string' && isKnownAt(v), defaultMessage: () => KNOWN_AT_MESSAGE },
+    }),
+  );
 
 /** Query strings of the ledger, bulletin and export endpoints. */
 export class PageQuery {
@@ -15,10 +28,7 @@ export class PageQuery {
   @IsOptional()
   @Matches(DATE, dateMessage)
   asOf?: string;
-  @ApiPropertyOptional({ description: 'The ledger as the system knew it at this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  knownAt?: string;
+  @KnownAt('The ledger as the system knew it at this moment') knownAt?: string;
 }
 
 export class BusinessQuery extends PageQuery {
@@ -65,10 +75,7 @@ export class BulletinQuery {
   @IsOptional()
   @Matches(/^\d{6}$/, { message: 'region must be a six-digit region code' })
   region?: string;
-  @ApiPropertyOptional({ description: 'The bulletin as the system knew it at this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  knownAt?: string;
+  @KnownAt('The bulletin as the system knew it at this moment') knownAt?: string;
 }
 
 export class RebuildDto {
