@@ -547,12 +547,12 @@ describe('refusals under a policy table of its own (POLICY_FILE)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loans-policy-'));
     const file = join(dir, 'policies.json');
-    // In force from 2011 only; benchmark rates known only from June 2011.
+    // In force from 2011 only.
     const policy = {
       ...JIANGXI_POLICIES[1],
       version: 'TEST-2011',
       effectiveFrom: '2011-01-01',
-      benchmarkRates: [{ from: '2011-06-01', upTo6Months: 585, upTo12Months: 631, upTo36Months: 640 }],
+      benchmarkRates: [{ from: '2011-01-01', upTo6Months: 585, upTo12Months: 631, upTo36Months: 640 }],
     };
     writeFileSync(file, JSON.stringify([policy]));
     api = await startApi({ POLICY_FILE: file });
@@ -568,10 +568,17 @@ describe('refusals under a policy table of its own (POLICY_FILE)', () => {
     await refused(() => api.post('/loans', application(1, { businessDate: '2010-12-31' })), 409, 'POLICY.NONE_IN_FORCE');
   });
 
-  it('a disbursement on a day no benchmark rate is known for is refused', async () => {
-    const loanId = await loansOn(() => api).guaranteed(2);
-    await refused(() => api.post(`/loans/${loanId}/disbursement`, disbursement('2011-01-10')), 409, 'POLICY.NO_BENCHMARK_RATE');
-    expect(ok(await api.post(`/loans/${loanId}/disbursement`, disbursement('2011-06-01'))).status).toBe('disbursed');
+  it('a policy table whose benchmark rates start after the policy does is refused at boot, naming the gap', async () => {
+    // Else no loan could be paid out between the two dates (POLICY.NO_BENCHMARK_RATE for each).
+    const file = join(dir, 'gap.json');
+    const gap = { ...JIANGXI_POLICIES[1], version: 'TEST-GAP', effectiveFrom: '2011-01-01' };
+    writeFileSync(
+      file,
+      JSON.stringify([{ ...gap, benchmarkRates: [{ from: '2011-06-01', upTo6Months: 585, upTo12Months: 631, upTo36Months: 640 }] }]),
+    );
+    await expect(startApi({ POLICY_FILE: file })).rejects.toThrow(
+      /policy TEST-GAP: benchmarkRates must have a rate in force on 2011-01-01, when the policy starts \(the first is from 2011-06-01\)/,
+    );
   });
 });
 

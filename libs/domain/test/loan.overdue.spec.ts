@@ -31,6 +31,31 @@ describe('overdue (the day-end run)', () => {
       .thenNothingHappened();
   });
 
+  it("does not make a loan paid out on a settlement day overdue the next day: that day's interest falls due at the next settlement", () => {
+    const onThe20th = [
+      applied(),
+      guaranteed(),
+      disbursed({
+        disbursedOn: date('2011-03-20'),
+        maturityDate: date('2012-03-20'),
+        plan: [{ dueDate: date('2012-03-20'), principal: yuan(50_000) }],
+      }),
+    ];
+    given(onThe20th).when(markOverdue, '2011-03-21').thenNothingHappened();
+    // Unpaid, it is overdue after the next settlement: 20 March to 20 June inclusive, 93 days on 50,000 at 6 %.
+    given(onThe20th)
+      .when(markOverdue, '2011-06-21')
+      .then([
+        markedOverdue({
+          asOf: date('2011-06-21'),
+          overduePrincipal: yuan(0),
+          overdueInterest: money(77_500),
+          dueDate: date('2011-06-20'),
+          daysOverdue: 1,
+        }),
+      ]);
+  });
+
   it('is idempotent for a date and only marks again when more falls due', () => {
     given(defaulted()).when(markOverdue, '2011-03-21').thenNothingHappened();
     given(defaulted()).when(markOverdue, '2011-04-30').thenNothingHappened();

@@ -38,8 +38,13 @@ describe('the benchmark lending rate', () => {
     expect(benchmarkRate(unordered, on('2011-02-09'), 12)).toBe(606);
   });
 
+  it("covers every day of Jiangxi's policies: the 1999 rates until February 2002", () => {
+    expect([6, 12, 24].map((months) => benchmarkRate(JX2002, on('2002-01-04'), months))).toEqual([558, 585, 594]);
+    expect(benchmarkRate(JX2002, on('2002-02-21'), 12)).toBe(531);
+  });
+
   it('is refused for a day before any rate is configured', () => {
-    expect(codeOf(() => benchmarkRate(JX2002, on('2002-02-20'), 12))).toBe('POLICY.NO_BENCHMARK_RATE');
+    expect(codeOf(() => benchmarkRate(JX2002, on('1999-06-09'), 12))).toBe('POLICY.NO_BENCHMARK_RATE');
   });
 });
 
@@ -80,6 +85,11 @@ describe('a policy table loaded from configuration', () => {
       'benchmarkRates must list',
     ],
     ['a benchmark rate of nothing', { benchmarkRates: [{ ...valid.benchmarkRates[0], upTo36Months: 0 }] }, 'benchmarkRates must list'],
+    [
+      'benchmark rates that start after the policy',
+      { benchmarkRates: [{ ...valid.benchmarkRates[0], from: '2008-02-01' }] },
+      'benchmarkRates must have a rate in force on 2008-01-01, when the policy starts (the first is from 2008-02-01)',
+    ],
   ])('names %s', (_, change, problem) => {
     expect(problemsOf(change)).toEqual([expect.stringContaining(`policy JX-2008: ${problem}`)]);
   });

@@ -13,10 +13,13 @@ export interface Due {
  * A disbursed loan's account: principal instalments, interest crystallised at each settlement, and interest
  * accruing since the last one. Interest accrues daily on the outstanding principal (annual rate / 360) for
  * every day from disbursement up to, not including, the repayment day; the quarterly settlement on the 20th
- * covers the 20th itself. Each settlement and each repayment rounds the accrued interest half-up to the fen.
+ * covers the 20th itself. The first settlement is the first after the day of disbursement: a loan paid out on
+ * a 20th owes that day's interest at the next one, not the same day (it would be overdue the next morning).
+ * Each settlement and each repayment rounds the accrued interest half-up to the fen.
  */
 export interface LoanAccount {
   rate: BasisPoints;
+  disbursedOn: BusinessDate;
   maturity: BusinessDate;
   outstanding: Fen;
   /** Interest has been accrued for every day before this one. */
@@ -36,6 +39,7 @@ export function openAccount(
 ): LoanAccount {
   return {
     rate,
+    disbursedOn,
     maturity,
     outstanding: amount,
     accruedFrom: disbursedOn,
@@ -67,10 +71,9 @@ export function nextSettlement(a: LoanAccount, from: BusinessDate): BusinessDate
 export function advance(account: LoanAccount, to: BusinessDate): LoanAccount {
   let a = account;
   if (to <= a.accruedFrom) return a;
-  const points: Array<{ dueDate: BusinessDate; cut: BusinessDate }> = settlementDatesBetween(a.accruedFrom, addDays(to, -1)).map((s) => ({
-    dueDate: s,
-    cut: addDays(s, 1),
-  }));
+  const points: Array<{ dueDate: BusinessDate; cut: BusinessDate }> = settlementDatesBetween(a.accruedFrom, addDays(to, -1))
+    .filter((s) => s !== a.disbursedOn)
+    .map((s) => ({ dueDate: s, cut: addDays(s, 1) }));
   if (a.maturity >= a.accruedFrom && a.maturity <= to) points.push({ dueDate: a.maturity, cut: a.maturity });
   points.sort((x, y) => (x.cut < y.cut ? -1 : x.cut > y.cut ? 1 : 0));
   for (const p of points) a = crystallise(accrueTo(a, p.cut), p.dueDate);

@@ -4,8 +4,12 @@ import { BenchmarkRates, Policy } from './policy';
 
 const d = (s: string) => s as BusinessDate;
 
-/** People's Bank of China benchmark lending rates (≤ 6 months, 6–12 months, 1–3 years), 2002–2011. */
+/**
+ * People's Bank of China benchmark lending rates (≤ 6 months, 6–12 months, 1–3 years) in force from 2002 to
+ * 2011: the rates set on 10 June 1999 held until 21 February 2002, so they price the programme's first weeks.
+ */
 const PBOC_RATES: BenchmarkRates[] = [
+  ['1999-06-10', 558, 585, 594],
   ['2002-02-21', 504, 531, 549],
   ['2004-10-29', 522, 558, 576],
   ['2006-04-28', 540, 585, 603],

@@ -36,6 +36,12 @@ export function policyProblems(policies: readonly Policy[]): string[] {
       p.benchmarkRates.some((r) => !isBusinessDate(r.from) || ![r.upTo6Months, r.upTo12Months, r.upTo36Months].every(isWholePositive))
     ) {
       out.push(`${at}: benchmarkRates must list dated rates in basis points`);
+    } else if (isBusinessDate(p.effectiveFrom) && !p.benchmarkRates.some((r) => r.from <= p.effectiveFrom)) {
+      // Else no loan could be paid out from the policy's first day until the first rate.
+      const first = p.benchmarkRates.map((r) => r.from).sort()[0];
+      out.push(
+        `${at}: benchmarkRates must have a rate in force on ${p.effectiveFrom}, when the policy starts (the first is from ${first})`,
+      );
     }
   }
   return out;
