@@ -148,6 +148,20 @@ describe("a loan's whole life over HTTP", () => {
     // A person whose loan was written off cannot be guaranteed again.
     const again = await api.post('/loans', application(1, { businessDate: '2013-01-05' }));
     expect(again).toMatchObject({ status: 409, body: { code: 'BORROWER.DEFAULTED' } });
+
+    // Written off the books, kept on file (账销案存): money recovered later still comes back to the fund.
+    const late = ok(
+      await api.post(`/loans/${secondId}/recoveries`, { amountFen: 500_000, source: 'collateral', businessDate: '2013-03-01' }),
+    );
+    expect(late.events[0].data).toMatchObject({ amount: 500_000, afterWriteOff: true, remainingClaim: paid.amount - 1_500_000 });
+    expect(ok(await api.get('/funds/GC-360721')).balanceFen).toBe(100_000_000 - paid.amount + 1_500_000);
+    expect(ok(await api.get(`/loans/${secondId}`)).status).toBe('written_off');
+    const beyond = await api.post(`/loans/${secondId}/recoveries`, {
+      amountFen: paid.amount,
+      source: 'collateral',
+      businessDate: '2013-04-01',
+    });
+    expect(beyond).toMatchObject({ status: 409, body: { code: 'LOAN.RECOVERY_EXCEEDS_CLAIM' } });
   });
 
   it('records a retried request once: the same Idempotency-Key returns the same result', async () => {

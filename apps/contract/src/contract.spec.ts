@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import {
@@ -16,7 +16,7 @@ import { Programme } from '@app/programme';
 import { SMALL, simulate } from '@app/simulation';
 import { PublishedSchemas, currentSchemas, publish } from './schemas';
 import { referencePage } from './reference';
-import stored from '../../../libs/domain/src/contract/stored/subsidy-records-v1.json';
+import subsidies from '../../../libs/domain/src/contract/stored/subsidy-records-v1.json';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const published = EVENT_SCHEMAS as PublishedSchemas;
@@ -73,20 +73,40 @@ describe('the published event contract', () => {
 });
 
 describe('events recorded under an older version', () => {
-  // The subsidy records of a small province as release fa514bb stored them: InterestSubsidyClaimed version 1,
-  // without schemaVersion in their metadata and without part fields for claims in one part.
-  const old = stored.events;
-
-  it('are read in the current shape, by every read', async () => {
+  // Samples of events as earlier releases stored them, one file per change (libs/domain/src/contract/stored/).
+  const dir = join(ROOT, 'libs/domain/src/contract/stored');
+  const samples = readdirSync(dir).map((file) => ({ file, ...(JSON.parse(readFileSync(join(dir, file), 'utf8')) as typeof subsidies) }));
+  const old = samples.flatMap((s) => s.events);
+  const versionOf = (e: { metadata: unknown }) => (e.metadata as { schemaVersion?: number }).schemaVersion ?? 1;
+  const storing = async (events: typeof old) => {
     const store = new SqliteEventStore({ path: ':memory:' });
-    for (const e of old) await store.appendToStream(e.streamName, [e as NewEvent], { expectedRevision: 'any' });
-    const claims = (await store.readAll()).filter((e) => e.type === 'InterestSubsidyClaimed');
-    expect(claims).toHaveLength(old.filter((e) => e.type === 'InterestSubsidyClaimed').length);
-    for (const claim of claims) {
-      expect(claim.metadata).toMatchObject({ schemaVersion: 2 });
-      expect(claim.data).toMatchObject({ part: 1, parts: 1 });
-      expect(validate(claim.type, 2, claim.data)).toBe('valid');
+    for (const e of events) await store.appendToStream(e.streamName, [e as NewEvent], { expectedRevision: 'any' });
+    return store;
+  };
+
+  it('are kept as a sample for every version ever replaced', () => {
+    const sampled = new Set(old.map((e) => `${e.type}@${versionOf(e)}`));
+    const replaced = EVENT_TYPES.flatMap((t) => Array.from({ length: EVENT_CATALOGUE[t].version - 1 }, (_, i) => `${t}@${i + 1}`));
+    expect(replaced.filter((v) => !sampled.has(v))).toEqual([]);
+  });
+
+  it('validate against their own version as stored', () => {
+    for (const e of old) expect(validate(e.type, versionOf(e), e.data)).toBe('valid');
+  });
+
+  it('are read in the current shape, by every read, valid under the current schema', async () => {
+    const store = await storing(old);
+    const read = await store.readAll();
+    expect(read).toHaveLength(old.length);
+    for (const e of read) {
+      const { version } = EVENT_CATALOGUE[e.type as keyof typeof EVENT_CATALOGUE];
+      expect({ type: e.type, version: versionOf(e) }).toEqual({ type: e.type, version });
+      expect(validate(e.type, version, e.data)).toBe('valid');
     }
+    const claims = read.filter((e) => e.type === 'InterestSubsidyClaimed');
+    for (const claim of claims) expect(claim.data).toMatchObject({ part: 1, parts: 1 });
+    for (const recovery of read.filter((e) => e.type === 'RecoveryCollected' || e.type === 'FundRecoveryCredited'))
+      expect(recovery.data).toMatchObject({ afterWriteOff: false });
     const [first] = claims;
     expect((await store.readStream(first.streamName))[0]).toEqual(first);
     const subscription = store.subscribeToAll({ filter: { eventTypePrefixes: ['InterestSubsidyClaimed'] } });
@@ -98,10 +118,9 @@ describe('events recorded under an older version', () => {
     await store.close();
   });
 
-  it('fold as they did: every claim recorded in full and paid', async () => {
-    const store = new SqliteEventStore({ path: ':memory:' });
-    for (const e of old) await store.appendToStream(e.streamName, [e as NewEvent], { expectedRevision: 'any' });
-    for (const streamName of new Set(old.map((e) => e.streamName))) {
+  it('fold as they did: every subsidy claim recorded in full and paid', async () => {
+    const store = await storing(subsidies.events);
+    for (const streamName of new Set(subsidies.events.map((e) => e.streamName))) {
       const events = await store.readStream(streamName);
       const state = events.reduce((s, e) => subsidyDecider.evolve(s, e as unknown as SubsidyEvent), subsidyDecider.initialState());
       for (const claim of Object.values(state.claims)) {
@@ -110,9 +129,5 @@ describe('events recorded under an older version', () => {
       }
     }
     await store.close();
-  });
-
-  it('validate against their own version as stored', () => {
-    for (const e of old) expect(validate(e.type, 1, e.data)).toBe('valid');
   });
 });

@@ -16,9 +16,16 @@ const onFund = (command: Record<string, unknown>) => ({
 });
 
 const ids = { loanId: 'L1', fundId: 'GC-360721', borrowerId: 'B1' };
-const recovered = (amount: number, remainingClaim: number): LoanEvent => ({
+const recovered = (amount: number, remainingClaim: number, afterWriteOff = false): LoanEvent => ({
   type: 'RecoveryCollected',
-  data: { ...ids, amount: money(amount), source: 'borrower', remainingClaim: money(remainingClaim), collectedOn: date('2011-07-01') },
+  data: {
+    ...ids,
+    amount: money(amount),
+    source: 'borrower',
+    remainingClaim: money(remainingClaim),
+    afterWriteOff,
+    collectedOn: date('2011-07-01'),
+  },
 });
 
 describe('what a loan event sets off on the fund and the borrower streams', () => {
@@ -37,8 +44,13 @@ describe('what a loan event sets off on the fund and the borrower streams', () =
   });
 
   it('credits each recovery to the fund, and closes the loan once the whole claim is back', () => {
-    expect(followUpsOf(recovered(100, 50))).toEqual([onFund({ type: 'CreditRecovery', amount: 100 })]);
-    expect(followUpsOf(recovered(50, 0))).toEqual([onFund({ type: 'CreditRecovery', amount: 50 }), closeLoan('recovered')]);
+    expect(followUpsOf(recovered(100, 50))).toEqual([onFund({ type: 'CreditRecovery', amount: 100, afterWriteOff: false })]);
+    expect(followUpsOf(recovered(50, 0))).toEqual([
+      onFund({ type: 'CreditRecovery', amount: 50, afterWriteOff: false }),
+      closeLoan('recovered'),
+    ]);
+    // After a write-off the borrower's loan was closed then (written off): the last recovery only credits the fund.
+    expect(followUpsOf(recovered(50, 0, true))).toEqual([onFund({ type: 'CreditRecovery', amount: 50, afterWriteOff: true })]);
   });
 
   it('closes the loan as written off, which bars the borrower from another', () => {

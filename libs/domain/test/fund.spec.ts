@@ -33,7 +33,13 @@ const charged = (amount: number, exposureReleased: number): FundEvent => ({
   data: { fundId, loanId: 'L1', amount: yuan(amount), exposureReleased: yuan(exposureReleased), chargedOn: date(on) },
 });
 const reverse: FundCommand = { type: 'ReverseCompensation', fundId, loanId: 'L1', restoreExposure: true };
-const credit = (amount: number): FundCommand => ({ type: 'CreditRecovery', fundId, loanId: 'L1', amount: money(amount) });
+const credit = (amount: number, afterWriteOff = false): FundCommand => ({
+  type: 'CreditRecovery',
+  fundId,
+  loanId: 'L1',
+  amount: money(amount),
+  afterWriteOff,
+});
 
 const funded = contributed(yuan(100_000));
 
@@ -131,8 +137,16 @@ describe('compensation charged to the fund, reversed, and recoveries credited', 
   it('credits what is recovered to the balance, within what a fund may hold', () => {
     const state = given([...guaranteedL1, charged(40_000, 50_000)])
       .when(credit(yuan(10_000)), on)
-      .then([{ type: 'FundRecoveryCredited', data: { fundId, loanId: 'L1', amount: yuan(10_000), creditedOn: date(on) } }]);
+      .then([
+        { type: 'FundRecoveryCredited', data: { fundId, loanId: 'L1', amount: yuan(10_000), afterWriteOff: false, creditedOn: date(on) } },
+      ]);
     expect(state.balance).toBe(yuan(70_000));
+    // On a claim written off and kept on file, the same money comes back to the fund, marked as such.
+    given([...guaranteedL1, charged(40_000, 50_000)])
+      .when(credit(yuan(10_000), true), on)
+      .then([
+        { type: 'FundRecoveryCredited', data: { fundId, loanId: 'L1', amount: yuan(10_000), afterWriteOff: true, creditedOn: date(on) } },
+      ]);
     given([contributed(MAX_AMOUNT_FEN)])
       .when(credit(1), on)
       .thenRefuses('FUND.BALANCE_LIMIT');

@@ -4,7 +4,7 @@ import { applied, compensate, compensated, date, defaulted, guaranteed, money, r
 
 const given = DeciderSpecification.for(loanDecider);
 
-const recovered = (amount: number, remainingClaim: number, collectedOn = '2011-07-01'): LoanEvent => ({
+const recovered = (amount: number, remainingClaim: number, collectedOn = '2011-07-01', afterWriteOff = false): LoanEvent => ({
   type: 'RecoveryCollected',
   data: {
     loanId: 'L1',
@@ -13,6 +13,7 @@ const recovered = (amount: number, remainingClaim: number, collectedOn = '2011-0
     amount: money(amount),
     source: 'counter_guarantor',
     remainingClaim: money(remainingClaim),
+    afterWriteOff,
     collectedOn: date(collectedOn),
   },
 });
@@ -107,5 +108,21 @@ describe('write-off (核销)', () => {
     given([...defaulted(), compensated(), recovered(4_046_666, 0)])
       .when(writeOff(), '2011-12-01')
       .thenRefuses('LOAN.CANNOT_WRITE_OFF');
+  });
+
+  it('keeps the claim on file (账销案存): what is recovered later is recorded, up to what is still owed', () => {
+    const writtenOffLoan = [...partlyRecovered(), writtenOff(3_046_666)];
+    const state = given(writtenOffLoan)
+      .when(recover(1_000_000), '2012-03-01')
+      .then([recovered(1_000_000, 2_046_666, '2012-03-01', true)]);
+    expect([state.status, state.writtenOff]).toEqual(['written_off', 3_046_666]);
+    given(writtenOffLoan).when(recover(3_046_667), '2012-03-01').thenRefuses('LOAN.RECOVERY_EXCEEDS_CLAIM');
+    const all = given(writtenOffLoan)
+      .when(recover(3_046_666), '2012-03-01')
+      .then([recovered(3_046_666, 0, '2012-03-01', true)]);
+    expect(all.status).toBe('written_off'); // the write-off stands in the books; nothing more is owed
+    given([...writtenOffLoan, recovered(3_046_666, 0, '2012-03-01', true)])
+      .when(recover(1), '2012-04-01')
+      .thenRefuses('LOAN.RECOVERY_EXCEEDS_CLAIM');
   });
 });

@@ -201,11 +201,11 @@ describe('the command handler', () => {
 
   describe('forgets what it folded for a command that was not recorded', () => {
     // Its fold updates the state in place, as the fund's does, and adds up the amounts: past 2^53, \`fen\` throws.
-    type Noted = DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>;
+    type Noted = DomainEvent<'FundExposureReserved', { fundId: string; loanId: string; amount: Fen; reservedOn: BusinessDate }>;
     const notes: Decider<{ key: string; amount: Fen }, Noted, Map<string, Fen>> = {
       initialState: () => new Map(),
       decide: (c) => [
-        { type: 'FundRecoveryCredited', data: { fundId: 'F', loanId: c.key, amount: c.amount, creditedOn: '2011-01-05' as BusinessDate } },
+        { type: 'FundExposureReserved', data: { fundId: 'F', loanId: c.key, amount: c.amount, reservedOn: '2011-01-05' as BusinessDate } },
       ],
       evolve: (s, e) => {
         s.set(e.data.loanId, e.data.amount);
@@ -241,18 +241,18 @@ describe('the command handler', () => {
   });
 
   describe('records only events that match their published schema', () => {
-    const deciding = (data: unknown, type = 'FundRecoveryCredited'): Decider<null, DomainEvent, null> => ({
+    const deciding = (data: unknown, type = 'FundExposureReserved'): Decider<null, DomainEvent, null> => ({
       initialState: () => null,
       decide: () => [{ type, data }],
       evolve: (s) => s,
     });
-    const credited = { fundId: 'F', loanId: 'L', amount: 100, creditedOn: '2011-01-05' };
+    const credited = { fundId: 'F', loanId: 'L', amount: 100, reservedOn: '2011-01-05' };
 
     it.each([
       ['an amount that is not whole fen', { ...credited, amount: 100.5 }, /data\/amount must be integer/],
       ['a field missing', { ...credited, loanId: undefined }, /must have required property 'loanId'/],
       ['a field the schema does not have', { ...credited, note: 'x' }, /must NOT have additional properties/],
-      ['a date in another form', { ...credited, creditedOn: '05/01/2011' }, /data\/creditedOn must match pattern/],
+      ['a date in another form', { ...credited, reservedOn: '05/01/2011' }, /data\/reservedOn must match pattern/],
     ])('refuses %s, and records nothing', async (_, data, problem) => {
       const handler = new CommandHandler(store, rules);
       const refused = handler.handle('fund-F', deciding(JSON.parse(JSON.stringify(data))), null, envelope('c'));

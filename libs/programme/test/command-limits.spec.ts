@@ -11,11 +11,11 @@ import { envelope, openFile, programmeOn } from '../../../test/support/programme
  * COMMAND.NUMBER_OUT_OF_RANGE, and nothing is appended, so no stream holds an event it cannot fold.
  */
 // Published event types, as every event recorded must be; the deciders are the tests' own.
-const credit = (amount: Fen) => ({ fundId: 'F', loanId: 'L', amount, creditedOn: '2011-01-05' as BusinessDate });
-type Added = DomainEvent<'FundRecoveryCredited', ReturnType<typeof credit>>;
+const credit = (amount: Fen) => ({ fundId: 'F', loanId: 'L', amount, reservedOn: '2011-01-05' as BusinessDate });
+type Added = DomainEvent<'FundExposureReserved', ReturnType<typeof credit>>;
 const tally: Decider<{ amount: Fen }, Added, Fen> = {
   initialState: () => ZERO,
-  decide: (c) => [{ type: 'FundRecoveryCredited', data: credit(c.amount) }],
+  decide: (c) => [{ type: 'FundExposureReserved', data: credit(c.amount) }],
   evolve: (total, e) => add(total, e.data.amount),
 };
 

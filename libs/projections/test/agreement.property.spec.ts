@@ -17,6 +17,8 @@ const NIGHTLY = process.env.FC_NIGHTLY === '1';
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : NIGHTLY ? Math.floor(Math.random() * 2 ** 31) : 20111130;
 const RUNS = { SQLite: NIGHTLY ? 2_000 : 150, PostgreSQL: NIGHTLY ? 1_000 : 60 };
 const TIMEOUT_MS = NIGHTLY ? 4 * 60 * 60_000 : 10 * 60_000;
+/** A recovery on a claim written off and kept on file (账销案存), posted apart from other recoveries. */
+const AFTER_WRITE_OFF = 'RecoveryCollected after a write-off';
 
 /**
  * A history, where the projections first catch up (after `split` of the steps; they then resume with their
@@ -68,7 +70,8 @@ describe.each(READ_STORES)('the ledgers agree on any valid history, stored on %s
           await history.play(steps.slice(at));
           await catchUp();
           const events = (await history.store.readAll()).map(toProjected);
-          for (const e of events) seen.add(e.type);
+          for (const e of events)
+            seen.add(e.type === 'RecoveryCollected' && (e.data as { afterWriteOff: boolean }).afterWriteOff ? AFTER_WRITE_OFF : e.type);
           const folded = await foldAll(events);
           const months = [...new Set(events.map((e) => e.businessDate.slice(0, 7)))].sort();
           const sample = [months[0], months[Math.floor(months.length / 2)], months[months.length - 1]];
@@ -99,7 +102,7 @@ describe.each(READ_STORES)('the ledgers agree on any valid history, stored on %s
         );
 
       // The histories must reach every event the programme records, or the agreement says nothing about it.
-      expect(ALL_EVENT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
+      expect([...ALL_EVENT_TYPES, AFTER_WRITE_OFF].filter((type) => !seen.has(type))).toEqual([]);
     },
     TIMEOUT_MS,
   );

@@ -10,7 +10,6 @@ import {
   borrowerDecider,
   fundDecider,
   loanDecider,
-  remainingClaim,
   subsidyDecider,
   targetDecider,
 } from '@app/domain';
@@ -113,8 +112,14 @@ export async function disagreements(events: ProjectedEvent[], folded?: Folded): 
       loans.filter((l) => l.fund_id === id && OPEN.has(l.lifecycle as string)),
       (l) => l.guaranteed_amount as number,
     );
+    // Claims written off and kept on file: what the fund paid on those loans and has not recovered.
+    const onFile = sum(
+      loans.filter((l) => l.fund_id === id && l.lifecycle === 'written_off'),
+      (l) => (l.compensation as number) - (l.recovered as number),
+    );
     const checks: Array<[string, number, number]> = [
       ['fund balance vs 1001 fund deposits', f.balance as number, balance(id, '1001')],
+      ['claims kept on file in the business ledger vs 9101 memorandum', onFile, balance(id, '9101')],
       ['fund exposure vs 9001 memorandum', f.exposure as number, balance(id, '9001')],
       ['fund exposure vs open guarantees in the business ledger', f.exposure as number, exposureInBusiness],
       ['written off vs 3101 losses', f.written_off as number, balance(id, '3101')],
@@ -237,7 +242,7 @@ export async function writeModelDisagreements(events: ProjectedEvent[], folded?:
       overdue_interest: s.status === 'settled' ? 0 : s.marked.interest,
       compensation: s.claim,
       recovered: s.recovered,
-      written_off: s.status === 'written_off' ? remainingClaim(s) : 0,
+      written_off: s.writtenOff,
       jobs_created: s.secondSupportGranted ? (jobsCreated.get(l.loan_id) ?? 'missing') : null,
       subsidy_central: due.reduce((t, d) => t + d.central, 0),
       subsidy_local: due.reduce((t, d) => t + d.local, 0),

@@ -71,8 +71,11 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
   },
   RecoveryCollected: {
     category: 'loan',
-    meaning: 'Money recovered after a compensation (追偿), from the borrower, a counter-guarantor or collateral; it goes back to the fund.',
-    version: 1,
+    meaning:
+      'Money recovered after a compensation (追偿), from the borrower, a counter-guarantor or collateral; it goes back to the fund. A loan written off keeps its claim on file (账销案存), so recoveries go on after a write-off.',
+    version: 2,
+    // Version 1 was recorded only before a write-off: recoveries after one were refused then.
+    upcasters: { 1: (data) => ({ ...data, afterWriteOff: false }) },
   },
   LoanWrittenOff: {
     category: 'loan',
@@ -109,7 +112,13 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
     meaning: "A compensation paid to a bank charged to the fund's balance, and the loan's guarantee released.",
     version: 1,
   },
-  FundRecoveryCredited: { category: 'fund', meaning: 'Money recovered on a compensated loan credited back to the fund.', version: 1 },
+  FundRecoveryCredited: {
+    category: 'fund',
+    meaning: 'Money recovered on a compensated loan credited back to the fund, including a loan written off whose claim is kept on file.',
+    version: 2,
+    // Version 1 was recorded only before a write-off: recoveries after one were refused then.
+    upcasters: { 1: (data) => ({ ...data, afterWriteOff: false }) },
+  },
   FundCompensationReversed: {
     category: 'fund',
     meaning: 'A compensation charged to the fund whose payment on the loan could not be recorded, put back.',

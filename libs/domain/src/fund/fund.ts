@@ -51,7 +51,17 @@ export type FundEvent =
         chargedOn: BusinessDate;
       }
     >
-  | DomainEvent<'FundRecoveryCredited', { fundId: string; loanId: string; amount: Fen; creditedOn: BusinessDate }>
+  | DomainEvent<
+      'FundRecoveryCredited',
+      {
+        fundId: string;
+        loanId: string;
+        amount: Fen;
+        /** Recovered on a claim written off and kept on file (账销案存): income, not a repaid receivable. */
+        afterWriteOff: boolean;
+        creditedOn: BusinessDate;
+      }
+    >
   /** A compensation charged to the fund whose payment on the loan could not be recorded: put back. */
   | DomainEvent<
       'FundCompensationReversed',
@@ -70,7 +80,7 @@ export type FundCommand =
   | { type: 'ReserveExposure'; fundId: string; loanId: string; amount: Fen }
   | { type: 'ReleaseExposure'; fundId: string; loanId: string; reason: ExposureReleaseReason }
   | { type: 'ChargeCompensation'; fundId: string; loanId: string; amount: Fen }
-  | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen }
+  | { type: 'CreditRecovery'; fundId: string; loanId: string; amount: Fen; afterWriteOff: boolean }
   /** `restoreExposure` is false when the loan no longer holds its guarantee (it settled meanwhile). */
   | { type: 'ReverseCompensation'; fundId: string; loanId: string; restoreExposure: boolean };
 
@@ -146,7 +156,12 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
         ];
       case 'CreditRecovery':
         ensureBalanceWithinLimit(s, c.amount);
-        return [{ type: 'FundRecoveryCredited', data: { fundId, loanId: c.loanId, amount: c.amount, creditedOn: on } }];
+        return [
+          {
+            type: 'FundRecoveryCredited',
+            data: { fundId, loanId: c.loanId, amount: c.amount, afterWriteOff: c.afterWriteOff, creditedOn: on },
+          },
+        ];
       case 'ReverseCompensation': {
         const charged = s.compensated.get(c.loanId);
         if (!charged) return [];

@@ -229,7 +229,13 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
 
     case 'CollectRecovery': {
       const claim = remainingClaim(s);
-      ensure(s.status === 'compensated', () => broken('LOAN.NOT_COMPENSATED', 'Recoveries are recorded only on a compensated loan.'));
+      // A loan written off keeps its claim on file (账销案存): what is recovered later is still recorded and credited.
+      ensure(s.status === 'compensated' || s.status === 'written_off', () =>
+        broken(
+          'LOAN.NOT_COMPENSATED',
+          'Recoveries are recorded only on a compensated loan, or one written off with its claim kept on file.',
+        ),
+      );
       ensure(c.data.amount > 0 && c.data.amount <= claim, () =>
         broken('LOAN.RECOVERY_EXCEEDS_CLAIM', `The fund can recover at most the ${formatYuan(claim)} still owed to it.`),
       );
@@ -243,6 +249,7 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
             amount: c.data.amount,
             source: c.data.source,
             remainingClaim: sub(claim, c.data.amount),
+            afterWriteOff: s.status === 'written_off',
             collectedOn: on,
           },
         },

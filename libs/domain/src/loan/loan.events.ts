@@ -222,6 +222,8 @@ export type RecoveryCollected = DomainEvent<
     source: RecoverySource;
     /** What the fund may still recover on the loan after this. */
     remainingClaim: Fen;
+    /** The loan had been written off: a claim kept on file (账销案存) is being recovered. */
+    afterWriteOff: boolean;
     collectedOn: BusinessDate;
   }
 >;

@@ -21,6 +21,8 @@ export interface LoanState {
   /** What the fund paid in compensation and may recover from the borrower. */
   claim: Fen;
   recovered: Fen;
+  /** The claim written off, if it was: it stays on file, and later recoveries still reduce what is owed. */
+  writtenOff: Fen;
   /** Interest subsidy due by the quarter the interest was paid in. */
   subsidyDue: Record<Quarter, { central: Fen; local: Fen }>;
 }
@@ -33,6 +35,7 @@ export const initialLoanState = (): LoanState => ({
   everOverdue: false,
   claim: ZERO,
   recovered: ZERO,
+  writtenOff: ZERO,
   subsidyDue: {},
 });
 
@@ -80,10 +83,10 @@ export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
       return { ...s, status: 'compensated', claim: e.data.amount };
     case 'RecoveryCollected': {
       const recovered = add(s.recovered, e.data.amount);
-      return { ...s, recovered, status: recovered >= s.claim ? 'recovered' : s.status };
+      return { ...s, recovered, status: recovered >= s.claim && s.status === 'compensated' ? 'recovered' : s.status };
     }
     case 'LoanWrittenOff':
-      return { ...s, status: 'written_off' };
+      return { ...s, status: 'written_off', writtenOff: e.data.amount };
     default:
       return unreachable(e);
   }

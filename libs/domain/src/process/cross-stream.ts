@@ -38,9 +38,11 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
       ];
     }
     case 'RecoveryCollected': {
-      const { loanId, fundId, borrowerId, amount, remainingClaim } = e.data;
-      const credit = onFund({ type: 'CreditRecovery', fundId, loanId, amount });
-      return remainingClaim === 0 ? [credit, onBorrower({ type: 'CloseLoan', borrowerId, loanId, outcome: 'recovered' })] : [credit];
+      const { loanId, fundId, borrowerId, amount, remainingClaim, afterWriteOff } = e.data;
+      const credit = onFund({ type: 'CreditRecovery', fundId, loanId, amount, afterWriteOff });
+      // A loan written off was closed on the borrower's record then; the claim kept on file changes nothing there.
+      const recovered = remainingClaim === 0 && !afterWriteOff;
+      return recovered ? [credit, onBorrower({ type: 'CloseLoan', borrowerId, loanId, outcome: 'recovered' })] : [credit];
     }
     case 'LoanWrittenOff': {
       const { loanId, borrowerId } = e.data;

@@ -215,7 +215,11 @@ function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Ro
     case 'CompensationPaid':
       return { lifecycle: 'compensated', compensation: e.data.amount, bank_loss: e.data.bankShare, closed_on: e.data.paidOn };
     case 'RecoveryCollected':
-      return { recovered: loan.recovered + e.data.amount, ...(e.data.remainingClaim === 0 ? { lifecycle: 'recovered' } : {}) };
+      // A loan written off stays written off: the claim kept on file shrinks, the write-off stands.
+      return {
+        recovered: loan.recovered + e.data.amount,
+        ...(e.data.remainingClaim === 0 && !e.data.afterWriteOff ? { lifecycle: 'recovered' } : {}),
+      };
     case 'LoanWrittenOff':
       return { lifecycle: 'written_off', written_off: e.data.amount, closed_on: e.data.writtenOffOn };
     default:

@@ -18,15 +18,18 @@ export const ACCOUNTS: Record<string, string> = {
   '2141': '应付贴息款 subsidy payable to banks',
   '3001': '担保基金 fund capital (by source: 3001.province_finance …)',
   '3101': '核销损失 losses written off',
+  '5101': '收回已核销代偿款 recoveries of claims written off',
   '9001': '担保责任 guarantees outstanding (memorandum)',
   '9002': '担保责任对应 guarantee obligations (memorandum contra)',
+  '9101': '已核销代偿款 claims written off, kept on file (memorandum; 账销案存)',
+  '9102': '已核销代偿款对应 claims written off (memorandum contra)',
 };
 
 type Line = [account: string, debit: number, credit: number];
 
 export const financialLedger: Projection = {
   name: 'financial-ledger',
-  version: 3,
+  version: 4,
   tables: [
     {
       name: JOURNAL,
@@ -152,15 +155,22 @@ export function postings(e: FundEvent | LoanWrittenOff | Repaid | InterestSubsid
         ],
       };
     }
-    case 'FundRecoveryCredited':
-      return {
-        book: e.data.fundId,
-        loanId: e.data.loanId,
-        lines: [
-          ['1001', e.data.amount, 0],
-          ['1131', 0, e.data.amount],
-        ],
-      };
+    case 'FundRecoveryCredited': {
+      const { amount } = e.data;
+      // A claim written off is no longer a receivable: what comes back on it is income, and leaves the memorandum.
+      const lines: Line[] = e.data.afterWriteOff
+        ? [
+            ['1001', amount, 0],
+            ['5101', 0, amount],
+            ['9102', amount, 0],
+            ['9101', 0, amount],
+          ]
+        : [
+            ['1001', amount, 0],
+            ['1131', 0, amount],
+          ];
+      return { book: e.data.fundId, loanId: e.data.loanId, lines };
+    }
     case 'LoanWrittenOff':
       return {
         book: e.data.fundId,
@@ -168,6 +178,9 @@ export function postings(e: FundEvent | LoanWrittenOff | Repaid | InterestSubsid
         lines: [
           ['3101', e.data.amount, 0],
           ['1131', 0, e.data.amount],
+          // Written off the books, kept on file (账销案存): the claim stays in the memorandum until recovered.
+          ['9101', e.data.amount, 0],
+          ['9102', 0, e.data.amount],
         ],
       };
     case 'Repaid': {
