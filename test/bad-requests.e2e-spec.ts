@@ -1,4 +1,5 @@
 import { Api, CLERK, application, contribution, disbursement, guarantee, startApi } from './support/api';
+import { idNumber } from './support/ids';
 
 /** Malformed and rule-breaking requests get a 4xx with a stable code and change nothing. */
 describe('bad requests over HTTP', () => {
@@ -39,6 +40,19 @@ describe('bad requests over HTTP', () => {
       () => api.post('/loans', application(1, { centreId: 'GC-360700' })),
       409,
       'BORROWER.HAS_OPEN_LOAN',
+    ],
+    [
+      // 360721 850101 001 is the first-generation card of 360721 19850101 001X's holder: one person, one borrower.
+      'the same person again, by the 15 digits of a first-generation card',
+      () => api.post('/loans', application(2, { idNumber: idNumber(1).slice(0, 6) + idNumber(1).slice(8, 17), centreId: 'GC-360700' })),
+      409,
+      'BORROWER.HAS_OPEN_LOAN',
+    ],
+    [
+      'a first-generation number whose region is no province',
+      () => api.post('/loans', application(2, { idNumber: '990721850101001' })),
+      400,
+      'BORROWER.BAD_ID_NUMBER',
     ],
     ['a guarantee on an unknown loan', () => api.post('/loans/nope/guarantee', guarantee()), 404, 'LOAN.NOT_FOUND'],
     ['disbursing without a guarantee', () => api.post(`/loans/${loanId}/disbursement`, disbursement()), 409, 'LOAN.NOT_GUARANTEED'],

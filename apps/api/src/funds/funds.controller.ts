@@ -73,7 +73,9 @@ class TargetDto extends WithBusinessDate {
 }
 
 class LookupDto {
-  @ApiProperty({ example: '11010519491231002X' }) @Text(18, 18) idNumber!: string;
+  @ApiProperty({ example: '11010519491231002X', description: '18 characters, or 15 digits for a first-generation card' })
+  @Text(15, 18)
+  idNumber!: string;
 }
 
 const fen = (n: number) => n as Fen;

@@ -42,9 +42,14 @@ export class ApplyForLoanDto extends WithBusinessDate {
   @IsOptional()
   @IsUUID()
   loanId?: string;
-  @ApiProperty({ example: '11010519491231002X', description: 'Resident ID number (GB 11643). Hashed on arrival; never stored.' })
+  @ApiProperty({
+    example: '11010519491231002X',
+    description: 'Resident ID number (GB 11643): 18 characters, or 15 digits for a first-generation card. Hashed on arrival; never stored.',
+  })
   @IsString()
-  @Matches(/^\d{17}[\dXx]$/, { message: 'idNumber must be 18 characters: 17 digits and a final digit or X' })
+  @Matches(/^(\d{17}[\dXx]|\d{15})$/, {
+    message: 'idNumber must be 18 characters (17 digits and a final digit or X), or 15 digits for a first-generation card',
+  })
   idNumber!: string;
   @ApiProperty({ enum: BORROWER_CATEGORIES, isArray: true })
   @IsArray()
