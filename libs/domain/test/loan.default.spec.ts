@@ -1,6 +1,6 @@
-import { LoanEvent, loanDecider } from '../src';
+import { JIANGXI_REFERENCE, LoanEvent, ReferenceData, bp, loanDecider } from '../src';
 import { DeciderSpecification } from './decider-spec';
-import { applied, compensate, compensated, date, defaulted, guaranteed, money, recover, running, writeOff } from './fixtures';
+import { applied, compensate, compensated, ctx, date, defaulted, guaranteed, money, recover, running, writeOff } from './fixtures';
 
 const given = DeciderSpecification.for(loanDecider);
 
@@ -39,6 +39,19 @@ describe('compensation (代偿)', () => {
     // loss: 5,000,000 principal + 58,333 interest due 20 Mar (the June settlement is not yet due on 19 Jun)
     const state = given(defaulted()).when(compensate(), '2011-06-19').then([compensated()]);
     expect([state.status, state.claim]).toEqual(['compensated', 4_046_666]);
+  });
+
+  it("pays the centre's own share when its agreement with the banks sets one, else the policy's", () => {
+    // 赣县's centre agreed 70 % with its banks: the fund pays 70 % of the same 5,058,333 loss, the bank 30 %.
+    const set = {
+      ...JIANGXI_REFERENCE,
+      centres: JIANGXI_REFERENCE.centres.map((c) => (c.id === 'GC-360721' ? { ...c, compensationShare: bp(7000) } : c)),
+    };
+    const own = { ...ctx('2011-06-19'), reference: new ReferenceData(set) };
+    const state = defaulted().reduce(loanDecider.evolve, loanDecider.initialState());
+    expect(loanDecider.decide(compensate(), state, own)).toEqual([
+      compensated({ amount: money(3_540_833), bankShare: money(1_517_500), fundShare: bp(7000) }),
+    ]);
   });
 
   it('insists on the amount the fund was charged, when one is given', () => {
