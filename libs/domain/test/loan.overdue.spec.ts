@@ -130,11 +130,13 @@ describe('extension (展期)', () => {
     given([applied(), guaranteed()]).when(extend('2012-06-10'), '2011-04-01').thenRefuses('LOAN.CANNOT_EXTEND');
   });
 
-  it('moves the principal to the new maturity, and pays no subsidy on interest paid in the extension period', () => {
+  it('moves the principal to the new maturity, and pays no subsidy on interest for the extension period', () => {
     const history = [...running(), ...quarterlyInterestPaid(4), extended('2012-06-10')];
     given(history).when(markOverdue, '2012-01-11').thenNothingHappened();
+    // 20 March 2012 settles 21 December – 20 March (91 days, 75,833); of them 21 December – 9 January (20 days,
+    // 16,667) were in the original term and earn subsidy, the 71 days of the extension do not.
     given(history)
-      .when({ type: 'RecordRepayment', data: { principal: money(0), interest: money(100), borrowerFees: money(0) } }, '2012-02-01')
-      .then([repaid('2012-02-01', 100, { subsidisableInterest: money(0), subsidyCentral: money(0) })]);
+      .when({ type: 'RecordRepayment', data: { principal: money(0), interest: money(75_833), borrowerFees: money(0) } }, '2012-03-20')
+      .then([repaid('2012-03-20', 75_833, { subsidisableInterest: money(16_667), subsidyCentral: money(16_667) })]);
   });
 });

@@ -81,6 +81,35 @@ describe('repaying', () => {
       ]);
   });
 
+  describe('subsidy follows the periods the interest accrued in (no subsidy for overdue periods)', () => {
+    // The first quarter's 58,333 (due 20 March) is paid late, on 10 April: no subsidy for it.
+    const curedLate = [...defaulted(), repaid('2011-04-10', 58_333, { subsidisableInterest: money(0), subsidyCentral: money(0) })];
+
+    it('interest for an in-term period paid late earns none, even when nothing else is overdue by then', () => {
+      given([...running(), repaid('2011-03-20', 30_000)])
+        .when(repay(0, 28_333), '2011-03-25')
+        .then([repaid('2011-03-25', 28_333, { subsidisableInterest: money(0), subsidyCentral: money(0) })]);
+    });
+
+    it('interest that accrued while the loan was overdue never earns it, even paid on time after the loan is cured', () => {
+      // 20 June's 76,667 covers 21 March – 20 June (92 days); the loan was overdue 21 March – 9 April (20 days):
+      // 72 days × 5,000,000 × 6 % / 360 = 60,000 earn subsidy, the other 16,667 never do.
+      given(curedLate)
+        .when(repay(0, 76_667), '2011-06-20')
+        .then([repaid('2011-06-20', 76_667, { subsidisableInterest: money(60_000), subsidyCentral: money(60_000) })]);
+    });
+
+    it('takes what earns subsidy first: a part paid on time keeps it, a rest paid late loses it', () => {
+      const partly = given(curedLate)
+        .when(repay(0, 50_000), '2011-06-20')
+        .then([repaid('2011-06-20', 50_000, { subsidisableInterest: money(50_000), subsidyCentral: money(50_000) })]);
+      expect(partly.status).toBe('disbursed');
+      given([...curedLate, repaid('2011-06-20', 50_000)])
+        .when(repay(0, 26_667), '2011-06-30')
+        .then([repaid('2011-06-30', 26_667, { subsidisableInterest: money(0), subsidyCentral: money(0) })]);
+    });
+  });
+
   it('subsidises enterprise interest a quarter from central and three quarters from local finance', () => {
     const big = yuan(2_000_000);
     const enterprise = [

@@ -7,6 +7,11 @@ export interface Due {
   dueDate: BusinessDate;
   amount: Fen;
   paid: Fen;
+  /**
+   * Of interest, the part that can still earn subsidy if paid by its due date: what accrued on days in the
+   * original term while nothing was overdue, less what has earned it already. None for principal.
+   */
+  subsidisable: Fen;
 }
 
 /**
@@ -16,16 +21,24 @@ export interface Due {
  * covers the 20th itself. The first settlement is the first after the day of disbursement: a loan paid out on
  * a 20th owes that day's interest at the next one, not the same day (it would be overdue the next morning).
  * Each settlement and each repayment rounds the accrued interest half-up to the fen.
+ *
+ * Subsidy follows the days interest accrued on: a day before the original maturity on which nothing was
+ * overdue accrues subsidisable interest, any other day does not (no subsidy for overdue or extended periods),
+ * and interest paid after its due date earns none (see `subsidisablePart`).
  */
 export interface LoanAccount {
   rate: BasisPoints;
   disbursedOn: BusinessDate;
   maturity: BusinessDate;
+  /** The original maturity: days from it on (an extension) accrue no subsidisable interest. */
+  termEnd: BusinessDate;
   outstanding: Fen;
   /** Interest has been accrued for every day before this one. */
   accruedFrom: BusinessDate;
   /** Σ principal × days accrued and not yet crystallised. */
   fenDays: number;
+  /** The part of `fenDays` on days that earn subsidy. */
+  fenDaysSubsidisable: number;
   principalDues: Due[];
   interestDues: Due[];
 }
@@ -41,24 +54,45 @@ export function openAccount(
     rate,
     disbursedOn,
     maturity,
+    termEnd: maturity,
     outstanding: amount,
     accruedFrom: disbursedOn,
     fenDays: 0,
-    principalDues: plan.map((i) => ({ dueDate: i.dueDate, amount: i.principal, paid: ZERO })),
+    fenDaysSubsidisable: 0,
+    principalDues: plan.map((i) => ({ dueDate: i.dueDate, amount: i.principal, paid: ZERO, subsidisable: ZERO })),
     interestDues: [],
   };
 }
 
+/**
+ * Accrues the days from `accruedFrom` to `to`. Nothing falls due inside such a stretch (`advance` cuts at every
+ * settlement and at maturity), so whether the loan is overdue on its first day holds for all of it.
+ */
 function accrueTo(a: LoanAccount, to: BusinessDate): LoanAccount {
   const days = daysBetween(a.accruedFrom, to);
   if (days <= 0) return a;
-  return { ...a, fenDays: a.fenDays + a.outstanding * days, accruedFrom: to };
+  const overdue = [...a.principalDues, ...a.interestDues].some((d) => d.dueDate < a.accruedFrom && d.paid < d.amount);
+  const inTerm = overdue ? 0 : Math.max(0, Math.min(days, daysBetween(a.accruedFrom, a.termEnd)));
+  return {
+    ...a,
+    fenDays: a.fenDays + a.outstanding * days,
+    fenDaysSubsidisable: a.fenDaysSubsidisable + a.outstanding * inTerm,
+    accruedFrom: to,
+  };
 }
 
+/** Interest accrued so far falls due on `dueDate` (added to what already falls due that day). */
 function crystallise(a: LoanAccount, dueDate: BusinessDate): LoanAccount {
   const amount = interestOn(a.fenDays, a.rate);
-  if (amount === 0) return { ...a, fenDays: 0 };
-  return { ...a, fenDays: 0, interestDues: [...a.interestDues, { dueDate, amount, paid: ZERO }] };
+  const subsidisable = min(interestOn(a.fenDaysSubsidisable, a.rate), amount);
+  const cleared = { ...a, fenDays: 0, fenDaysSubsidisable: 0 };
+  if (amount === 0) return cleared;
+  const last = a.interestDues[a.interestDues.length - 1];
+  if (last?.dueDate === dueDate) {
+    const merged = { ...last, amount: add(last.amount, amount), subsidisable: add(last.subsidisable, subsidisable) };
+    return { ...cleared, interestDues: [...a.interestDues.slice(0, -1), merged] };
+  }
+  return { ...cleared, interestDues: [...a.interestDues, { dueDate, amount, paid: ZERO, subsidisable }] };
 }
 
 /** The next settlement day (a quarterly 20th or the maturity) on or after a date. */
@@ -80,15 +114,22 @@ export function advance(account: LoanAccount, to: BusinessDate): LoanAccount {
   return accrueTo(a, to);
 }
 
-/** Pays dues oldest first; returns the dues after payment and what was left over. */
-function payOldestFirst(dues: Due[], amount: Fen): { dues: Due[]; left: Fen } {
+/**
+ * Pays dues oldest first, on `on`; returns the dues after payment, what was left over, and the subsidy the
+ * payment earned: within a due paid by its due date, its subsidisable part is taken first.
+ */
+function payOldestFirst(dues: Due[], amount: Fen, on: BusinessDate): { dues: Due[]; left: Fen; subsidisable: Fen } {
   let left = amount;
+  let subsidisable = ZERO;
   const out = dues.map((d) => {
     const pay = min(sub(d.amount, d.paid), left);
+    if (pay === 0) return d;
     left = sub(left, pay);
-    return pay > 0 ? { ...d, paid: add(d.paid, pay) } : d;
+    const earned = on <= d.dueDate ? min(pay, d.subsidisable) : ZERO;
+    subsidisable = add(subsidisable, earned);
+    return { ...d, paid: add(d.paid, pay), subsidisable: sub(d.subsidisable, earned) };
   });
-  return { dues: out, left };
+  return { dues: out, left, subsidisable };
 }
 
 /**
@@ -105,10 +146,14 @@ export function settleAccrualOn(account: LoanAccount, on: BusinessDate): LoanAcc
 
 export const unpaid = (dues: Due[]): Fen => fen(dues.reduce((s, d) => s + d.amount - d.paid, 0));
 
-/** Applies a repayment made on a day (after `settleAccrualOn`): principal to the oldest instalments. */
-export function applyRepayment(account: LoanAccount, principal: Fen, interest: Fen): LoanAccount {
-  const p = payOldestFirst(account.principalDues, principal);
-  const i = payOldestFirst(account.interestDues, interest);
+/** The part of an interest payment on `on` that earns subsidy (after `settleAccrualOn`). */
+export const subsidisablePart = (account: LoanAccount, interest: Fen, on: BusinessDate): Fen =>
+  payOldestFirst(account.interestDues, interest, on).subsidisable;
+
+/** Applies a repayment made on `on` (after `settleAccrualOn`): principal to the oldest instalments. */
+export function applyRepayment(account: LoanAccount, principal: Fen, interest: Fen, on: BusinessDate): LoanAccount {
+  const p = payOldestFirst(account.principalDues, principal, on);
+  const i = payOldestFirst(account.interestDues, interest, on);
   return { ...account, outstanding: sub(account.outstanding, principal), principalDues: p.dues, interestDues: i.dues };
 }
 
@@ -135,7 +180,7 @@ export function extendTo(account: LoanAccount, newMaturity: BusinessDate): LoanA
   const moved = account.principalDues.filter((d) => d.dueDate >= oldMaturity);
   const amount = fen(moved.reduce((s, d) => s + d.amount, 0));
   const paid = fen(moved.reduce((s, d) => s + d.paid, 0));
-  return { ...account, maturity: newMaturity, principalDues: [...kept, { dueDate: newMaturity, amount, paid }] };
+  return { ...account, maturity: newMaturity, principalDues: [...kept, { dueDate: newMaturity, amount, paid, subsidisable: ZERO }] };
 }
 
 /** What it takes to pay the loan off on a day: the outstanding principal and all interest owed to then. */

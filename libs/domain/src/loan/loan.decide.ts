@@ -3,10 +3,10 @@ import { addMonths, daysBetween } from '../shared/dates';
 import { DecisionContext } from '../shared/decider';
 import { broken, ensure, invalid, notFound, unreachable } from '../shared/errors';
 import { benchmarkRate } from '../policy/policy';
-import { applyRepayment, overdueOn, settleAccrualOn, unpaid } from './loan.account';
+import { applyRepayment, overdueOn, settleAccrualOn, subsidisablePart, unpaid } from './loan.account';
 import { LoanCommand } from './loan.commands';
 import { LoanEvent, Repaid } from './loan.events';
-import { LoanState, isOverdueMarked, remainingClaim } from './loan.state';
+import { LoanState, remainingClaim } from './loan.state';
 import { checkFirstLoan, decideApplication } from './loan.apply';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
@@ -310,10 +310,10 @@ function decideRepayment(d: { principal: Fen; interest: Fen; borrowerFees: Fen }
   );
 
   const overdueBefore = overdueOn(s.account!, on);
-  const inTerm = on <= s.disbursement!.originalMaturity;
-  const subsidisable = inTerm && overdueBefore.principal === 0 && overdueBefore.interest === 0 && !isOverdueMarked(s) ? d.interest : ZERO;
+  // Per period: interest paid by its due date, for days in the original term on which nothing was overdue.
+  const subsidisable = subsidisablePart(account, d.interest, on);
   const subsidy = subsidyOn(subsidisable, s);
-  const after = applyRepayment(account, d.principal, d.interest);
+  const after = applyRepayment(account, d.principal, d.interest, on);
   const repaid: Repaid = {
     type: 'Repaid',
     data: {

@@ -69,7 +69,7 @@ export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
       return {
         ...s,
         subsidyDue: { ...s.subsidyDue, [q]: { central: add(due.central, subsidyCentral), local: add(due.local, subsidyLocal) } },
-        account: applyRepayment(settleAccrualOn(s.account!, paidOn), principal, interest),
+        account: applyRepayment(settleAccrualOn(s.account!, paidOn), principal, interest, paidOn),
         marked: { principal: max(ZERO, sub(s.marked.principal, principal)), interest: max(ZERO, sub(s.marked.interest, interest)) },
       };
     }
