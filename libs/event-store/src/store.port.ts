@@ -29,6 +29,10 @@ export interface RecordedEvent<D = unknown, M = unknown> {
   position: Position;
   /** When the store recorded it (the second clock, beside the business date in the metadata). */
   created: Date;
+  /** Its link in its stream's hash chain (`eventHash`), as the store holds it. */
+  hash?: string;
+  /** The data and metadata as recorded, where upcasting changed them: what the hash was taken over. */
+  asRecorded?: { data: unknown; metadata: unknown };
 }
 
 export interface AppendResult {

@@ -11,5 +11,10 @@ export function inCurrentShape(e: RecordedEvent): RecordedEvent {
   const metadata = e.metadata as { schemaVersion?: number } | null;
   const version = metadata?.schemaVersion ?? 1;
   if (version === contract.version) return e;
-  return { ...e, data: upcastData(e.type, version, e.data), metadata: { ...metadata, schemaVersion: contract.version } };
+  return {
+    ...e,
+    data: upcastData(e.type, version, e.data),
+    metadata: { ...metadata, schemaVersion: contract.version },
+    asRecorded: { data: e.data, metadata: e.metadata },
+  };
 }

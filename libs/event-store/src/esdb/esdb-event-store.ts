@@ -40,6 +40,7 @@ import {
   matchesFilter,
 } from '../store.port';
 import { inCurrentShape } from '../upcast';
+import { chainEvents } from '../audit/chain';
 
 /**
  * The store port on EventStoreDB, through the official client (the only file that imports it, pinned to
@@ -47,6 +48,7 @@ import { inCurrentShape } from '../upcast';
  */
 export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
+  private readonly heads = new ChainHeads();
 
   /**
    * `deadlineMs`: how long an append may take before the client gives up (the server may still write it);
@@ -65,21 +67,69 @@ export class EsdbEventStore implements EventStore {
     return this.transient(`Appending to ${streamName}`, () => this.append(streamName, events, options), attempts);
   }
 
+  /**
+   * Each event's chain hash needs the hash of the event before it, so an append names the exact revision it
+   * follows: an exact expectation as given, and 'any' or 'stream_exists' as the stream's head read just
+   * before (tried again if another writer got there first).
+   */
   private async append(streamName: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    try {
-      const result = await this.client.appendToStream(
-        streamName,
-        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata as never })),
-        // The port's names are the client's: 'any', 'no_stream', 'stream_exists'.
-        { expectedRevision: options.expectedRevision, deadline: this.options.deadlineMs },
-      );
-      return { nextExpectedRevision: result.nextExpectedRevision, position: result.position! };
-    } catch (error) {
-      if (error instanceof EsdbWrongExpectedVersion)
-        throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
-      if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamName, error.maxAppendSize);
-      throw error;
+    const loose = options.expectedRevision === 'any' || options.expectedRevision === 'stream_exists';
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.chainHead(streamName, options.expectedRevision, events);
+      if ('nextExpectedRevision' in head) return head;
+      try {
+        return await this.appendAfter(streamName, events, head.revision, head.hash);
+      } catch (error) {
+        if (!(error instanceof EsdbWrongExpectedVersion)) {
+          if (error instanceof MaxAppendSizeExceededError) throw new AppendTooLargeError(streamName, error.maxAppendSize);
+          throw error;
+        }
+        if (!loose || attempt >= LOOSE_ATTEMPTS)
+          throw new WrongExpectedVersionError(streamName, options.expectedRevision, error.actualVersion as bigint | 'no_stream');
+      }
     }
+  }
+
+  private async appendAfter(streamName: string, events: NewEvent[], after: bigint | 'no_stream', prev: string | null) {
+    const first = after === 'no_stream' ? 0n : after + 1n;
+    const hashes = chainEvents(prev, streamName, first, events);
+    const result = await this.client.appendToStream(
+      streamName,
+      events.map((e, i) =>
+        jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: { ...(e.metadata ?? {}), [HASH_KEY]: hashes[i] } as never }),
+      ),
+      { expectedRevision: after, deadline: this.options.deadlineMs },
+    );
+    this.heads.remember(streamName, result.nextExpectedRevision, hashes[hashes.length - 1]);
+    return { nextExpectedRevision: result.nextExpectedRevision, position: result.position! };
+  }
+
+  /**
+   * The revision an append follows and that event's hash. Under a loose expectation, events already at the
+   * head with the same ids are this append made before (a retry): it is answered as done, as EventStoreDB would.
+   */
+  private async chainHead(
+    streamName: string,
+    expected: ExpectedRevision,
+    events: NewEvent[],
+  ): Promise<{ revision: bigint | 'no_stream'; hash: string | null } | AppendResult> {
+    if (expected === 'no_stream') return { revision: 'no_stream', hash: null };
+    if (typeof expected === 'bigint') {
+      const known = this.heads.hashAt(streamName, expected);
+      if (known) return { revision: expected, hash: known };
+      const [at] = await this.readOneStream(streamName, { fromRevision: expected, maxCount: 1 });
+      // A stream not at that revision refuses the append anyway; its hash does not matter.
+      return { revision: expected, hash: at?.revision === expected ? (at.hash ?? null) : null };
+    }
+    const last = await this.readOneStream(streamName, { direction: 'backwards', maxCount: Math.max(events.length, 1) });
+    if (!last.length) {
+      if (expected === 'stream_exists') throw new WrongExpectedVersionError(streamName, expected, 'no_stream');
+      return { revision: 'no_stream', hash: null };
+    }
+    const ids = last.map((e) => e.id).reverse();
+    if (events.length && ids.length === events.length && ids.every((id, i) => id === events[i].id))
+      return { nextExpectedRevision: last[0].revision, position: last[0].position, replayed: true };
+    return { revision: last[0].revision, hash: last[0].hash ?? null };
   }
 
   readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -250,19 +300,43 @@ const LOW_WATER = 250;
 const isSystem = (e: ResolvedEvent) => !e.event || e.event.type.startsWith('$') || e.event.streamId.startsWith('$');
 const toFrom = (p: Position | 'start' | 'end') => (p === 'start' ? START : p === 'end' ? END : p);
 
+/** Where an event's chain hash travels in EventStoreDB: a key of its metadata, taken out as it is read. */
+const HASH_KEY = '$hash';
+/** How many times an append under a loose expectation is made when other writers keep moving the head. */
+const LOOSE_ATTEMPTS = 5;
+
 function toRecorded(resolved: ResolvedEvent): RecordedEvent {
   const e = resolved.event!;
+  const { [HASH_KEY]: hash, ...metadata } = (e.metadata ?? {}) as Record<string, unknown>;
   return inCurrentShape({
     streamName: e.streamId,
     revision: e.revision,
     id: e.id,
     type: e.type,
     data: e.data,
-    metadata: e.metadata ?? {},
+    metadata,
     position: e.position!,
     created: e.created,
+    hash: typeof hash === 'string' ? hash : undefined,
   });
 }
+
+/** The last hash this process appended to each of the most recently written streams, so an append after its own needs no read. */
+class ChainHeads {
+  private readonly byStream = new Map<string, { revision: bigint; hash: string }>();
+
+  hashAt(stream: string, revision: bigint): string | undefined {
+    const head = this.byStream.get(stream);
+    return head?.revision === revision ? head.hash : undefined;
+  }
+
+  remember(stream: string, revision: bigint, hash: string) {
+    this.byStream.delete(stream);
+    this.byStream.set(stream, { revision, hash });
+    if (this.byStream.size > CHAIN_HEADS_KEPT) this.byStream.delete(this.byStream.keys().next().value!);
+  }
+}
+const CHAIN_HEADS_KEPT = 10_000;
 
 /** Push-to-pull: the client's subscription emits; the port's subscription is iterated one message at a time. */
 class MessageQueue {

@@ -20,6 +20,7 @@ import {
 } from '../store.port';
 import { PollingSubscription } from './polling-subscription';
 import { inCurrentShape } from '../upcast';
+import { chainEvents, eventHash } from '../audit/chain';
 
 interface Row {
   position: number;
@@ -30,6 +31,7 @@ interface Row {
   data: string;
   metadata: string;
   created: number;
+  hash: string | null;
 }
 
 export interface SqliteEventStoreOptions {
@@ -49,6 +51,7 @@ CREATE TABLE IF NOT EXISTS events (
   data     TEXT    NOT NULL,
   metadata TEXT    NOT NULL,
   created  INTEGER NOT NULL,
+  hash     TEXT,
   UNIQUE (stream, revision)
 );
 DROP INDEX IF EXISTS events_by_id;
@@ -81,6 +84,7 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
+    chainOlderHistory(this.db);
     this.q = prepare(this.db);
     this.inSavepoint = this.db.transaction((writes: StreamWrite[]) => writes.map((w) => this.appendInTransaction(w)));
     // A file that opens but cannot be written (read-only, full) is found now, not at the first command.
@@ -153,7 +157,7 @@ export class SqliteEventStore implements EventStore {
 
   /** One append inside the group's transaction: every check comes before any insert. */
   private appendInTransaction({ streamName: stream, events, expectedRevision: expected }: StreamWrite): AppendResult {
-    const head = this.q.head.get(stream) as { revision: number; position: number } | undefined;
+    const head = this.q.head.get(stream) as { revision: number; position: number; hash: string | null } | undefined;
     const current = head ? BigInt(head.revision) : undefined;
     // An exact expectation that holds cannot be a replay: replayed events would sit past it.
     const exact = satisfies(expected, current) && expected !== 'any' && expected !== 'stream_exists';
@@ -164,18 +168,30 @@ export class SqliteEventStore implements EventStore {
     const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata ?? {}) }));
     const bytes = rows.reduce((n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.metadata), 0);
     if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(stream, MAX_APPEND_BYTES);
+    const hashes = chainEvents(head?.hash ?? null, stream, (current ?? -1n) + 1n, events);
     let revision = current ?? -1n;
     let position: Position = head ? { commit: BigInt(head.position), prepare: BigInt(head.position) } : { commit: 0n, prepare: 0n };
     const created = Date.now();
     const recorded: RecordedEvent[] = [];
-    for (const { e, data, metadata: meta } of rows) {
+    rows.forEach(({ e, data, metadata: meta }, i) => {
       revision += 1n;
       const metadata = e.metadata ?? {};
-      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, data, meta, created);
+      const hash = hashes[i];
+      const info = this.q.insert.run(stream, Number(revision), e.id, e.type, data, meta, created, hash);
       const p = BigInt(info.lastInsertRowid);
       position = { commit: p, prepare: p };
-      recorded.push({ streamName: stream, revision, id: e.id, type: e.type, data: e.data, metadata, position, created: new Date(created) });
-    }
+      recorded.push({
+        streamName: stream,
+        revision,
+        id: e.id,
+        type: e.type,
+        data: e.data,
+        metadata,
+        position,
+        created: new Date(created),
+        hash,
+      });
+    });
     return { nextExpectedRevision: revision, position, recorded };
   }
 
@@ -289,7 +305,7 @@ export class SqliteEventStore implements EventStore {
 const FILTERED_PAGE = 4096;
 /** Streams read by one statement in `readStreams`. */
 const STREAMS_PER_READ = 500;
-const COLUMNS = 'position, stream, revision, id, type, data, metadata, created';
+const COLUMNS = 'position, stream, revision, id, type, data, metadata, created, hash';
 
 function satisfies(expected: ExpectedRevision, current: bigint | undefined): boolean {
   if (expected === 'any') return true;
@@ -309,15 +325,16 @@ function toRecorded(r: Row): RecordedEvent {
     metadata: JSON.parse(r.metadata),
     position: { commit: p, prepare: p },
     created: new Date(r.created),
+    hash: r.hash ?? undefined,
   });
 }
 
 function prepare(db: Database.Database) {
   return {
-    head: db.prepare('SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+    head: db.prepare('SELECT revision, position, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     revisionOfId: db.prepare('SELECT revision FROM events WHERE stream = ? AND id = ?'),
     range: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision BETWEEN ? AND ? ORDER BY revision`),
-    insert: db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insert: db.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     streamForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
     streamBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
     allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
@@ -325,4 +342,33 @@ function prepare(db: Database.Database) {
     maxPosition: db.prepare('SELECT max(position) AS position FROM events'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, checked) VALUES (1, ?)'),
   };
+}
+
+/**
+ * A file written before events were chained gets its chains now, once, in one transaction: each event's
+ * hash over its content as recorded and its stream's previous hash, in the global order.
+ */
+function chainOlderHistory(db: Database.Database) {
+  const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
+  if (columns.some((c) => c.name === 'hash')) return;
+  const heads = new Map<string, string>();
+  const setHash = db.prepare('UPDATE events SET hash = ? WHERE position = ?');
+  db.transaction(() => {
+    db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
+    const page = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT 10000`);
+    // Pages, not one iterator: the connection cannot update while a statement iterates.
+    for (let rows = page.all(0) as Row[]; rows.length; rows = page.all(rows[rows.length - 1].position) as Row[])
+      for (const r of rows) {
+        const hash = eventHash(heads.get(r.stream) ?? null, {
+          streamName: r.stream,
+          revision: BigInt(r.revision),
+          id: r.id,
+          type: r.type,
+          data: JSON.parse(r.data),
+          metadata: JSON.parse(r.metadata),
+        });
+        heads.set(r.stream, hash);
+        setHash.run(hash, r.position);
+      }
+  }).immediate();
 }

@@ -13,6 +13,7 @@ import {
   positionToString,
 } from '../store.port';
 import stored from '../../../domain/src/contract/stored/subsidy-records-v1.json';
+import { eventHash } from '../audit/chain';
 
 /** The server's own events (EventStoreDB writes `$`-prefixed streams and types into `$all`): never returned by the port. */
 const isSystem = (e: { streamName: string; type: string }) => e.streamName.startsWith('$') || e.type.startsWith('$');
@@ -50,6 +51,23 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       expect(read[0].metadata).toEqual({ by: 'test' });
       expect(read[0].created).toBeInstanceOf(Date);
       expect(read[0].streamName).toBe(s);
+    });
+
+    it('chains each stream: every event carries the hash of its content and of the event before it, the same on every store', async () => {
+      const s = `chain-${randomUUID()}`;
+      const fixed = (id: string, type: string, data: unknown): NewEvent => ({ id, type, data, metadata: { by: 'test' } });
+      const first = [fixed('8d3c0f0e-0000-4000-8000-000000000001', 'A', { 名称: '赣县', amount: 5_000_000, z: 1, a: [2, 1] })];
+      await store.appendToStream(s, first, { expectedRevision: 'no_stream' });
+      await store.appendToStream(s, [fixed('8d3c0f0e-0000-4000-8000-000000000002', 'B', { n: 1 })], { expectedRevision: 0n });
+      await store.appendToStream(s, [fixed('8d3c0f0e-0000-4000-8000-000000000003', 'C', { n: 2 })], { expectedRevision: 'any' });
+      const read = await store.readStream(s);
+      let prev: string | null = null;
+      for (const e of read) {
+        expect(e.hash).toBe(eventHash(prev, e));
+        prev = e.hash!;
+      }
+      expect(new Set(read.map((e) => e.hash)).size).toBe(3);
+      expect(read[0].metadata).toEqual({ by: 'test' });
     });
 
     it('refuses each expected revision that does not hold, naming the actual revision', async () => {
@@ -185,6 +203,9 @@ export function describeEventStoreBehaviour(name: string, open: () => Promise<Ev
       const current = { data: { ...old.data, part: 1, parts: 1 }, metadata: { ...old.metadata, schemaVersion: 2 } };
       const [read] = await store.readStream(s);
       expect(read).toMatchObject(current);
+      // Its hash stays the one taken over what was recorded, which the event keeps beside its current shape.
+      expect(read.asRecorded).toEqual({ data: old.data, metadata: old.metadata });
+      expect(read.hash).toBe(eventHash(null, { ...read, ...read.asRecorded }));
       expect((await store.readAll({ filter: { streamNamePrefixes: [s] } }))[0]).toEqual(read);
       const subscription = store.subscribeToAll({ filter: { streamNamePrefixes: [s] } });
       for await (const message of subscription) {
