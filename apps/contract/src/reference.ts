@@ -2,7 +2,7 @@ import { EVENT_CATALOGUE, EVENT_TYPES } from '@app/domain';
 import type { PublishedSchemas } from './schemas';
 
 type Schema = {
-  type?: string;
+  type?: string | string[];
   title?: string;
   description?: string;
   enum?: string[];
@@ -25,6 +25,8 @@ function kind(s: Schema): string {
   if (s.title === 'Quarter') return 'quarter, YYYY-Qn';
   if (s.type === 'array') return `list of ${s.items?.type === 'object' ? 'entries' : kind(s.items ?? {})}`;
   if (s.type === 'object') return 'object';
+  // A field that may also be null: `string or null`.
+  if (Array.isArray(s.type)) return s.type.join(' or ');
   return s.type ?? 'any';
 }
 

@@ -1,3 +1,4 @@
+import { AuditEvent } from './audit/history-digest';
 import { BorrowerEvent } from './borrower/borrower';
 import { FundEvent } from './fund/fund';
 import { LoanEvent } from './loan/loan.events';
@@ -5,5 +6,5 @@ import { SubsidyEvent } from './subsidy/subsidy';
 import { TargetEvent } from './target/target';
 
 /** Every event the programme records: the published contract for subscribers. */
-export type ProgrammeEvent = LoanEvent | BorrowerEvent | FundEvent | SubsidyEvent | TargetEvent;
+export type ProgrammeEvent = LoanEvent | BorrowerEvent | FundEvent | SubsidyEvent | TargetEvent | AuditEvent;
 export type ProgrammeEventType = ProgrammeEvent['type'];

@@ -14,6 +14,7 @@ export * from './borrower/borrower';
 export * from './fund/fund';
 export * from './subsidy/subsidy';
 export * from './target/target';
+export * from './audit/history-digest';
 export * from './events';
 export * from './process/cross-stream';
 export * from './contract/catalogue';

@@ -72,6 +72,7 @@ const EVENT_TYPES: Record<ProgrammeEventType, true> = {
   InterestSubsidyClaimed: true,
   InterestSubsidyPaid: true,
   AnnualTargetSet: true,
+  HistoryDigestSigned: true,
 };
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgrammeEventType[];
 

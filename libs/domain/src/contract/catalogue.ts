@@ -5,7 +5,7 @@ export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown
 
 export interface EventContract {
   /** Which record's stream carries it: the stream name is this category, a dash, and the record's id. */
-  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target';
+  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target' | 'digest';
   /** What the event means, for the published reference (docs/events.md and the AsyncAPI document). */
   meaning: string;
   /** The version the domain records now; consumers and projections only ever see this one. */
@@ -140,6 +140,12 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
   AnnualTargetSet: {
     category: 'target',
     meaning: "A region's lending target for a year, against which the monthly bulletin reports completion.",
+    version: 1,
+  },
+  HistoryDigestSigned: {
+    category: 'digest',
+    meaning:
+      "A month end sealed: the Merkle root (RFC 6962) over the whole history as it then stood, signed with the programme's Ed25519 key, for auditors to check the history against.",
     version: 1,
   },
 };
