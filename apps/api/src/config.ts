@@ -12,6 +12,11 @@ export interface ApiConfig {
   eventStoreConnectionString?: string;
   /** Secret for the keyed hash of ID numbers; changing it splits every borrower from their history. */
   borrowerKeySecret: string;
+  /**
+   * The programme's Ed25519 signing key for the monthly history digests (PKCS#8 PEM). Outside production it
+   * is made on first use in the data directory; in production it must be given, or months are not sealed.
+   */
+  auditSigningKeyFile?: string;
   /** Day-end run each day at this time (HH:MM, programme time zone) for the day before; 'off' to disable. */
   dayEndAt: string;
   timeZone: string;
@@ -96,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST ?? '127.0.0.1',
     eventStorePath,
     borrowerKeySecret: secret,
+    auditSigningKeyFile: env.AUDIT_SIGNING_KEY_FILE || (env.NODE_ENV === 'production' ? undefined : join(dataDir, 'audit', 'signing-key.pem')),
     dayEndAt,
     timeZone,
     reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),

@@ -29,6 +29,7 @@ import { Programme } from '@app/programme';
 import { PROFILES, checkCalibration, simulate } from '@app/simulation';
 import { CliContext, openContext, withProgress } from './context';
 import { authCommands } from './auth-commands';
+import { auditCommands } from './audit-commands';
 import { eventView } from '../../api/src/http/views';
 
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
@@ -283,6 +284,7 @@ program
   );
 
 program.addCommand(authCommands());
+program.addCommand(auditCommands());
 
 program.parseAsync().catch((error: Error) => {
   console.error(error.message);

@@ -10,3 +10,4 @@ export { StreamTransaction, type Decided } from './command/stream-transaction';
 export { eventsAfter } from './events-after';
 export { EventContractError } from './command/event-contract';
 export { inCurrentShape } from './upcast';
+export * from './audit';

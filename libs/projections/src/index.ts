@@ -37,3 +37,4 @@ export * from './export/columns';
 export * from './export/tabular';
 export * from './export/bulletin-layout';
 export * from './safe-text';
+export * from './compare-rebuilt';
