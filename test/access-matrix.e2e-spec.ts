@@ -232,6 +232,31 @@ const ENDPOINTS: Endpoint[] = [
   },
   { method: 'POST', route: '/operations/reconcile', allowed: ['operator'], request: () => ({ path: '/operations/reconcile', body: {} }) },
   { method: 'GET', route: '/health', allowed: ['anyone'], request: () => ({ path: '/health' }) },
+  { method: 'GET', route: '/audit/public-key', allowed: ['anyone'], request: () => ({ path: '/audit/public-key' }) },
+  {
+    method: 'POST',
+    route: '/audit/digests',
+    allowed: ['operator'],
+    request: () => ({ path: '/audit/digests', body: { month: '2011-01' } }),
+  },
+  ...[
+    '/audit/digests',
+    '/audit/digests/2011-01',
+    '/audit/proofs/inclusion?eventId=6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f10&month=2011-01',
+    '/audit/proofs/consistency?from=2011-01&to=2011-01',
+    '/audit/verifications/latest',
+  ].map((path): Endpoint => ({
+    method: 'GET',
+    route: path.replace('2011-01', '{month}').split('?')[0],
+    allowed: ['auditor', 'service'],
+    request: () => ({ path }),
+  })),
+  {
+    method: 'POST',
+    route: '/audit/verifications',
+    allowed: ['auditor', 'service'],
+    request: () => ({ path: '/audit/verifications', body: {} }),
+  },
 ];
 
 /** Each role, inside the jurisdiction of the fixture's loan (county 360721, bank ABC, fund GC-360721) and outside it. */
@@ -277,7 +302,7 @@ describe('who may call what: every endpoint × every role, inside and outside it
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loans-matrix-'));
     const file = join(dir, 'service-keys.json');
-    serviceKey = createServiceKey(file, 'warehouse', ['ledger.read', 'stream.read', 'feed.read']).key;
+    serviceKey = createServiceKey(file, 'warehouse', ['ledger.read', 'stream.read', 'feed.read', 'audit.read']).key;
     api = await startApi({ SERVICE_KEYS_FILE: file, RATE_LIMIT_PER_MINUTE: '0', LOOKUPS_PER_MINUTE: '10000', WEBHOOKS: 'off' });
     await api.post('/funds/GC-360721/contributions', contribution(100_000_000), FINANCE);
     const applied = (await api.post('/loans', application(500))).body;

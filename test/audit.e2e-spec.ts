@@ -9,6 +9,8 @@ import { runTs } from './support/spawn';
 
 /** What an auditor does from the command line, on a SQLite file holding a small programme. */
 describe('the auditor: sealed months, the verifier and proofs checked by a standalone script', () => {
+  // Each step is a CLI process; on a busy machine each takes seconds.
+  jest.setTimeout(180_000);
   let dir: string;
   let db: string;
   const file = (name: string) => join(dir, name);

@@ -69,7 +69,8 @@ export function usualActor(method: string, url: string, body: unknown, loan?: { 
   if (/^\/funds\/[^/]+\/contributions$/.test(path) || /^\/subsidy-claims\/.+\/payment$/.test(path)) return FINANCE;
   if (path === '/subsidy-claims') return as('bank-01', 'bank_clerk', (body as { bankCode?: string })?.bankCode ?? 'ABC');
   if (path.startsWith('/targets/')) return PROVINCE_OFFICE;
-  if (path.startsWith('/operations/') || path.startsWith('/projections/')) return OPERATOR;
+  if (path.startsWith('/operations/') || path.startsWith('/projections/') || path === '/audit/digests') return OPERATOR;
+  if (path.startsWith('/audit/')) return AUDITOR;
   if (path === '/loans') return (body as { countyCode?: string })?.countyCode === '360721' ? CLERK : PROVINCE_MANAGER;
   const step = /^\/loans\/[^/]+\/([\w-]+)$/.exec(path)?.[1];
   if (step === undefined) return CLERK;

@@ -13,6 +13,8 @@ import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
 
 @Module({})
 export class AppModule {
@@ -28,9 +30,10 @@ export class AppModule {
         LedgersController,
         FeedController,
         WebhooksController,
+        AuditController,
       ],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
-      providers: [ReadAfterInterceptor, FeedService, WebhookDeliveries, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [ReadAfterInterceptor, FeedService, WebhookDeliveries, AuditService, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

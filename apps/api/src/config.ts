@@ -101,7 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST ?? '127.0.0.1',
     eventStorePath,
     borrowerKeySecret: secret,
-    auditSigningKeyFile: env.AUDIT_SIGNING_KEY_FILE || (env.NODE_ENV === 'production' ? undefined : join(dataDir, 'audit', 'signing-key.pem')),
+    auditSigningKeyFile:
+      env.AUDIT_SIGNING_KEY_FILE || (env.NODE_ENV === 'production' ? undefined : join(dataDir, 'audit', 'signing-key.pem')),
     dayEndAt,
     timeZone,
     reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),

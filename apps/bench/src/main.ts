@@ -12,6 +12,7 @@ import { JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { emmettBaseline, rawBaselines, storedEvents } from './baselines';
 import { appendToQuery, batchUpload, commandsPerSecond, overHttp } from './commands';
 import { feedThroughput } from './feed';
+import { auditCosts } from './audit';
 import { queryLatencies, rebuildInChild, simulateInChild } from './scale';
 import { median, sequence } from './stats';
 
@@ -120,6 +121,14 @@ async function main() {
   report('the feed (SSE) to one consumer', `${fmt(feed.one)} events/s`, `${fmt(FEED_EVENTS)} events of loan applications, over HTTP`);
   report('the feed (SSE) to 100 consumers at once', `${fmt(feed.hundred)} events/s`, 'delivered in all, each the last tenth of the above');
   latency('the feed: an application sent → its event at a live consumer', feed.delay, "p50 / p99, the command's own commit included");
+
+  const audit = await auditCosts(history, file());
+  report(
+    "audit verify: the history's chains and its digest",
+    `${(audit.verify / 60).toFixed(1)} min`,
+    `${fmt(events / audit.verify)} events/s, every event's hash recomputed and the Merkle root at the digest compared (${audit.problems} problems); ` +
+      `sealing the first month (the tree over every event): ${audit.seal.toFixed(1)} s; the projections' comparison adds a rebuild`,
+  );
 
   const stored = storedEvents(history);
   const raw = rawBaselines(stored, file());

@@ -65,7 +65,7 @@ function progressBar(ctx: CliContext, quiet: boolean) {
 
 /** A row that differs, by the columns that differ: what the live table holds and what the history gives. */
 function differenceText(d: ProjectionDifference): string {
-  const where = `${d.projection}, table ${d.table}, row ${JSON.stringify(d.key.replace(/\u001f/g, ' / '))}`;
+  const where = `${d.projection}, table ${d.table}, row ${JSON.stringify(d.key.split('\u001f').join(' / '))}`;
   if (!d.live) return `${where} is missing from the live table`;
   if (!d.rebuilt) return `${where} is in the live table but does not follow from the history`;
   const columns = Object.keys(d.rebuilt).filter((c) => JSON.stringify(d.live![c]) !== JSON.stringify(d.rebuilt![c]));

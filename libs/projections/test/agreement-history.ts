@@ -12,6 +12,7 @@ import {
   ReferenceData,
   SYSTEM_ACTOR,
   addDays,
+  addMonths,
   bp,
   daysBetween,
   loanDecider,
@@ -24,7 +25,7 @@ import {
   subsidyStream,
   yuan,
 } from '@app/domain';
-import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore } from '@app/event-store';
+import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore, newSigningKey, sealMonth } from '@app/event-store';
 import { inSteps } from '../../../test/support/programme';
 import { OpenLoans, Programme, runDayEnd } from '@app/programme';
 
@@ -36,6 +37,7 @@ import { OpenLoans, Programme, runDayEnd } from '@app/programme';
  */
 
 export const COUNTIES = ['360721', '360722', '360102'];
+const SEALING_KEY = newSigningKey().key;
 /** Regions a target can be set for: the counties above, their cities and the province. */
 const TARGET_REGIONS = [...COUNTIES, '360700', '360100', '360000'];
 
@@ -126,6 +128,8 @@ export const action = fc.oneof(
       amount: fc.integer({ min: 1, max: 5_000_000 }),
     }),
   },
+  // The month before the business date sealed: a digest of the history that no ledger may count.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('seal' as const) }) },
 );
 export type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 export const step = fc.record({ days: fc.integer({ min: 0, max: 45 }), action });
@@ -448,6 +452,12 @@ export class History {
         await p.setAnnualTarget(TARGET_REGIONS[a.region], year, { loans: a.loans, amount: yuan(a.amount) }, env);
         return;
       }
+      case 'seal':
+        // Months are sealed in order: a month before the last one sealed is refused, which changes nothing.
+        await sealMonth(this.store, SEALING_KEY, addMonths(date, -1).slice(0, 7)).catch((error) => {
+          if (!(error instanceof RangeError)) throw error;
+        });
+        return;
     }
   }
 }

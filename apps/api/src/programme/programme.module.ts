@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 import { ReferenceData } from '@app/domain';
 import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteCommandKeys, openEventStore } from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
-import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
+import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
+import { loadSigningKey } from '../audit/signing-key';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore, runnerOptionsFromEnv } from '@app/projections';
 import { ApiConfig, loadRules } from '../config';
 import { BorrowerIdentity } from './borrower-identity';
@@ -23,6 +24,7 @@ export class ProgrammeModule {
     const rules = loadRules(config);
     const providers = [
       { provide: API_CONFIG, useValue: config },
+      { provide: AUDIT_KEY, useFactory: () => loadSigningKey(config.auditSigningKeyFile, process.env.NODE_ENV !== 'production') },
       {
         provide: EVENT_STORE,
         useFactory: () =>

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Actor, BusinessDate, addDays } from '@app/domain';
-import { EventStore, SqliteCheckpointStore, SqliteCommandKeys } from '@app/event-store';
+import { EventStore, SigningKey, SqliteCheckpointStore, SqliteCommandKeys, sealMonth } from '@app/event-store';
 import { OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
-import { API_CONFIG, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
+import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
 
@@ -31,6 +31,7 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
     @Inject(COMMAND_KEYS) private readonly commandKeys: SqliteCommandKeys,
+    @Inject(AUDIT_KEY) private readonly auditKey: SigningKey | undefined,
   ) {}
 
   async onApplicationBootstrap() {
@@ -115,6 +116,18 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     this.logger.log(`Day-end ${report.businessDate}: ${report.loansChecked} loans checked, ${report.markedOverdue} marked overdue`);
+    await this.sealIfMonthEnded(report.businessDate);
+  }
+
+  /** After the day-end run of a month's last day, the month is sealed: its digest of the history signed and recorded. */
+  private async sealIfMonthEnded(day: BusinessDate) {
+    if (!this.auditKey || addDays(day, 1).slice(0, 7) === day.slice(0, 7)) return;
+    try {
+      const { digest } = await sealMonth(this.store, this.auditKey, day.slice(0, 7));
+      this.logger.log(`Sealed ${digest.month}: ${digest.treeSize} events, root ${digest.rootHash}`);
+    } catch (error) {
+      this.logger.error(`Sealing ${day.slice(0, 7)} failed: ${(error as Error).message}; an operator can seal it (POST /audit/digests)`);
+    }
   }
 
   async onApplicationShutdown() {

@@ -54,6 +54,8 @@ export const ACCESS = {
   'webhooks.manage': { does: "register services' webhooks and replay what they missed", roles: ['operator'] },
   'operations.day-end': { does: 'run the day-end', roles: ['operator'] },
   'operations.reconcile': { does: 'reconcile half-done writes', roles: ['operator'] },
+  'audit.read': { does: "read the history's signed digests and proofs, and run the verifier", roles: ['auditor'], serviceScope: true },
+  'audit.seal': { does: 'seal a month: sign its digest of the history', roles: ['operator'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACCESS;
