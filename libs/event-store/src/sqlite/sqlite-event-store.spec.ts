@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { describeEventStoreBehaviour } from '../testing/event-store.behaviour';
 import { SqliteEventStore } from './sqlite-event-store';
 import { WrongExpectedVersionError } from '../store.port';
+import Database from 'better-sqlite3';
+import { eventHash } from '../audit/chain';
 
 describeEventStoreBehaviour('SQLite in memory', async () => new SqliteEventStore({ path: ':memory:', pollIntervalMs: 20 }));
 
@@ -38,6 +40,35 @@ describe('SQLite file store', () => {
     await sub.unsubscribe();
     await reader.close();
     await writer.close();
+  });
+});
+
+describe('a SQLite file written before events were chained', () => {
+  it('is chained once when opened: the same hashes as if each event had been appended now, and appends go on from them', async () => {
+    const path = join(dir, 'unchained.db');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+      id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (stream, revision))`);
+    const insert = old.prepare('INSERT INTO events (stream, revision, id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, 0)');
+    const rows = [
+      ['loan-1', 0, 'a'],
+      ['fund-1', 0, 'b'],
+      ['loan-1', 1, 'c'],
+    ] as const;
+    for (const [stream, revision, id] of rows) insert.run(stream, revision, id, 'Happened', `{"n":"${id}"}`, '{"by":"old"}');
+    old.close();
+    const store = new SqliteEventStore({ path });
+    await store.appendToStream('loan-1', [{ id: 'd', type: 'Happened', data: { n: 'd' }, metadata: { by: 'new' } }], {
+      expectedRevision: 1n,
+    });
+    const events = await store.readStream('loan-1');
+    await store.close();
+    let prev: string | null = null;
+    for (const e of events) {
+      expect(e.hash).toBe(eventHash(prev, e));
+      prev = e.hash!;
+    }
+    expect(events.map((e) => e.id)).toEqual(['a', 'c', 'd']);
   });
 });
 

@@ -352,9 +352,9 @@ function chainOlderHistory(db: Database.Database) {
   const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
   if (columns.some((c) => c.name === 'hash')) return;
   const heads = new Map<string, string>();
-  const setHash = db.prepare('UPDATE events SET hash = ? WHERE position = ?');
   db.transaction(() => {
     db.exec('ALTER TABLE events ADD COLUMN hash TEXT');
+    const setHash = db.prepare('UPDATE events SET hash = ? WHERE position = ?');
     const page = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT 10000`);
     // Pages, not one iterator: the connection cannot update while a statement iterates.
     for (let rows = page.all(0) as Row[]; rows.length; rows = page.all(rows[rows.length - 1].position) as Row[])
