@@ -245,12 +245,19 @@ const ENDPOINTS: Endpoint[] = [
     '/audit/proofs/inclusion?eventId=6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f10&month=2011-01',
     '/audit/proofs/consistency?from=2011-01&to=2011-01',
     '/audit/verifications/latest',
+    '/audit/bulletins/2011-01/replay',
   ].map((path): Endpoint => ({
     method: 'GET',
     route: path.replace('2011-01', '{month}').split('?')[0],
     allowed: ['auditor', 'service'],
     request: () => ({ path }),
   })),
+  {
+    method: 'POST',
+    route: '/audit/bulletins',
+    allowed: ['province_admin'],
+    request: () => ({ path: '/audit/bulletins', body: { month: '2011-01' } }),
+  },
   {
     method: 'POST',
     route: '/audit/verifications',

@@ -55,6 +55,19 @@ describe('the audit API', () => {
     expect((await api.get(`/audit/proofs/inclusion?eventId=not-an-id&month=2011-01`)).status).toBe(400);
   });
 
+  it("publishes a month's bulletin and reproduces it from the history known then, after a later correction", async () => {
+    expect((await api.get('/audit/bulletins/2011-01/replay')).body.code).toBe('AUDIT.NOT_PUBLISHED');
+    expect((await api.post('/audit/bulletins', { month: '2011-01' }, OPERATOR)).status).toBe(403);
+    const published = await api.post('/audit/bulletins', { month: '2011-01' });
+    expect(published.status).toBe(201);
+    // A repayment of January recorded after the bulletin was published.
+    expect(
+      (await api.post(`/loans/${loanId}/repayments`, { principalFen: 100_000, interestFen: 0, businessDate: '2011-01-31' })).status,
+    ).toBe(200);
+    const replay = await api.get('/audit/bulletins/2011-01/replay');
+    expect(replay.body).toEqual([{ ...published.body, reproducedHash: published.body.contentHash, same: true }]);
+  });
+
   it('runs the verifier in the background and reports the history and every projection checked', async () => {
     expect((await api.get('/audit/verifications/latest')).body.code).toBe('AUDIT.NO_VERIFICATION');
     const started = await api.post('/audit/verifications', {});

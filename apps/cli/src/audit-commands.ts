@@ -14,7 +14,7 @@ import {
   sealMonth,
   verifyHistory,
 } from '@app/event-store';
-import { PROJECTIONS, ProjectionDifference, compareWithRebuild } from '@app/projections';
+import { PROJECTIONS, ProjectionDifference, compareWithRebuild, replayPublications } from '@app/projections';
 import { loadConfig } from '../../api/src/config';
 import { loadSigningKey } from '../../api/src/audit/signing-key';
 import { CliContext, openContext } from './context';
@@ -134,6 +134,21 @@ export function auditCommands(): Command {
         }
         console.log(failed ? 'The audit found problems.' : 'The history and every projection check out.');
         if (failed) process.exitCode = 1;
+      }),
+    );
+  audit
+    .command('replay-bulletin')
+    .description("Rebuild each publication of a month's bulletin from the history known when it was published, and compare its bytes' hash")
+    .requiredOption('--month <YYYY-MM>', 'a published month', month)
+    .action((opts: { month: string }) =>
+      withContext(async (ctx) => {
+        const replays = await replayPublications(ctx.store, ctx.readStore, ctx.rules.reference, opts.month);
+        if (!replays.length) throw new Error(`The bulletin of ${opts.month} has not been published.`);
+        for (const { publication, reproducedHash, same } of replays)
+          console.log(
+            `Published ${publication.knownAt}: ${same ? 'reproduced byte for byte' : `DIFFERS (published ${publication.contentHash}, rebuilt ${reproducedHash})`}`,
+          );
+        if (replays.some((r) => !r.same)) process.exitCode = 1;
       }),
     );
   audit

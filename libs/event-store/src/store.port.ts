@@ -35,6 +35,13 @@ export interface RecordedEvent<D = unknown, M = unknown> {
   asRecorded?: { data: unknown; metadata: unknown };
 }
 
+/** An event's place in the global order, its id and its chain hash: what a Merkle tree over the history needs. */
+export interface ChainLink {
+  position: Position;
+  id: string;
+  hash: string | null;
+}
+
 export interface AppendResult {
   nextExpectedRevision: bigint;
   position: Position;
@@ -104,6 +111,11 @@ export interface EventStore {
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Several streams' events from their start in one read, where the store can (the embedded store); a stream that does not exist has none. */
   readStreams?(streamNames: string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * The chain hashes of up to `maxCount` events after a position (exclusive; from the first event when null),
+   * in global order, where the store can read them without decoding the events (the embedded store can).
+   */
+  readHashes?(after: Position | null, maxCount: number): Promise<ChainLink[]>;
   /** Events in global order; `fromPosition` is inclusive, as in EventStoreDB. System events are never returned. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): Subscription;

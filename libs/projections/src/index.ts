@@ -38,3 +38,4 @@ export * from './export/tabular';
 export * from './export/bulletin-layout';
 export * from './safe-text';
 export * from './compare-rebuilt';
+export * from './bulletin/publication';

@@ -73,6 +73,7 @@ const EVENT_TYPES: Record<ProgrammeEventType, true> = {
   InterestSubsidyPaid: true,
   AnnualTargetSet: true,
   HistoryDigestSigned: true,
+  BulletinPublished: true,
 };
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgrammeEventType[];
 
@@ -180,8 +181,8 @@ function writeModel(events: ProjectedEvent[]): States {
   const deciders = { loan: loanDecider, fund: fundDecider, borrower: borrowerDecider, subsidy: subsidyDecider, target: targetDecider };
   const states: States = { loan: new Map(), fund: new Map(), borrower: new Map(), subsidy: new Map(), target: new Map() };
   for (const e of events) {
-    // A month's digest of the history is no record of the programme: no decider folds it.
-    if (e.type === 'HistoryDigestSigned') continue;
+    // A month's digest of the history, or a bulletin's publication, is no record of the programme's business: no decider folds it.
+    if (e.type === 'HistoryDigestSigned' || e.type === 'BulletinPublished') continue;
     const category = e.streamName.slice(0, e.streamName.indexOf('-')) as keyof States;
     const id = e.streamName.slice(category.length + 1);
     const decider = deciders[category] as unknown as {

@@ -54,6 +54,27 @@ export class AuditController {
     return digest;
   }
 
+  @Post('bulletins')
+  @Permit('bulletin.publish')
+  @ApiOperation({
+    summary:
+      "Publish a month's bulletin: record the moment it shows the history as known at, and the SHA-256 of its content (every region)",
+  })
+  publishBulletin(@Acting() ctx: RequestContext, @Body() dto: SealDto) {
+    return this.audit.publishBulletin(dto.month, ctx.actor);
+  }
+
+  @Get('bulletins/:month/replay')
+  @Permit('audit.read')
+  @ApiOperation({
+    summary: "Each publication of a month's bulletin rebuilt from the history known when it was published: whether it gives the same bytes",
+  })
+  replayBulletin(@Param('month') month: string) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+      throw new BadRequestException({ code: 'REQUEST.INVALID', message: 'A month looks like 2011-06.' });
+    return this.audit.replayBulletin(month);
+  }
+
   @Get('proofs/inclusion')
   @Permit('audit.read')
   @ApiOperation({

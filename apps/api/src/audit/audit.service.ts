@@ -2,7 +2,7 @@ import { Inject, Injectable, NotFoundException, ServiceUnavailableException } fr
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Actor } from '@app/domain';
+import { Actor, ReferenceData } from '@app/domain';
 import {
   EventStore,
   HistoryDigest,
@@ -15,7 +15,7 @@ import {
   sealMonth,
   verifyHistory,
 } from '@app/event-store';
-import { PROJECTIONS, ProjectionComparison, ReadStore, compareWithRebuild } from '@app/projections';
+import { PROJECTIONS, ProjectionComparison, ReadStore, compareWithRebuild, publishBulletin, replayPublications } from '@app/projections';
 import { AUDIT_KEY, EVENT_STORE, READ_STORE } from '../tokens';
 
 /** A run of the verifier, as auditors follow it. */
@@ -41,7 +41,20 @@ export class AuditService {
     @Inject(AUDIT_KEY) private readonly key: SigningKey | undefined,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly reference: ReferenceData,
   ) {}
+
+  async publishBulletin(month: string, actor?: Actor) {
+    return (await publishBulletin(this.store, this.readStore, this.reference, month, { actor })).publication;
+  }
+
+  /** Each publication of the month rebuilt from the history known at it: whether its content hash is reproduced. */
+  async replayBulletin(month: string) {
+    const replays = await replayPublications(this.store, this.readStore, this.reference, month);
+    if (!replays.length)
+      throw new NotFoundException({ code: 'AUDIT.NOT_PUBLISHED', message: `The bulletin of ${month} has not been published.` });
+    return replays.map(({ publication, reproducedHash, same }) => ({ ...publication, reproducedHash, same }));
+  }
 
   publicKey() {
     const key = this.requireKey();

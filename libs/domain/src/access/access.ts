@@ -55,6 +55,7 @@ export const ACCESS = {
   'operations.day-end': { does: 'run the day-end', roles: ['operator'] },
   'operations.reconcile': { does: 'reconcile half-done writes', roles: ['operator'] },
   'audit.read': { does: "read the history's signed digests and proofs, and run the verifier", roles: ['auditor'], serviceScope: true },
+  'bulletin.publish': { does: "publish a month's bulletin (its content's hash recorded)", roles: ['province_admin'] },
   'audit.seal': { does: 'seal a month: sign its digest of the history', roles: ['operator'] },
 } as const satisfies Record<string, Rule>;
 

@@ -26,6 +26,27 @@ export type HistoryDigestSigned = DomainEvent<
     lastPosition: string | null;
   }
 >;
-export type AuditEvent = HistoryDigestSigned;
 
 export const digestStream = (month: string) => `digest-${month}`;
+
+/**
+ * A month's bulletin published: when, and the SHA-256 of its content as published, so that anyone can
+ * rebuild it from the history as known at that moment and find the same bytes, whatever was recorded later.
+ */
+export type BulletinPublished = DomainEvent<
+  'BulletinPublished',
+  {
+    /** The bulletin's month (YYYY-MM). */
+    month: string;
+    /** The moment whose knowledge it shows (ISO 8601, UTC): events recorded after it are not in it. */
+    knownAt: string;
+    /** SHA-256 (hex) of the canonical JSON (RFC 8785) of its rows, every region. */
+    contentHash: string;
+    /** How many regions' rows it holds. */
+    rows: number;
+  }
+>;
+
+export const bulletinPublicationStream = (month: string) => `bulletin-${month}`;
+
+export type AuditEvent = HistoryDigestSigned | BulletinPublished;

@@ -5,7 +5,7 @@ export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown
 
 export interface EventContract {
   /** Which record's stream carries it: the stream name is this category, a dash, and the record's id. */
-  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target' | 'digest';
+  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target' | 'digest' | 'bulletin';
   /** What the event means, for the published reference (docs/events.md and the AsyncAPI document). */
   meaning: string;
   /** The version the domain records now; consumers and projections only ever see this one. */
@@ -146,6 +146,12 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
     category: 'digest',
     meaning:
       "A month end sealed: the Merkle root (RFC 6962) over the whole history as it then stood, signed with the programme's Ed25519 key, for auditors to check the history against.",
+    version: 1,
+  },
+  BulletinPublished: {
+    category: 'bulletin',
+    meaning:
+      "A month's bulletin published: the moment whose knowledge it shows and the hash of its content, so that it can be rebuilt byte for byte from the history known then.",
     version: 1,
   },
 };

@@ -1,7 +1,7 @@
-import type { EventStore, RecordedEvent } from '../store.port';
+import type { EventStore, Position } from '../store.port';
 import { HistoryDigest } from './digest';
 import { Hash, consistencyProof, inclusionProof, leafHash } from './merkle';
-import { eachEventAfter } from './seal';
+import { eachLinkAfter } from './seal';
 
 /** A digest as a proof carries it: what was signed and the signature, without the sealer's resumption hints. */
 export type SignedDigest = Omit<HistoryDigest, 'frontier' | 'lastPosition'>;
@@ -41,11 +41,11 @@ const hex = (hashes: Hash[]) => hashes.map((h) => h.toString('hex'));
 /** The leaves of the first `treeSize` events, and the number of the event with `eventId` among them. */
 async function leavesOf(store: EventStore, treeSize: number, eventId?: string) {
   const leaves: Hash[] = [];
-  let found: { index: number; event: RecordedEvent } | undefined;
-  await eachEventAfter(store, null, (e) => {
+  let found: { index: number; position: Position } | undefined;
+  await eachLinkAfter(store, null, (e) => {
     if (leaves.length === treeSize) return false;
-    if (!e.hash) throw new Error(`${e.type} ${e.id} carries no hash: the history must be verified first`);
-    if (e.id === eventId) found = { index: leaves.length, event: e };
+    if (!e.hash) throw new Error(`The event ${e.id} carries no hash: the history must be verified first`);
+    if (e.id === eventId) found = { index: leaves.length, position: e.position };
     leaves.push(leafHash(e.hash));
   });
   if (leaves.length < treeSize) throw new Error(`The history holds ${leaves.length} events, fewer than the ${treeSize} the digest covers`);
@@ -55,7 +55,7 @@ async function leavesOf(store: EventStore, treeSize: number, eventId?: string) {
 export async function proveInclusion(store: EventStore, eventId: string, digest: HistoryDigest): Promise<InclusionProof> {
   const { leaves, found } = await leavesOf(store, digest.treeSize, eventId);
   if (!found) throw new RangeError(`The event ${eventId} is not among the ${digest.treeSize} events the digest of ${digest.month} covers`);
-  const e = found.event;
+  const [e] = await store.readAll({ fromPosition: found.position, maxCount: 1 });
   const before = e.revision > 0n ? (await store.readStream(e.streamName, { fromRevision: e.revision - 1n, maxCount: 1 }))[0] : undefined;
   const recorded = e.asRecorded ?? e;
   return {

@@ -1,7 +1,15 @@
 import { HistoryDigestSigned, SYSTEM_ACTOR, Actor, digestStream } from '@app/domain';
 import { nameBasedUuid } from '../command/derived-id';
 import { checkedVersions } from '../command/event-contract';
-import { EventStore, Position, RecordedEvent, WrongExpectedVersionError, positionFromString, positionToString } from '../store.port';
+import {
+  ChainLink,
+  EventStore,
+  Position,
+  RecordedEvent,
+  WrongExpectedVersionError,
+  positionFromString,
+  positionToString,
+} from '../store.port';
 import { HistoryDigest, SigningKey, signDigest } from './digest';
 import { MerkleFrontier, leafHash } from './merkle';
 
@@ -40,6 +48,27 @@ export async function eachEventAfter(
 }
 
 /**
+ * Goes through the history's chain links in global order after a position (exclusive) until `visit`
+ * answers false: read without decoding events where the store can, else from the events.
+ */
+export async function eachLinkAfter(
+  store: EventStore,
+  after: Position | null,
+  visit: (link: ChainLink) => boolean | void,
+): Promise<Position | null> {
+  if (!store.readHashes) return eachEventAfter(store, after, (e) => visit({ position: e.position, id: e.id, hash: e.hash ?? null }));
+  let last = after;
+  for (;;) {
+    const page = await store.readHashes(last, HISTORY_PAGE);
+    for (const link of page) {
+      last = link.position;
+      if (visit(link) === false) return last;
+    }
+    if (page.length < HISTORY_PAGE) return last;
+  }
+}
+
+/**
  * Seals a month: signs the root of the Merkle tree over the whole history as it stands now and records it
  * as the month's digest. It goes on from the latest digest's right edge, so it reads only what came after.
  * Sealing a month again answers the digest recorded the first time.
@@ -61,8 +90,8 @@ export async function sealMonth(
     throw new RangeError(`${month} cannot be sealed: ${previous.month} is sealed already, and months are sealed in order`);
   const frontier = previous ? MerkleFrontier.load(previous.frontier) : new MerkleFrontier();
   const from = previous?.lastPosition ? positionFromString(previous.lastPosition) : null;
-  const last = await eachEventAfter(store, from, (e) => {
-    if (!e.hash) throw new Error(`${e.type} at ${e.streamName} revision ${e.revision} has no chain hash`);
+  const last = await eachLinkAfter(store, from, (e) => {
+    if (!e.hash) throw new Error(`The event ${e.id} at position ${positionToString(e.position)} has no chain hash`);
     frontier.push(leafHash(e.hash));
   });
   const body = {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import {
   AppendResult,
   AppendTooLargeError,
+  ChainLink,
   EventStore,
   ExpectedRevision,
   MAX_APPEND_BYTES,
@@ -279,6 +280,15 @@ export class SqliteEventStore implements EventStore {
     return { events, last: last === undefined ? undefined : { commit: last, prepare: last }, count: rows.length };
   }
 
+  async readHashes(after: Position | null, maxCount: number): Promise<ChainLink[]> {
+    const rows = this.q.hashesAfter.all(after ? Number(after.commit) : 0, maxCount) as Array<{
+      position: number;
+      id: string;
+      hash: string | null;
+    }>;
+    return rows.map((r) => ({ position: { commit: BigInt(r.position), prepare: BigInt(r.position) }, id: r.id, hash: r.hash }));
+  }
+
   headPosition(): Position {
     const row = this.q.maxPosition.get() as { position: number | null };
     const p = BigInt(row.position ?? 0);
@@ -340,6 +350,7 @@ function prepare(db: Database.Database) {
     allForward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
     allBackward: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position <= ? ORDER BY position DESC LIMIT ?`),
     maxPosition: db.prepare('SELECT max(position) AS position FROM events'),
+    hashesAfter: db.prepare('SELECT position, id, hash FROM events WHERE position > ? ORDER BY position LIMIT ?'),
     probe: db.prepare('INSERT OR REPLACE INTO store_probe (id, checked) VALUES (1, ?)'),
   };
 }
