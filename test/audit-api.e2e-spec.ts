@@ -53,6 +53,8 @@ describe('the audit API', () => {
       ),
     ).toBe(true);
     expect((await api.get(`/audit/proofs/inclusion?eventId=not-an-id&month=2011-01`)).status).toBe(400);
+    const stranger = await api.get(`/audit/proofs/inclusion?eventId=6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f10&month=2011-01`);
+    expect(stranger.body).toMatchObject({ status: 404, code: 'AUDIT.NOT_INCLUDED' });
   });
 
   it("publishes a month's bulletin and reproduces it from the history known then, after a later correction", async () => {
@@ -66,6 +68,18 @@ describe('the audit API', () => {
     ).toBe(200);
     const replay = await api.get('/audit/bulletins/2011-01/replay');
     expect(replay.body).toEqual([{ ...published.body, reproducedHash: published.body.contentHash, same: true }]);
+  });
+
+  it('says so when the installation has no signing key, rather than sign with none', async () => {
+    const unsigned = await startApi({ AUDIT_SIGNING_KEY_FILE: 'off' });
+    try {
+      const key = await unsigned.get('/audit/public-key');
+      expect(key.body).toMatchObject({ status: 503, code: 'AUDIT.NO_SIGNING_KEY' });
+      expect((await unsigned.post('/audit/digests', { month: '2011-01' }, OPERATOR)).body.code).toBe('AUDIT.NO_SIGNING_KEY');
+      expect(await unsigned.eventCount()).toBe(0);
+    } finally {
+      await unsigned.stop();
+    }
   });
 
   it('runs the verifier in the background and reports the history and every projection checked', async () => {

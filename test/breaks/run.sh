@@ -97,6 +97,24 @@ define j "events recorded under an older schema version are handed out as stored
   "return e;" \
   apps/contract/src/contract.spec.ts libs/event-store/src/sqlite/sqlite-event-store.spec.ts test/feed-contract.e2e-spec.ts
 
+define k "the store chains each event without the hash of the one before it in its stream" \
+  libs/event-store/src/audit/chain.ts \
+  "last = eventHash(last, {" \
+  "last = eventHash(null, {" \
+  libs/event-store/src/sqlite/sqlite-event-store.spec.ts
+
+define l "the verifier takes an event's stored hash without recomputing it from its content" \
+  libs/event-store/src/audit/verify-history.ts \
+  "if (hash !== e.hash)" \
+  "if (!e.hash)" \
+  libs/event-store/src/audit/verify-history.spec.ts
+
+define m "the verifier compares no digest's root" \
+  libs/event-store/src/audit/verify-history.ts \
+  "const holds = frontier.root().toString('hex') === d.rootHash;" \
+  "const holds = true;" \
+  libs/event-store/src/audit/verify-history.spec.ts test/audit.e2e-spec.ts
+
 # --- helpers -----------------------------------------------------------------------------------------
 SELECTED=("$@")
 [[ ${#SELECTED[@]} -eq 0 ]] && SELECTED=("${IDS[@]}")

@@ -14,7 +14,8 @@ export interface ApiConfig {
   borrowerKeySecret: string;
   /**
    * The programme's Ed25519 signing key for the monthly history digests (PKCS#8 PEM). Outside production it
-   * is made on first use in the data directory; in production it must be given, or months are not sealed.
+   * is made on first use in the data directory; in production it must be given, or months are not sealed
+   * (`off` leaves it out anywhere).
    */
   auditSigningKeyFile?: string;
   /** Day-end run each day at this time (HH:MM, programme time zone) for the day before; 'off' to disable. */
@@ -102,7 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     eventStorePath,
     borrowerKeySecret: secret,
     auditSigningKeyFile:
-      env.AUDIT_SIGNING_KEY_FILE || (env.NODE_ENV === 'production' ? undefined : join(dataDir, 'audit', 'signing-key.pem')),
+      env.AUDIT_SIGNING_KEY_FILE === 'off'
+        ? undefined
+        : env.AUDIT_SIGNING_KEY_FILE || (env.NODE_ENV === 'production' ? undefined : join(dataDir, 'audit', 'signing-key.pem')),
     dayEndAt,
     timeZone,
     reconcileEveryMs: Number(env.RECONCILE_EVERY_MS ?? 60_000),

@@ -13,6 +13,7 @@ import {
   SYSTEM_ACTOR,
   addDays,
   addMonths,
+  bulletinPublicationStream,
   bp,
   daysBetween,
   loanDecider,
@@ -25,7 +26,8 @@ import {
   subsidyStream,
   yuan,
 } from '@app/domain';
-import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore, newSigningKey, sealMonth } from '@app/event-store';
+import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore, checkedVersions, newSigningKey, sealMonth } from '@app/event-store';
+import { randomUUID } from 'node:crypto';
 import { inSteps } from '../../../test/support/programme';
 import { OpenLoans, Programme, runDayEnd } from '@app/programme';
 
@@ -130,6 +132,8 @@ export const action = fc.oneof(
   },
   // The month before the business date sealed: a digest of the history that no ledger may count.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('seal' as const) }) },
+  // The month before published: a record of what the bulletin showed, which no ledger may count either.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const) }) },
 );
 export type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 export const step = fc.record({ days: fc.integer({ min: 0, max: 45 }), action });
@@ -450,6 +454,22 @@ export class History {
       case 'target': {
         const year = Number(date.slice(0, 4)) + (a.nextYear ? 1 : 0);
         await p.setAnnualTarget(TARGET_REGIONS[a.region], year, { loans: a.loans, amount: yuan(a.amount) }, env);
+        return;
+      }
+      case 'publish': {
+        const month = addMonths(date, -1).slice(0, 7);
+        const publication = {
+          type: 'BulletinPublished',
+          data: { month, knownAt: new Date().toISOString(), contentHash: '0'.repeat(64), rows: 0 },
+        };
+        checkedVersions([publication]);
+        await this.store.appendToStream(
+          bulletinPublicationStream(month),
+          [{ id: randomUUID(), ...publication, metadata: { schemaVersion: 1 } }],
+          {
+            expectedRevision: 'any',
+          },
+        );
         return;
       }
       case 'seal':
