@@ -8,6 +8,7 @@ export { openEventStore } from './open-event-store';
 export { copyHistory, type CopyProgress } from './copy-history';
 export { StreamTransaction, type Decided } from './command/stream-transaction';
 export { eventsAfter } from './events-after';
+export { nextTurn } from './next-turn';
 export { EventContractError, checkedVersions } from './command/event-contract';
 export { inCurrentShape } from './upcast';
 export * from './audit';

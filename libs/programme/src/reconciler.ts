@@ -1,5 +1,14 @@
 import { DomainError } from '@app/domain';
-import { CheckpointStore, EventMetadata, EventStore, Position, RecordedEvent, comparePositions, positionToString } from '@app/event-store';
+import {
+  CheckpointStore,
+  EventMetadata,
+  EventStore,
+  Position,
+  RecordedEvent,
+  comparePositions,
+  nextTurn,
+  positionToString,
+} from '@app/event-store';
 import { Completion, Programme, RESERVATIONS } from './programme';
 
 export interface ReconcileFailure {
@@ -60,6 +69,7 @@ export class Reconciler {
       }
       if (done) await this.checkpoints.set(CHECKPOINT, done);
       if (due.length < page.length || page.length === 0 || options.signal?.aborted) return report;
+      await nextTurn();
     }
   }
 

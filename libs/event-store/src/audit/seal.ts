@@ -1,5 +1,6 @@
 import { HistoryDigestSigned, SYSTEM_ACTOR, Actor, digestStream } from '@app/domain';
 import { nameBasedUuid } from '../command/derived-id';
+import { nextTurn } from '../next-turn';
 import { checkedVersions } from '../command/event-contract';
 import {
   ChainLink,
@@ -44,6 +45,7 @@ export async function eachEventAfter(
       if (visit(e) === false) return last;
     }
     if (page.length < HISTORY_PAGE + 1) return last;
+    await nextTurn();
   }
 }
 
@@ -65,6 +67,7 @@ export async function eachLinkAfter(
       if (visit(link) === false) return last;
     }
     if (page.length < HISTORY_PAGE) return last;
+    await nextTurn();
   }
 }
 

@@ -1,6 +1,9 @@
 import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
 import { AppendTooLargeError, EventStore, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
 import { fingerprint } from './derived-id';
+import { CommandSeen, noteCommands } from './commands-seen';
+
+export type { CommandSeen } from './commands-seen';
 import { idReused, outOfRange, tooLarge } from './command-errors';
 import { eventMetadata, toNewEvents } from './metadata';
 import { KeyedMutex } from './keyed-mutex';
@@ -33,8 +36,10 @@ export interface EventMetadata {
 export interface Loaded<S> {
   state: S;
   revision?: bigint;
-  commands: Map<string, string>;
+  /** The commands the stream records, by id. */
+  commands: Map<string, CommandSeen>;
 }
+
 export interface Handled<S> extends Loaded<S> {
   appended: RecordedEvent[];
   duplicate: boolean;
@@ -103,8 +108,8 @@ export class CommandHandler {
     const print = fingerprint(command);
     const seen = loaded.commands.get(env.commandId);
     if (seen !== undefined) {
-      if (seen !== print) throw idReused();
-      return { ...loaded, appended: await this.eventsOfCommand(streamName, env.commandId), duplicate: true };
+      if (seen.fingerprint !== print) throw idReused();
+      return { ...loaded, appended: await this.eventsOfCommand(streamName, env.commandId, seen), duplicate: true };
     }
     const ctx = this.context(env.businessDate);
     let events: E[];
@@ -138,7 +143,7 @@ export class CommandHandler {
         result.recorded ??
         (await this.store.readStream(streamName, { fromRevision: (loaded.revision ?? -1n) + 1n, maxCount: events.length }));
       const after: Loaded<S> = { state: folded, revision: result.nextExpectedRevision, commands: loaded.commands };
-      after.commands.set(env.commandId, print);
+      noteCommands(after.commands, recorded);
       this.remember(streamName, after);
       // A replay means an earlier attempt of this same command (or a twin in another process) recorded them.
       return { ...after, appended: recorded, duplicate: result.replayed === true, position: result.position };
@@ -229,19 +234,17 @@ export class CommandHandler {
   private foldIn<E extends DomainEvent, S>(streamName: string, loaded: Loaded<S>, events: RecordedEvent[], decider: Folder<E, S>) {
     if (events.length) {
       let state = loaded.state;
-      for (const e of events) {
-        state = decider.evolve(state, { type: e.type, data: e.data } as E);
-        const m = e.metadata as Partial<EventMetadata>;
-        if (m.commandId) loaded.commands.set(m.commandId, m.commandFingerprint ?? '');
-      }
+      for (const e of events) state = decider.evolve(state, { type: e.type, data: e.data } as E);
+      noteCommands(loaded.commands, events);
       loaded = { state, revision: events[events.length - 1].revision, commands: loaded.commands };
     }
     this.remember(streamName, loaded);
     return loaded;
   }
 
-  private async eventsOfCommand(streamName: string, commandId: string): Promise<RecordedEvent[]> {
-    const events = await this.store.readStream(streamName);
+  /** A command's events, read where it recorded them (a fund's stream holds hundreds of thousands). */
+  private async eventsOfCommand(streamName: string, commandId: string, seen: CommandSeen): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(streamName, { fromRevision: seen.from, maxCount: Number(seen.to - seen.from) + 1 });
     return events.filter((e) => (e.metadata as Partial<EventMetadata>).commandId === commandId);
   }
 

@@ -3,6 +3,7 @@ import { idReused } from './command-errors';
 import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
 import { fingerprint } from './derived-id';
 import type { CommandEnvelope, Handled, Loaded } from './command-handler';
+import { noteCommands } from './commands-seen';
 import { eventMetadata, toNewEvents } from './metadata';
 
 type Folder<E extends DomainEvent, S> = Pick<Decider<never, E, S>, 'initialState' | 'evolve'>;
@@ -33,7 +34,6 @@ interface Entry {
   loaded: Loaded<unknown>;
   state: unknown;
   events: NewEvent[];
-  commands: Array<[string, string]>;
 }
 
 /**
@@ -97,7 +97,7 @@ export class StreamTransaction {
     const state = entry.state as S;
     const print = fingerprint(command);
     const seen = entry.loaded.commands.get(env.commandId);
-    if (seen !== undefined && seen !== print) throw idReused();
+    if (seen !== undefined && seen.fingerprint !== print) throw idReused();
     if (seen !== undefined) return { seen: true, events: [], ids: [] };
     const ctx = this.host.context(env.businessDate);
     const events = decider.decide(command, state, ctx);
@@ -109,7 +109,6 @@ export class StreamTransaction {
     entry.state = events.reduce((s, e) => decider.evolve(s, e), state);
     if (!entry.events.length) this.order.push(streamName);
     entry.events.push(...toAppend);
-    entry.commands.push([env.commandId, print]);
     return { seen: false, events, ids: toAppend.map((e) => e.id) };
   }
 
@@ -128,10 +127,10 @@ export class StreamTransaction {
         continue;
       }
       const result = results[i];
-      for (const [id, print] of entry.commands) entry.loaded.commands.set(id, print);
+      const appended: RecordedEvent[] = result.recorded ?? (await this.recordedOf(writes[i], result));
+      noteCommands(entry.loaded.commands, appended);
       const after: Loaded<unknown> = { state: entry.state, revision: result.nextExpectedRevision, commands: entry.loaded.commands };
       this.host.remember(streamName, after);
-      const appended: RecordedEvent[] = result.recorded ?? (await this.recordedOf(writes[i], result));
       // A replay means a twin of this command (in another process) recorded the same events first.
       handled.set(streamName, { ...after, appended, duplicate: result.replayed === true, position: result.position });
     }
@@ -183,7 +182,7 @@ export class StreamTransaction {
     if (!cached && this.mayUseCache && probablyNew) cached = { state: decider.initialState(), revision: undefined, commands: new Map() };
     if (cached) this.usedCache = true;
     const loaded = cached ?? (await this.host.catchUp(streamName, decider));
-    entry = { loaded, state: loaded.state, events: [], commands: [] };
+    entry = { loaded, state: loaded.state, events: [] };
     this.entries.set(streamName, entry);
     return entry;
   }

@@ -1,3 +1,4 @@
+import { nextTurn } from '../next-turn';
 import { Position, RecordedEvent, Subscription, SubscriptionFilter, SubscriptionMessage } from '../store.port';
 
 interface Source {
@@ -42,7 +43,10 @@ export class PollingSubscription implements Subscription {
           this.position = batch.last;
           yield { kind: 'checkpoint', position: batch.last };
         }
-        if (batch.count === BATCH) continue;
+        if (batch.count === BATCH) {
+          await nextTurn();
+          continue;
+        }
         if (!caughtUp) {
           caughtUp = true;
           yield { kind: 'caughtUp' };

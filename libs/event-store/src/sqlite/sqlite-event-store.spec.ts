@@ -43,6 +43,27 @@ describe('SQLite file store', () => {
   });
 });
 
+describe('catching up with a long history on SQLite', () => {
+  it('gives the event loop a turn between batches, so the process serves requests meanwhile', async () => {
+    const store = new SqliteEventStore({ path: ':memory:' });
+    const events = Array.from({ length: 5_000 }, (_, i) => ({ id: randomUUID(), type: 'Happened', data: { i }, metadata: {} }));
+    await store.appendToStream('loan-1', events, { expectedRevision: 'no_stream' });
+    // Queued before the catch-up starts: it runs at the loop's next turn, which a catch-up of synchronous reads never gave.
+    let seenWhenServed: number | undefined;
+    let seen = 0;
+    setImmediate(() => (seenWhenServed = seen));
+    const subscription = store.subscribeToAll();
+    for await (const m of subscription) {
+      if (m.kind === 'caughtUp') break;
+      if (m.kind === 'event') seen++;
+    }
+    await subscription.unsubscribe();
+    await store.close();
+    expect(seen).toBe(5_000);
+    expect(seenWhenServed).toBeLessThan(5_000);
+  });
+});
+
 describe('a SQLite file written before events were chained', () => {
   it('is chained once when opened: the same hashes as if each event had been appended now, and appends go on from them', async () => {
     const path = join(dir, 'unchained.db');
