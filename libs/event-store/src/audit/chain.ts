@@ -18,15 +18,23 @@ export interface ChainedContent {
  * the chain at the next event of its stream; the Merkle tree over the global order covers the order.
  */
 export function eventHash(prev: string | null, e: ChainedContent): string {
-  const content = canonicalJson({
-    data: e.data,
-    id: e.id,
-    metadata: e.metadata ?? {},
-    prev,
-    revision: Number(e.revision),
-    stream: e.streamName,
-    type: e.type,
-  });
+  return eventHashOf(prev, e, canonicalJson(e.data), canonicalJson(e.metadata ?? {}));
+}
+
+/**
+ * The same hash from data and metadata already in canonical form (the embedded store stores them so):
+ * the canonical JSON of the whole is put together around them, its keys in their sorted order.
+ */
+export function eventHashOf(
+  prev: string | null,
+  e: Pick<ChainedContent, 'streamName' | 'revision' | 'id' | 'type'>,
+  canonicalData: string,
+  canonicalMetadata: string,
+): string {
+  const content =
+    `{"data":${canonicalData},"id":${JSON.stringify(e.id)},"metadata":${canonicalMetadata},` +
+    `"prev":${prev === null ? 'null' : JSON.stringify(prev)},"revision":${Number(e.revision)},` +
+    `"stream":${JSON.stringify(e.streamName)},"type":${JSON.stringify(e.type)}}`;
   return createHash('sha256').update(content).digest('hex');
 }
 

@@ -21,7 +21,8 @@ import {
 } from '../store.port';
 import { PollingSubscription } from './polling-subscription';
 import { inCurrentShape } from '../upcast';
-import { chainEvents, eventHash } from '../audit/chain';
+import { eventHash, eventHashOf } from '../audit/chain';
+import { canonicalJson } from '../audit/canonical';
 
 interface Row {
   position: number;
@@ -165,19 +166,21 @@ export class SqliteEventStore implements EventStore {
     const replay = events.length && !exact ? this.idempotentReplay(stream, events, expected, current) : undefined;
     if (replay) return replay;
     if (!satisfies(expected, current)) throw new WrongExpectedVersionError(stream, expected, current ?? 'no_stream');
+    // Stored in canonical form (RFC 8785), which the chain hash is taken over: one serialisation for both.
+    const rows = events.map((e) => ({ e, data: canonicalJson(e.data), metadata: canonicalJson(e.metadata ?? {}) }));
     // The same limit as EventStoreDB's, so that what is recorded here could be recorded there.
-    const rows = events.map((e) => ({ e, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata ?? {}) }));
     const bytes = rows.reduce((n, r) => n + Buffer.byteLength(r.data) + Buffer.byteLength(r.metadata), 0);
     if (bytes > MAX_APPEND_BYTES) throw new AppendTooLargeError(stream, MAX_APPEND_BYTES);
-    const hashes = chainEvents(head?.hash ?? null, stream, (current ?? -1n) + 1n, events);
     let revision = current ?? -1n;
+    let prev = head?.hash ?? null;
     let position: Position = head ? { commit: BigInt(head.position), prepare: BigInt(head.position) } : { commit: 0n, prepare: 0n };
     const created = Date.now();
     const recorded: RecordedEvent[] = [];
-    rows.forEach(({ e, data, metadata: meta }, i) => {
+    for (const { e, data, metadata: meta } of rows) {
       revision += 1n;
       const metadata = e.metadata ?? {};
-      const hash = hashes[i];
+      const hash = eventHashOf(prev, { streamName: stream, revision, id: e.id, type: e.type }, data, meta);
+      prev = hash;
       const info = this.q.insert.run(stream, Number(revision), e.id, e.type, data, meta, created, hash);
       const p = BigInt(info.lastInsertRowid);
       position = { commit: p, prepare: p };
@@ -192,7 +195,7 @@ export class SqliteEventStore implements EventStore {
         created: new Date(created),
         hash,
       });
-    });
+    }
     return { nextExpectedRevision: revision, position, recorded };
   }
 
