@@ -5,6 +5,10 @@ import { EsdbEventStore, HIGH_WATER } from './esdb-event-store';
 import { EsdbTestServer, EsdbTestServerOptions } from './testing/test-server';
 import { TestCertificates, makeTestCertificates } from './testing/certificates';
 import { waitUntil } from '../../../../test/support/wait';
+import { newSigningKey } from '../audit/digest';
+import { sealMonth } from '../audit/seal';
+import { verifyHistory } from '../audit/verify-history';
+import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 
 const servers = new Map<EsdbEventStore, EsdbTestServer>();
 
@@ -399,3 +403,31 @@ describeEventStoreBehaviour(
 if (process.env.EVENTSTORE_CONNECTION_STRING) {
   describeEventStoreBehaviour('EventStoreDB (a real server)', async () => new EsdbEventStore(process.env.EVENTSTORE_CONNECTION_STRING!));
 }
+
+describe('the audit on EventStoreDB', () => {
+  it('chains, seals and verifies as on SQLite: the same hashes for the same events, and a digest that holds', async () => {
+    const { key } = newSigningKey();
+    const events = (stream: string) =>
+      Array.from({ length: 3 }, (_, i) => ({
+        id: `6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f1${i}`,
+        type: 'Happened',
+        data: { n: i, stream },
+        metadata: { by: 'test' },
+      }));
+    const sqlite = new SqliteEventStore({ path: ':memory:' });
+    await withServer({}, async (_server, esdb) => {
+      for (const store of [sqlite, esdb]) {
+        await store.appendToStream('loan-A', events('A').slice(0, 2), { expectedRevision: 'no_stream' });
+        await store.appendToStream('loan-A', events('A').slice(2), { expectedRevision: 1n });
+      }
+      const [fromSqlite, fromEsdb] = [await sqlite.readStream('loan-A'), await esdb.readStream('loan-A')];
+      expect(fromEsdb.map((e) => e.hash)).toEqual(fromSqlite.map((e) => e.hash));
+      expect(fromEsdb[0].metadata).toEqual({ by: 'test' });
+      const { digest } = await sealMonth(esdb, key, '2011-06');
+      expect(digest.treeSize).toBe(3);
+      const report = await verifyHistory(esdb, { publicKey: key.publicKey });
+      expect(report).toMatchObject({ events: 4, problems: [], digests: [{ month: '2011-06', holds: true }] });
+    });
+    await sqlite.close();
+  });
+});
