@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import {
   HistoryDigest,
@@ -17,12 +17,7 @@ import {
 import { PROJECTIONS, ProjectionDifference, compareWithRebuild, replayPublications } from '@app/projections';
 import { loadConfig } from '../../api/src/config';
 import { loadSigningKey } from '../../api/src/audit/signing-key';
-import { CliContext, openContext } from './context';
-
-const month = (v: string) => {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month looks like 2011-06');
-  return v;
-};
+import { CliContext, month, openContext } from './context';
 
 function signingKey() {
   const config = loadConfig();

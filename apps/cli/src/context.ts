@@ -4,6 +4,13 @@ import { SqliteEventStore, openEventStore, positionFromString } from '@app/event
 import { loadRules } from '@app/programme';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError } from 'commander';
+
+/** A month argument (2011-06). */
+export const month = (v: string) => {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month looks like 2011-06');
+  return v;
+};
 
 /** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, reference files). */
 export async function openContext(env: NodeJS.ProcessEnv = process.env) {

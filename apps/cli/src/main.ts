@@ -27,7 +27,7 @@ import { BusinessDate, daysBetween } from '@app/domain';
 import { CommandHandler } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { PROFILES, checkCalibration, simulate } from '@app/simulation';
-import { CliContext, openContext, withProgress } from './context';
+import { CliContext, month, openContext, withProgress } from './context';
 import { authCommands } from './auth-commands';
 import { auditCommands } from './audit-commands';
 import { eventView } from '../../api/src/http/views';
@@ -35,10 +35,6 @@ import { eventView } from '../../api/src/http/views';
 const FORMATS = ['json', 'csv', 'xlsx', 'md'] as const;
 type Format = (typeof FORMATS)[number];
 
-const month = (v: string) => {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InvalidArgumentError('a month looks like 2011-06');
-  return v;
-};
 const date = (v: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError('a date looks like 2011-06-30');
   return v;
