@@ -70,6 +70,14 @@ describe('the audit API', () => {
     expect(replay.body).toEqual([{ ...published.body, reproducedHash: published.body.contentHash, same: true }]);
   });
 
+  it("seals a month after the day-end run of its last day, and not after any other day's", async () => {
+    const midMonth = await api.post('/operations/day-end', { businessDate: '2011-02-14' }, OPERATOR);
+    expect(midMonth.body.sealed).toBeUndefined();
+    const monthEnd = await api.post('/operations/day-end', { businessDate: '2011-02-28' }, OPERATOR);
+    expect(monthEnd.body).toMatchObject({ businessDate: '2011-02-28', sealed: '2011-02' });
+    expect((await api.get('/audit/digests/2011-02')).body).toMatchObject({ month: '2011-02', treeSize: expect.any(Number) });
+  });
+
   it('says so when the installation has no signing key, rather than sign with none', async () => {
     const unsigned = await startApi({ AUDIT_SIGNING_KEY_FILE: 'off' });
     try {
@@ -88,7 +96,11 @@ describe('the audit API', () => {
     expect(started.status).toBe(202);
     let latest = started.body;
     await until(async () => (latest = (await api.get('/audit/verifications/latest')).body).state !== 'running', 60_000);
-    expect(latest).toMatchObject({ state: 'done', ok: true, history: { problems: [], digests: [{ month: '2011-01', holds: true }] } });
+    const digests = [
+      expect.objectContaining({ month: '2011-01', holds: true }),
+      expect.objectContaining({ month: '2011-02', holds: true }),
+    ];
+    expect(latest).toMatchObject({ state: 'done', ok: true, history: { problems: [], digests } });
     expect(latest.events).toBe(await api.eventCount());
     expect(latest.projections.rows).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Actor, BusinessDate, addDays } from '@app/domain';
 import { EventStore, SigningKey, SqliteCheckpointStore, SqliteCommandKeys, sealMonth } from '@app/event-store';
-import { OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
+import { DayEndReport, OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
 import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
@@ -50,8 +50,11 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.dayEndAt !== 'off') this.timers.push(setInterval(() => void this.maybeRunDayEnd(), 60_000));
   }
 
-  dayEnd(businessDate: BusinessDate, actor?: Actor) {
-    return runDayEnd(this.programme, this.openLoans, businessDate, actor);
+  /** The day-end run for a date; after a month's last day, the month is sealed too (`sealed` names it). */
+  async dayEnd(businessDate: BusinessDate, actor?: Actor): Promise<DayEndReport & { sealed?: string }> {
+    const report = await runDayEnd(this.programme, this.openLoans, businessDate, actor);
+    const sealed = await this.sealIfMonthEnded(businessDate, actor);
+    return sealed ? { ...report, sealed } : report;
   }
 
   /** Why the day-end run's list of open loans is resuming its subscription, if it is. */
@@ -116,17 +119,21 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     this.logger.log(`Day-end ${report.businessDate}: ${report.loansChecked} loans checked, ${report.markedOverdue} marked overdue`);
-    await this.sealIfMonthEnded(report.businessDate);
   }
 
-  /** After the day-end run of a month's last day, the month is sealed: its digest of the history signed and recorded. */
-  private async sealIfMonthEnded(day: BusinessDate) {
-    if (!this.auditKey || addDays(day, 1).slice(0, 7) === day.slice(0, 7)) return;
+  /**
+   * After the day-end run of a month's last day, the month is sealed: its digest of the history signed and
+   * recorded (once: a later run answers the digest recorded first). A failure to seal never fails the run.
+   */
+  private async sealIfMonthEnded(day: BusinessDate, actor?: Actor): Promise<string | undefined> {
+    if (!this.auditKey || addDays(day, 1).slice(0, 7) === day.slice(0, 7)) return undefined;
     try {
-      const { digest } = await sealMonth(this.store, this.auditKey, day.slice(0, 7));
-      this.logger.log(`Sealed ${digest.month}: ${digest.treeSize} events, root ${digest.rootHash}`);
+      const { digest, recorded } = await sealMonth(this.store, this.auditKey, day.slice(0, 7), { actor });
+      if (recorded) this.logger.log(`Sealed ${digest.month}: ${digest.treeSize} events, root ${digest.rootHash}`);
+      return digest.month;
     } catch (error) {
       this.logger.error(`Sealing ${day.slice(0, 7)} failed: ${(error as Error).message}; an operator can seal it (POST /audit/digests)`);
+      return undefined;
     }
   }
 

@@ -264,7 +264,7 @@ export class EsdbEventStore implements EventStore {
         return await call();
       } catch (error) {
         const refused = toPortError(error, what);
-        if (refused !== error || !TRANSIENT.some((kind) => error instanceof kind)) throw refused;
+        if (refused !== error || !isTransient(error)) throw refused;
         if (attempt >= attempts)
           throw new StoreUnavailableError(`${what}: the event store cannot take it now (${(error as Error).message})`);
         await new Promise((r) => setTimeout(r, 100 * 2 ** (attempt - 1)));
@@ -274,6 +274,10 @@ export class EsdbEventStore implements EventStore {
 }
 
 const TRANSIENT = [UnavailableError, NotLeaderError, DeadlineExceededError, TimeoutError];
+/** gRPC's UNAVAILABLE, which the client passes on unconverted when its channel closes before a call starts (after a reconnect). */
+const GRPC_UNAVAILABLE = 14;
+const isTransient = (error: unknown) =>
+  TRANSIENT.some((kind) => error instanceof kind) || (error as { code?: unknown } | null)?.code === GRPC_UNAVAILABLE;
 
 /** Faults that no retry mends (a deleted stream, credentials, rights, trust), in the port's words; any other error as it came. */
 function toPortError(error: unknown, what: string): unknown {
