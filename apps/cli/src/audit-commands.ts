@@ -10,6 +10,7 @@ import {
   proveConsistency,
   proveInclusion,
   publicKeyPem,
+  recordedDigest,
   recordedDigests,
   sealMonth,
   verifyHistory,
@@ -42,7 +43,7 @@ function write(out: string | undefined, value: unknown) {
 }
 
 async function digestOf(ctx: CliContext, m: string): Promise<HistoryDigest> {
-  const digest = (await recordedDigests(ctx.store)).find((d) => d.month === m);
+  const digest = await recordedDigest(ctx.store, m);
   if (!digest) throw new Error(`${m} has not been sealed: there is no digest of it (audit seal --month ${m})`);
   return digest;
 }

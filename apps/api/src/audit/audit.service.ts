@@ -11,6 +11,7 @@ import {
   proveConsistency,
   proveInclusion,
   publicKeyPem,
+  recordedDigest,
   recordedDigests,
   sealMonth,
   verifyHistory,
@@ -70,7 +71,7 @@ export class AuditService {
   }
 
   async digest(month: string): Promise<HistoryDigest> {
-    const digest = (await this.digests()).find((d) => d.month === month);
+    const digest = await recordedDigest(this.store, month);
     if (!digest)
       throw new NotFoundException({ code: 'AUDIT.NOT_SEALED', message: `${month} has not been sealed: there is no digest of it yet.` });
     return digest;

@@ -26,6 +26,12 @@ export async function recordedDigests(store: EventStore): Promise<HistoryDigest[
     .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
 }
 
+/** A month's digest, read from its own stream; undefined before the month is sealed. */
+export async function recordedDigest(store: EventStore, month: string): Promise<HistoryDigest | undefined> {
+  const [sealed] = await store.readStream(digestStream(month));
+  return sealed?.data as HistoryDigest | undefined;
+}
+
 /**
  * Goes through the history in global order after a position (exclusive), a page at a time, and hands
  * each event to `visit` until it answers false; returns the position of the last event visited.
@@ -84,8 +90,8 @@ export async function sealMonth(
 ): Promise<{ digest: HistoryDigest; recorded: boolean }> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`${month} is not a month (such as 2011-06)`);
   const stream = digestStream(month);
-  const [sealed] = await store.readStream(stream);
-  if (sealed) return { digest: sealed.data as HistoryDigest, recorded: false };
+  const sealed = await recordedDigest(store, month);
+  if (sealed) return { digest: sealed, recorded: false };
   // Months are sealed in order, so the latest digest recorded is the one to go on from: found from the end.
   const [latest] = await store.readAll({ direction: 'backwards', maxCount: 1, filter: { streamNamePrefixes: [digestStream('')] } });
   const previous = latest?.data as HistoryDigest | undefined;
@@ -126,8 +132,7 @@ export async function sealMonth(
   } catch (error) {
     // Another process sealed the month meanwhile: its digest is the month's.
     if (!(error instanceof WrongExpectedVersionError)) throw error;
-    const [theirs] = await store.readStream(stream);
-    return { digest: theirs.data as HistoryDigest, recorded: false };
+    return { digest: (await recordedDigest(store, month))!, recorded: false };
   }
   return { digest, recorded: true };
 }
