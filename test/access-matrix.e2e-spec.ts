@@ -260,6 +260,16 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'POST',
+    route: '/borrowers/erasures',
+    allowed: ['province_admin'],
+    // The fixture's borrower has a loan open: the erasure is refused (409), which is not a refusal of access.
+    request: (f) => ({
+      path: '/borrowers/erasures',
+      body: { borrowerId: f.borrowerId, legalBasis: 'consent_withdrawn', requestReference: 'R-1' },
+    }),
+  },
+  {
+    method: 'POST',
     route: '/audit/verifications',
     allowed: ['auditor', 'service'],
     request: () => ({ path: '/audit/verifications', body: {} }),

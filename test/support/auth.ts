@@ -70,7 +70,7 @@ export function usualActor(method: string, url: string, body: unknown, loan?: { 
   if (path === '/subsidy-claims') return as('bank-01', 'bank_clerk', (body as { bankCode?: string })?.bankCode ?? 'ABC');
   if (path.startsWith('/targets/')) return PROVINCE_OFFICE;
   if (path.startsWith('/operations/') || path.startsWith('/projections/') || path === '/audit/digests') return OPERATOR;
-  if (path === '/audit/bulletins') return PROVINCE_OFFICE;
+  if (path === '/audit/bulletins' || path === '/borrowers/erasures') return PROVINCE_OFFICE;
   if (path.startsWith('/audit/')) return AUDITOR;
   if (path === '/loans') return (body as { countyCode?: string })?.countyCode === '360721' ? CLERK : PROVINCE_MANAGER;
   const step = /^\/loans\/[^/]+\/([\w-]+)$/.exec(path)?.[1];

@@ -15,6 +15,8 @@ import { WebhookDeliveries } from './webhooks/webhook-deliveries';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { ErasureController } from './privacy/erasure.controller';
+import { Erasures } from './privacy/erasures';
 
 @Module({})
 export class AppModule {
@@ -31,9 +33,17 @@ export class AppModule {
         FeedController,
         WebhooksController,
         AuditController,
+        ErasureController,
       ],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
-      providers: [ReadAfterInterceptor, FeedService, WebhookDeliveries, AuditService, { provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        ReadAfterInterceptor,
+        FeedService,
+        WebhookDeliveries,
+        AuditService,
+        Erasures,
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
     };
   }
 }

@@ -10,6 +10,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { installLogPosition } from './http/read-your-writes';
 import { installSecurity } from './auth/install';
 import { validationPipe } from './http/validation';
+import { installReveal } from './privacy/reveal';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error', 'warn', 'log']): Promise<NestFastifyApplication> {
@@ -23,6 +24,7 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
   installEdge(app);
   await installSecurity(app, config.auth);
   installLogPosition(app);
+  installReveal(app);
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

@@ -13,6 +13,11 @@ export interface ApiConfig {
   /** Secret for the keyed hash of ID numbers; changing it splits every borrower from their history. */
   borrowerKeySecret: string;
   /**
+   * The borrowers' keys, which seal their personal data in the history (KEYRING_PATH; `keyring.db` beside the
+   * event store). Back it up apart from the history: see docs/privacy.md.
+   */
+  keyringPath: string;
+  /**
    * The programme's Ed25519 signing key for the monthly history digests (PKCS#8 PEM). Outside production it
    * is made on first use in the data directory; in production it must be given, or months are not sealed
    * (`off` leaves it out anywhere).
@@ -102,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     host: env.HOST ?? '127.0.0.1',
     eventStorePath,
     borrowerKeySecret: secret,
+    keyringPath: env.KEYRING_PATH || (eventStorePath === ':memory:' ? ':memory:' : join(dataDir, 'keyring.db')),
     auditSigningKeyFile:
       env.AUDIT_SIGNING_KEY_FILE === 'off'
         ? undefined

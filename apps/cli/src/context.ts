@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SqliteEventStore, openEventStore, positionFromString } from '@app/event-store';
+import { Keyring, PersonalData, SqliteEventStore, openEventStore, positionFromString } from '@app/event-store';
 import { loadRules } from '@app/programme';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore } from '@app/projections';
 import { SingleBar } from 'cli-progress';
@@ -12,7 +12,7 @@ export const month = (v: string) => {
   return v;
 };
 
-/** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, reference files). */
+/** The stores the CLI works on, configured like the API (EVENT_STORE_PATH, READ_STORE_URL, KEYRING_PATH, reference files). */
 export async function openContext(env: NodeJS.ProcessEnv = process.env) {
   const eventStorePath = env.EVENT_STORE_PATH ?? join(process.cwd(), 'data', 'events.db');
   if (eventStorePath !== ':memory:') mkdirSync(dirname(eventStorePath), { recursive: true });
@@ -20,12 +20,17 @@ export async function openContext(env: NodeJS.ProcessEnv = process.env) {
   const readStore: ReadStore = env.READ_STORE_URL ? new PostgresReadStore(env.READ_STORE_URL) : new SqliteReadStore(eventStorePath);
   const runner = new ProjectionRunner(store, readStore, PROJECTIONS);
   const rules = loadRules({ referenceDataFile: env.REFERENCE_DATA_FILE, policyFile: env.POLICY_FILE });
+  // The API's keyring, to reveal personal data in what the CLI writes out; none where the API never sealed any.
+  const keyringPath = env.KEYRING_PATH || join(dirname(eventStorePath), 'keyring.db');
+  const personalData = new PersonalData(new Keyring(eventStorePath !== ':memory:' && existsSync(keyringPath) ? keyringPath : ':memory:'));
   return {
     store,
     readStore,
     runner,
     rules,
+    personalData,
     async close() {
+      personalData.keyring.close();
       await runner.stop();
       await readStore.close();
       await store.close();

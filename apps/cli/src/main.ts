@@ -146,7 +146,8 @@ program
             )
           : await queryLedger(ctx.readStore, p, layout.table, { unpaged: true });
       const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
-      await output(opts.format, opts.out, layout.title, subtitle, layout.columns, rows, rows);
+      const shown = ctx.personalData.revealRows(rows);
+      await output(opts.format, opts.out, layout.title, subtitle, layout.columns, shown, shown);
     }),
   );
 
@@ -272,7 +273,7 @@ program
       if (what !== 'events') throw new InvalidArgumentError(`Nothing called "${what}" to export; try: export events`);
       const from = opts.from === undefined ? 'start' : positionFromString(opts.from);
       for await (const page of eventsAfter(ctx.store, from)) {
-        const lines = page.map((e) => `${JSON.stringify(eventView(e))}\n`).join('');
+        const lines = ctx.personalData.revealJson(page.map((e) => `${JSON.stringify(eventView(e))}\n`).join(''));
         // Waits when stdout is a slow pipe, so memory stays one page whatever the history's length.
         if (!process.stdout.write(lines)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       }

@@ -11,6 +11,7 @@ export * from './reference/reference';
 export { JIANGXI_REFERENCE } from './reference/jiangxi';
 export * from './loan';
 export * from './borrower/borrower';
+export * from './borrower/erasure';
 export * from './fund/fund';
 export * from './subsidy/subsidy';
 export * from './target/target';

@@ -12,3 +12,5 @@ export { nextTurn } from './next-turn';
 export { EventContractError, checkedVersions } from './command/event-contract';
 export { inCurrentShape } from './upcast';
 export * from './audit';
+export { Keyring, type ErasureRequest, type ErasedKey } from './privacy/keyring';
+export { PersonalData, ERASED, NO_KEY } from './privacy/personal-data';

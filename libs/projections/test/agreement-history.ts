@@ -25,6 +25,8 @@ import {
   subsidyDecider,
   subsidyStream,
   yuan,
+  erasureDecider,
+  erasureStream,
 } from '@app/domain';
 import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore, checkedVersions, newSigningKey, sealMonth } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
@@ -134,6 +136,8 @@ export const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('seal' as const) }) },
   // The month before published: a record of what the bulletin showed, which no ledger may count either.
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('publish' as const) }) },
+  // A person's personal data erased: a record of the request, which no ledger may count.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('erase' as const), person: fc.nat(11) }) },
 );
 export type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 export const step = fc.record({ days: fc.integer({ min: 0, max: 45 }), action });
@@ -470,6 +474,12 @@ export class History {
             expectedRevision: 'any',
           },
         );
+        return;
+      }
+      case 'erase': {
+        const data = { borrowerId: `P${a.person}`, keyGenerations: [1], legalBasis: 'consent_withdrawn' as const, requestReference: 'R-1' };
+        const command = { type: 'RecordErasure' as const, data: { ...data, erasedAt: new Date().toISOString() } };
+        await this.handler.handle(erasureStream(data.borrowerId), erasureDecider, command, env);
         return;
       }
       case 'seal':

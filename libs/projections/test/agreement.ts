@@ -74,6 +74,7 @@ const EVENT_TYPES: Record<ProgrammeEventType, true> = {
   AnnualTargetSet: true,
   HistoryDigestSigned: true,
   BulletinPublished: true,
+  BorrowerDataErased: true,
 };
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgrammeEventType[];
 
@@ -181,8 +182,8 @@ function writeModel(events: ProjectedEvent[]): States {
   const deciders = { loan: loanDecider, fund: fundDecider, borrower: borrowerDecider, subsidy: subsidyDecider, target: targetDecider };
   const states: States = { loan: new Map(), fund: new Map(), borrower: new Map(), subsidy: new Map(), target: new Map() };
   for (const e of events) {
-    // A month's digest of the history, or a bulletin's publication, is no record of the programme's business: no decider folds it.
-    if (e.type === 'HistoryDigestSigned' || e.type === 'BulletinPublished') continue;
+    // A month's digest of the history, a bulletin's publication or an erasure is no record of the programme's business.
+    if (e.type === 'HistoryDigestSigned' || e.type === 'BulletinPublished' || e.type === 'BorrowerDataErased') continue;
     const category = e.streamName.slice(0, e.streamName.indexOf('-')) as keyof States;
     const id = e.streamName.slice(category.length + 1);
     const decider = deciders[category] as unknown as {

@@ -3,7 +3,7 @@ import { ReferenceData } from '@app/domain';
 import { EventStore, Position, RecordedEvent, SubscriptionFilter, positionFromString } from '@app/event-store';
 
 /** The kinds of record a feed can be narrowed to: a stream's name is its category, a dash, and its id. */
-export const CATEGORIES = ['loan', 'borrower', 'fund', 'subsidy', 'target', 'digest', 'bulletin'] as const;
+export const CATEGORIES = ['loan', 'borrower', 'fund', 'subsidy', 'target', 'digest', 'bulletin', 'erasure'] as const;
 const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 /** What a consumer asks of the feed, as query parameters: comma-separated lists. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { ReferenceData } from '@app/domain';
-import { EventStore, Position, RecordedEvent, eventsAfter, positionToString } from '@app/event-store';
+import { EventStore, PersonalData, Position, RecordedEvent, eventsAfter, positionToString } from '@app/event-store';
 import { eventView } from '../http/views';
 import { API_CONFIG, EVENT_STORE } from '../tokens';
 import { ApiConfig } from '../config';
@@ -36,6 +36,7 @@ export class FeedService implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     reference: ReferenceData,
+    private readonly personalData: PersonalData,
   ) {
     this.regions = new StreamRegions(store, reference);
   }
@@ -70,7 +71,7 @@ export class FeedService implements OnModuleDestroy {
     try {
       for await (const page of eventsAfter(this.store, from, filter.store)) {
         let lines = '';
-        for (const event of page) if (await passes(event, filter, this.regions)) lines += `${JSON.stringify(eventView(event))}\n`;
+        for (const event of page) if (await passes(event, filter, this.regions)) lines += `${this.shown(event)}\n`;
         if (!(await this.send(response, lines))) return;
       }
       response.end();
@@ -111,10 +112,7 @@ export class FeedService implements OnModuleDestroy {
         let sent = true;
         if (message.kind === 'event' && (await passes(message.event, filter, this.regions))) {
           skipped = undefined;
-          sent = await this.send(
-            response,
-            `id: ${positionToString(message.event.position)}\ndata: ${JSON.stringify(eventView(message.event))}\n\n`,
-          );
+          sent = await this.send(response, `id: ${positionToString(message.event.position)}\ndata: ${this.shown(message.event)}\n\n`);
         } else if (message.kind !== 'caughtUp') {
           skipped = message.kind === 'event' ? message.event.position : message.position;
           if (Date.now() - skippedSent >= SKIPPED_EVERY_MS) [sent, skippedSent] = [await sendSkipped(), Date.now()];
@@ -134,6 +132,11 @@ export class FeedService implements OnModuleDestroy {
   }
 
   /** Writes, waiting for the socket to drain; a follower that takes nothing for `feedStallMs` is disconnected. */
+  /** An event as one line of JSON, its personal data revealed (streamed answers pass no hook that would). */
+  private shown(event: RecordedEvent): string {
+    return this.personalData.revealJson(JSON.stringify(eventView(event)));
+  }
+
   private send(response: ServerResponse, chunk: string): Promise<boolean> {
     if (response.destroyed) return Promise.resolve(false);
     if (response.write(chunk)) return Promise.resolve(true);

@@ -52,7 +52,7 @@ import {
 import { ReferenceData } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
 import { ReadsAfter } from '../http/read-your-writes';
-import { EventStore } from '@app/event-store';
+import { EventStore, PersonalData } from '@app/event-store';
 import {
   BulletinExportQuery,
   BulletinQuery,
@@ -78,6 +78,7 @@ export class LedgersController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly reference: ReferenceData,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Get('bulletin')
@@ -245,6 +246,8 @@ export class LedgersController {
     rows: Row[],
     json: unknown,
   ) {
+    // JSON is revealed on its way out; files are laid out here, so their rows are revealed first.
+    if (format !== 'json') rows = this.personalData.revealRows(rows);
     const file = (ext: string, type: string) =>
       reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}.${ext}"`);
     if (format === 'xlsx') {

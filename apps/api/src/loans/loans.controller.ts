@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream } from '@app/domain';
-import { CommandHandler, EventStore } from '@app/event-store';
+import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { commandView, streamView } from '../http/views';
@@ -40,6 +40,7 @@ export class LoansController {
     private readonly envelopes: Envelopes,
     private readonly identity: BorrowerIdentity,
     private readonly jurisdiction: Jurisdiction,
+    private readonly personalData: PersonalData,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -51,15 +52,18 @@ export class LoansController {
     if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
+    // Personal data is sealed with the borrower's key before it is decided on and recorded (docs/privacy.md).
+    const sealed = (text: string) => this.personalData.seal(borrowerId, text);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
     const handled = await this.programme.applyForLoan(
       {
         loanId,
         borrowerId,
-        maskedIdNumber,
+        maskedIdNumber: sealed(maskedIdNumber),
         categories: dto.categories,
         kind: dto.kind,
-        project: dto.project,
+        // Trimmed, so that second support's "same project" compares the same sealed text.
+        project: { name: sealed(dto.project.name.trim()), industry: dto.project.industry },
         microProfit: dto.microProfit,
         amount: fen(dto.amountFen),
         termMonths: dto.termMonths,

@@ -2,7 +2,16 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ReferenceData } from '@app/domain';
-import { CheckpointStore, CommandHandler, EventStore, SqliteCheckpointStore, SqliteCommandKeys, openEventStore } from '@app/event-store';
+import {
+  CheckpointStore,
+  CommandHandler,
+  EventStore,
+  Keyring,
+  PersonalData,
+  SqliteCheckpointStore,
+  SqliteCommandKeys,
+  openEventStore,
+} from '@app/event-store';
 import { OpenLoans, Programme, Reconciler } from '@app/programme';
 import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { loadSigningKey } from '../audit/signing-key';
@@ -35,6 +44,7 @@ export class ProgrammeModule {
       { provide: CHECKPOINTS, useFactory: () => opening(config.eventStorePath, () => new SqliteCheckpointStore(config.eventStorePath)) },
       { provide: COMMAND_KEYS, useFactory: () => opening(config.eventStorePath, () => new SqliteCommandKeys(config.eventStorePath)) },
       { provide: WebhookStore, useFactory: () => opening(config.eventStorePath, () => new WebhookStore(config.eventStorePath)) },
+      { provide: PersonalData, useFactory: () => opening(config.keyringPath, () => new PersonalData(new Keyring(config.keyringPath))) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
       { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { ReferenceData } from '@app/domain';
-import { EventStore, positionFromString, positionToString } from '@app/event-store';
+import { EventStore, PersonalData, positionFromString, positionToString } from '@app/event-store';
 import { ApiConfig } from '../config';
 import { FeedFilter, feedFilter, passes, StreamRegions } from '../feed/feed-filter';
 import { eventView } from '../http/views';
@@ -45,6 +45,7 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnModuleDestro
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly reference: ReferenceData,
+    private readonly personalData: PersonalData,
   ) {
     this.regions = new StreamRegions(events, reference);
   }
@@ -125,11 +126,14 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnModuleDestro
     await running?.done;
   }
 
-  /** Sends an event until it is taken, the attempts run out, or delivering stops. */
+  /**
+   * Sends an event until it is taken, the attempts run out, or delivering stops. The body is kept sealed (a dead
+   * letter too) and revealed at each attempt, so that a borrower erased meanwhile is sent erased.
+   */
   async deliver(webhook: Webhook, body: string, position: string, stop: AbortSignal, attempts = this.config.webhookMaxAttempts) {
     let error = '';
     for (let attempt = 1; attempt <= attempts && !stop.aborted; attempt++) {
-      error = await this.post(webhook, body, position, stop);
+      error = await this.post(webhook, this.personalData.revealJson(body), position, stop);
       if (!error) return 'delivered' as const;
       if (attempt < attempts) await this.pause(this.config.webhookRetryMs * 2 ** Math.min(attempt - 1, 10), stop);
     }

@@ -37,6 +37,7 @@ export const ACCESS = {
   'loan.read': { does: 'read a loan and its history', roles: [...CENTRE, 'bank_clerk', 'auditor'] },
   'borrower.lookup': { does: 'look a borrower up by ID number', roles: CENTRE },
   'borrower.read': { does: "read a borrower's history", roles: [...CENTRE, 'auditor'] },
+  'borrower.erase': { does: "erase a borrower's personal data, on a request with its legal basis", roles: ['province_admin'] },
   'fund.contribute': { does: 'contribute to a guarantee fund', roles: ['finance_officer'] },
   'fund.read': { does: 'read a guarantee fund', roles: READ_LEDGERS },
   'fund.events.read': { does: "read a guarantee fund's events", roles: READ_HISTORIES },

@@ -5,7 +5,7 @@ export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown
 
 export interface EventContract {
   /** Which record's stream carries it: the stream name is this category, a dash, and the record's id. */
-  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target' | 'digest' | 'bulletin';
+  category: 'loan' | 'borrower' | 'fund' | 'subsidy' | 'target' | 'digest' | 'bulletin' | 'erasure';
   /** What the event means, for the published reference (docs/events.md and the AsyncAPI document). */
   meaning: string;
   /** The version the domain records now; consumers and projections only ever see this one. */
@@ -152,6 +152,12 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
     category: 'bulletin',
     meaning:
       "A month's bulletin published: the moment whose knowledge it shows and the hash of its content, so that it can be rebuilt byte for byte from the history known then.",
+    version: 1,
+  },
+  BorrowerDataErased: {
+    category: 'erasure',
+    meaning:
+      "A borrower's personal data erased: the keys it was sealed with destroyed, on the legal basis and request recorded. Every event and ledger row stays; the sealed values in them can no longer be read.",
     version: 1,
   },
 };

@@ -1,0 +1,55 @@
+import { Keyring } from './keyring';
+import { SEALED, isSealed, open, seal } from './sealed-text';
+
+/** What an erased borrower's personal data reads as, everywhere it is shown. */
+export const ERASED = '（已删除）';
+/** What it reads as when this system has no key for it (a keyring lost, or another system's history). */
+export const NO_KEY = '（无密钥）';
+
+/**
+ * Seals a borrower's personal data before it is recorded, and reveals it where it leaves the system
+ * (answers, exports, the feed, webhooks). Everything between, the history, its hashes and the
+ * projections' tables, holds only sealed text.
+ */
+export class PersonalData {
+  constructor(readonly keyring: Keyring) {}
+
+  seal(borrowerId: string, text: string): string {
+    const { generation, key } = this.keyring.current(borrowerId);
+    return seal(key, borrowerId, generation, text);
+  }
+
+  /** One value: sealed text opened (or the erased mark), anything else as it is. */
+  reveal<T>(value: T): T | string {
+    if (!isSealed(value)) return value;
+    SEALED.lastIndex = 0;
+    const m = SEALED.exec(value);
+    return m && m[0].length === value.length ? (this.opened(m[1], Number(m[2]), m[3]) ?? value) : value;
+  }
+
+  /** Rows of a table or ledger, each value revealed. */
+  revealRows<R extends Record<string, unknown>>(rows: R[]): R[] {
+    return rows.map((row) => {
+      let revealed: Record<string, unknown> | undefined;
+      for (const [column, value] of Object.entries(row)) if (isSealed(value)) (revealed ??= { ...row })[column] = this.reveal(value);
+      return (revealed ?? row) as R;
+    });
+  }
+
+  /** JSON text (an answer, an NDJSON line, a webhook's body), each sealed string in it revealed. */
+  revealJson(json: string): string {
+    if (!json.includes('pii1.')) return json;
+    return json.replace(SEALED, (token, borrowerId: string, generation: string, body: string) => {
+      const text = this.opened(borrowerId, Number(generation), body);
+      // Inside a JSON string already: the text escaped as JSON, without its quotes.
+      return text === undefined ? token : JSON.stringify(text).slice(1, -1);
+    });
+  }
+
+  private opened(borrowerId: string, generation: number, body: string): string | undefined {
+    const key = this.keyring.find(borrowerId, generation);
+    if (key === null) return ERASED;
+    if (key === undefined) return NO_KEY;
+    return open(key, borrowerId, generation, body);
+  }
+}
