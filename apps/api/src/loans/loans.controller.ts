@@ -53,7 +53,7 @@ export class LoansController {
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
     // Personal data is sealed with the borrower's key before it is decided on and recorded (docs/privacy.md).
-    const sealed = (text: string) => this.personalData.seal(borrowerId, text);
+    const sealed = await this.personalData.sealerFor(borrowerId);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
     const handled = await this.programme.applyForLoan(
       {

@@ -28,6 +28,9 @@ const CACHED_KEYS = 10_000;
 export class Keyring {
   private readonly db: Database.Database;
   private readonly cache = new Map<string, Buffer | null>();
+  /** New keys waiting for the next write, and that write. */
+  private made?: Map<string, number>;
+  private written?: Promise<void>;
   private readonly sql: Record<'latest' | 'insert' | 'find' | 'markRecorded', Database.Statement>;
 
   constructor(path: string) {
@@ -57,14 +60,33 @@ export class Keyring {
     };
   }
 
-  /** The key new values of this borrower are sealed with: made on first use, and anew after an erasure. */
-  current(borrowerId: string): { generation: number; key: Buffer } {
+  /**
+   * The key new values of this borrower are sealed with: made on first use, and anew after an erasure. New
+   * keys are written in one transaction per turn of the event loop (one fsync for all the applications of
+   * new borrowers arriving together), and each is durable before it is handed out.
+   */
+  async current(borrowerId: string): Promise<{ generation: number; key: Buffer }> {
     const latest = this.latest(borrowerId);
     if (latest?.key) return { generation: latest.generation, key: latest.key };
-    const generation = (latest?.generation ?? 0) + 1;
-    // Two first applications of one person at once: the first insert wins and both use its key.
-    this.sql.insert.run(borrowerId, generation, randomBytes(KEY_BYTES), new Date().toISOString());
-    return this.current(borrowerId);
+    if (!this.made) {
+      this.made = new Map();
+      const batch = this.made;
+      this.written = new Promise((resolve, reject) => setImmediate(() => this.writeKeys(batch).then(resolve, reject)));
+    }
+    if (!this.made.has(borrowerId)) this.made.set(borrowerId, (latest?.generation ?? 0) + 1);
+    await this.written;
+    // Two first applications of one person at once, here or in another process: the first key written wins.
+    const made = this.latest(borrowerId);
+    if (!made?.key) throw new Error(`the key of borrower ${borrowerId} was erased while it was being made`);
+    return { generation: made.generation, key: made.key };
+  }
+
+  private async writeKeys(batch: Map<string, number>): Promise<void> {
+    this.made = undefined;
+    const createdAt = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const [borrowerId, generation] of batch) this.sql.insert.run(borrowerId, generation, randomBytes(KEY_BYTES), createdAt);
+    })();
   }
 
   /** The key of one generation; null once erased, undefined when this keyring never had it. */

@@ -14,9 +14,10 @@ export const NO_KEY = '（无密钥）';
 export class PersonalData {
   constructor(readonly keyring: Keyring) {}
 
-  seal(borrowerId: string, text: string): string {
-    const { generation, key } = this.keyring.current(borrowerId);
-    return seal(key, borrowerId, generation, text);
+  /** Seals text with the borrower's current key (made, durably, if they have none yet). */
+  async sealerFor(borrowerId: string): Promise<(text: string) => string> {
+    const { generation, key } = await this.keyring.current(borrowerId);
+    return (text) => seal(key, borrowerId, generation, text);
   }
 
   /** One value: sealed text opened (or the erased mark), anything else as it is. */
