@@ -34,24 +34,27 @@ describe('the audit API', () => {
     expect((await api.get('/audit/digests', CLERK)).status).toBe(403);
   });
 
-  it("proves a loan's disbursement included in the sealed month", async () => {
+  it("proves a loan's application (its personal data sealed, as recorded) and disbursement included in the sealed month", async () => {
     const events = (await api.get(`/loans/${loanId}/events`)).body.events as Array<{ id: string; type: string }>;
-    const disbursed = events.find((e) => e.type === 'Disbursed')!;
-    const proof = await api.get(`/audit/proofs/inclusion?eventId=${disbursed.id}&month=2011-01`);
-    expect(proof.status).toBe(200);
-    const { event, leafIndex, treeSize, path, digest } = proof.body;
-    expect(event).toMatchObject({ id: disbursed.id, type: 'Disbursed', streamName: `loan-${loanId}` });
-    const hash = eventHash(event.prev, { ...event, revision: BigInt(event.revision) });
-    const root = Buffer.from(digest.rootHash, 'hex');
-    expect(
-      verifyInclusion(
-        leafHash(hash),
-        leafIndex,
-        treeSize,
-        path.map((h: string) => Buffer.from(h, 'hex')),
-        root,
-      ),
-    ).toBe(true);
+    for (const type of ['LoanApplied', 'Disbursed']) {
+      const recorded = events.find((e) => e.type === type)!;
+      const proof = await api.get(`/audit/proofs/inclusion?eventId=${recorded.id}&month=2011-01`);
+      expect(proof.status).toBe(200);
+      const { event, leafIndex, treeSize, path, digest } = proof.body;
+      expect(event).toMatchObject({ id: recorded.id, type, streamName: `loan-${loanId}` });
+      if (type === 'LoanApplied') expect(event.data.project.name).toMatch(/^pii1\./);
+      const hash = eventHash(event.prev, { ...event, revision: BigInt(event.revision) });
+      const root = Buffer.from(digest.rootHash, 'hex');
+      expect(
+        verifyInclusion(
+          leafHash(hash),
+          leafIndex,
+          treeSize,
+          path.map((h: string) => Buffer.from(h, 'hex')),
+          root,
+        ),
+      ).toBe(true);
+    }
     expect((await api.get(`/audit/proofs/inclusion?eventId=not-an-id&month=2011-01`)).status).toBe(400);
     const stranger = await api.get(`/audit/proofs/inclusion?eventId=6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f10&month=2011-01`);
     expect(stranger.body).toMatchObject({ status: 404, code: 'AUDIT.NOT_INCLUDED' });

@@ -9,6 +9,8 @@ import { applicationData, envelope, openFile, programmeOn } from './support/prog
 
 interface Delivery {
   position: string;
+  type: string;
+  data: unknown;
   streamName: string;
   revision: number;
   signed: boolean;
@@ -93,6 +95,10 @@ describe('webhooks', () => {
     expect(replay.body).toEqual({ delivered: refused.length, left: 0 });
     expect(taken.map((d) => d.position).sort()).toEqual([...expected].sort());
     expect(taken.every((d) => d.signed)).toBe(true);
+    // Personal data is revealed at each attempt, the dead letters replayed included (they are kept sealed).
+    const applications = taken.filter((d) => d.type === 'LoanApplied');
+    expect(applications.length).toBe(loans.length);
+    expect(applications.map((d) => (d.data as { project: { name: string } }).project.name)).toEqual(loans.map(() => '脐橙种植'));
     for (const loan of loans) {
       const revisions = taken.filter((d) => d.streamName === `loan-${loan}`).map((d) => d.revision);
       expect(revisions).toEqual(revisions.map((_, i) => i)); // in order, none missing, none twice
