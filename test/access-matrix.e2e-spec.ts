@@ -87,6 +87,13 @@ const ENDPOINTS: Endpoint[] = [
     reach: ['region', 'bank'],
     request: (f) => ({ path: `/loans/${f.loanId}/events` }),
   },
+  ...(['payoff-quote', 'repayment-schedule'] as const).map((read): Endpoint => ({
+    method: 'GET',
+    route: `/loans/{loanId}/${read}`,
+    allowed: [...CENTRE, 'bank_clerk', 'auditor'],
+    reach: ['region', 'bank'],
+    request: (f) => ({ path: `/loans/${f.loanId}/${read}?date=2011-03-01` }),
+  })),
   ...(['repayments', 'disbursements'] as const).map((kind): Endpoint => ({
     method: 'POST',
     route: `/batches/${kind}`,

@@ -171,6 +171,32 @@ describe('every endpoint, as its users call it', () => {
       });
     });
 
+    it('GET /loans/{loanId}/payoff-quote and …/repayment-schedule give what pays the loan off on a day and what falls due when', async () => {
+      const quote = ok(await api.get(`/loans/${A.loanId}/payoff-quote?date=2011-06-20`));
+      // 5,000,000 fen × 6 % × 92 days (21 March – 20 June) / 360 = 76,666.67.
+      expect(quote).toEqual({
+        loanId: A.loanId,
+        quotedFor: '2011-06-20',
+        principalFen: 5_000_000,
+        interestFen: 76_667,
+        totalFen: 5_076_667,
+        overdue: { principalFen: 0, interestFen: 0, since: null },
+        subsidy: { subsidisableInterestFen: 76_667, centralFen: 76_667, localFen: 0 },
+      });
+      const schedule = ok(await api.get(`/loans/${A.loanId}/repayment-schedule?date=2011-06-20`));
+      expect(schedule.lines.map((l: { dueDate: string; state: string }) => [l.dueDate, l.state])).toEqual([
+        ['2011-03-20', 'paid'],
+        ['2011-06-20', 'projected'],
+        ['2011-09-20', 'projected'],
+        ['2011-12-20', 'projected'],
+        ['2012-01-10', 'projected'],
+      ]);
+      expect((await api.get(`/loans/${A.loanId}/payoff-quote?date=2011-6-20`)).body.code).toBe('REQUEST.INVALID');
+      expect((await api.get(`/loans/${B}/payoff-quote?date=2011-06-20`)).body).toMatchObject({ status: 409, code: 'LOAN.NOT_REPAYABLE' });
+      expect((await api.get(`/loans/${A.loanId}/repayment-schedule?date=2010-12-31`)).body.code).toBe('LOAN.DATE_BEFORE_DISBURSEMENT');
+      expect((await api.get('/loans/6f1c3d52-8a7e-4f7b-9a55-2b1c0e7d9f10/payoff-quote')).status).toBe(404);
+    });
+
     it('GET /funds/{fundId} gives the balance, guarantees outstanding and headroom; GET /funds/{fundId}/events the movements', async () => {
       const fund = ok(await api.get('/funds/GC-360721'));
       const outstanding = fund.guaranteesOutstandingFen;

@@ -1,4 +1,4 @@
-import { Decider, DomainError, DomainEvent } from '../src';
+import { Decider, DecisionContext, DomainError, DomainEvent } from '../src';
 import { ctx } from './fixtures';
 
 /**
@@ -14,13 +14,17 @@ import { ctx } from './fixtures';
  * the whole list of events decided, in order, with exact data (`toEqual`), and returns the state they lead
  * to; `thenRefuses` checks the command is refused with a `DomainError` of that code and returns the error.
  * The state is folded afresh for every `when`: the fund's fold updates its maps in place.
+ *
+ * A spec that needs other reference data or policy passes its own context for a date as the second argument:
+ *
+ *   const given = DeciderSpecification.for(loanDecider, (on) => ({ ...ctx(on), reference: otherReference }));
  */
 export const DeciderSpecification = {
-  for<C, E extends DomainEvent, S>(decider: Decider<C, E, S>) {
+  for<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, context: (on: string) => DecisionContext = ctx) {
     const fold = (events: readonly E[]) => events.reduce(decider.evolve, decider.initialState());
     return (history: readonly E[] = []) => ({
       when: (command: C, on: string) => {
-        const decide = () => decider.decide(command, fold(history), ctx(on));
+        const decide = () => decider.decide(command, fold(history), context(on));
         return {
           then(expected: readonly E[]): S {
             const decided = decide();

@@ -68,6 +68,16 @@ describe('applying for a loan', () => {
       .then([applied({ centreId: 'GC-360700', branchId: 'BOCOM-360700', bankCode: 'BOCOM' })]);
   });
 
+  it('accepts a credit-community recommendation in place of a counter-guarantee, once it names the community', () => {
+    const recommended = { counterGuarantee: { mode: 'credit_community' as const, creditCommunityId: 'CC-360721-012' } };
+    given()
+      .when(apply(recommended), '2011-01-05')
+      .then([applied(recommended)]);
+    given()
+      .when(apply({ counterGuarantee: { mode: 'credit_community', creditCommunityId: '' } }), '2011-01-05')
+      .thenRefuses('LOAN.CREDIT_COMMUNITY_MISSING');
+  });
+
   it('refuses a second application on the same loan id', () => {
     given([applied()]).when(apply(), '2011-01-06').thenRefuses('LOAN.ALREADY_APPLIED');
   });

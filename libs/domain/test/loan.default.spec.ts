@@ -1,6 +1,20 @@
 import { JIANGXI_REFERENCE, LoanEvent, ReferenceData, bp, loanDecider } from '../src';
 import { DeciderSpecification } from './decider-spec';
-import { applied, compensate, compensated, ctx, date, defaulted, guaranteed, money, recover, running, writeOff } from './fixtures';
+import {
+  applied,
+  compensate,
+  compensated,
+  ctx,
+  date,
+  defaulted,
+  disbursed,
+  guaranteed,
+  markedOverdue,
+  money,
+  recover,
+  running,
+  writeOff,
+} from './fixtures';
 
 const given = DeciderSpecification.for(loanDecider);
 
@@ -41,17 +55,33 @@ describe('compensation (代偿)', () => {
     expect([state.status, state.claim]).toEqual(['compensated', 4_046_666]);
   });
 
-  it("pays the centre's own share when its agreement with the banks sets one, else the policy's", () => {
-    // 赣县's centre agreed 70 % with its banks: the fund pays 70 % of the same 5,058,333 loss, the bank 30 %.
-    const set = {
+  describe('a centre whose agreement with its banks sets its own share', () => {
+    // 赣县's centre agreed 70 % with its banks; every other centre keeps the policy's 80 %.
+    const agreed = new ReferenceData({
       ...JIANGXI_REFERENCE,
       centres: JIANGXI_REFERENCE.centres.map((c) => (c.id === 'GC-360721' ? { ...c, compensationShare: bp(7000) } : c)),
-    };
-    const own = { ...ctx('2011-06-19'), reference: new ReferenceData(set) };
-    const state = defaulted().reduce(loanDecider.evolve, loanDecider.initialState());
-    expect(loanDecider.decide(compensate(), state, own)).toEqual([
-      compensated({ amount: money(3_540_833), bankShare: money(1_517_500), fundShare: bp(7000) }),
-    ]);
+    });
+    const givenAgreed = DeciderSpecification.for(loanDecider, (on) => ({ ...ctx(on), reference: agreed }));
+    const ownShare = compensated({ amount: money(3_540_833), bankShare: money(1_517_500), fundShare: bp(7000) });
+
+    it("pays the centre's own share of the loss, the bank bearing the rest", () => {
+      // the same 5,058,333 loss: the fund pays 70 % (3,540,833.1 → 3,540,833), the bank 30 %
+      const state = givenAgreed(defaulted()).when(compensate(), '2011-06-19').then([ownShare]);
+      expect([state.status, state.claim]).toEqual(['compensated', 3_540_833]);
+    });
+
+    it("refuses a charge to the centre's fund worked out at the policy's 80 %", () => {
+      givenAgreed(defaulted()).when(compensate(4_046_666), '2011-06-19').thenRefuses('LOAN.COMPENSATION_CHANGED');
+      givenAgreed(defaulted()).when(compensate(3_540_833), '2011-06-19').then([ownShare]);
+    });
+
+    it("pays the policy's 80 % at a centre with no share of its own, under the same reference data", () => {
+      // 赣州's city centre guarantees the same loan in 赣县: nothing agreed, so the default
+      const atCityCentre = [applied({ centreId: 'GC-360700' }), guaranteed({ fundId: 'GC-360700' }), disbursed(), markedOverdue()];
+      givenAgreed(atCityCentre)
+        .when(compensate(), '2011-06-19')
+        .then([compensated({ fundId: 'GC-360700' })]);
+    });
   });
 
   it('insists on the amount the fund was charged, when one is given', () => {

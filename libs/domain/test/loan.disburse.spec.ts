@@ -1,4 +1,4 @@
-import { bp, loanDecider, yuan } from '../src';
+import { LoanEvent, bp, loanDecider, yuan } from '../src';
 import { DeciderSpecification } from './decider-spec';
 import { applied, date, disburse, disbursed, guarantee, guaranteed, money, running } from './fixtures';
 
@@ -129,5 +129,19 @@ describe('disbursing', () => {
     given([applied({ microProfit: false }), guaranteed()])
       .when(disburse(), '2011-01-10')
       .then([disbursed({ subsidy: { scheme: 'none', centralShare: bp(0) } })]);
+  });
+
+  it('sets no subsidy on a partnership or a second-support loan that is not micro-profit either', () => {
+    const none = { subsidy: { scheme: 'none' as const, centralShare: bp(0) } };
+    given([applied({ kind: 'partnership', personsSupported: 2, microProfit: false }), guaranteed()])
+      .when(disburse(), '2011-01-10')
+      .then([disbursed(none)]);
+    const granted: LoanEvent = {
+      type: 'SecondSupportGranted',
+      data: { loanId: 'L1', previousLoanId: 'L0', jobsCreated: 5, cap: yuan(300_000), grantedOn: date('2011-01-07') },
+    };
+    given([applied({ kind: 'second_support', previousLoanId: 'L0', amount: yuan(300_000), microProfit: false }), granted, guaranteed()])
+      .when(disburse(), '2011-01-10')
+      .then([disbursed(none)]);
   });
 });

@@ -1,4 +1,4 @@
-import { LoanCommand, LoanEvent, PreviousLoanFacts, loanDecider, yuan } from '../src';
+import { LoanCommand, LoanEvent, PreviousLoanFacts, fen, loanDecider, yuan } from '../src';
 import { DeciderSpecification } from './decider-spec';
 import { applied, apply, date, guarantee, guaranteed } from './fixtures';
 
@@ -43,6 +43,14 @@ describe('second support (二次扶持)', () => {
     given()
       .when({ ...apply({ ...second, amount: yuan(300_001) }), previousLoan: first } as LoanCommand, '2011-01-05')
       .thenRefuses('LOAN.CAP_EXCEEDED');
+  });
+
+  it('refuses second support of 300,000.01 yuan, one fen over the cap, saying what the cap is', () => {
+    const overByAFen = fen(yuan(300_000) + 1);
+    const error = given()
+      .when({ ...apply({ ...second, amount: overByAFen }), previousLoan: first } as LoanCommand, '2011-01-05')
+      .thenRefuses('LOAN.CAP_EXCEEDED');
+    expect(error.details).toEqual({ cap: yuan(300_000), amount: overByAFen });
   });
 
   it('refuses second support with fewer than 5 jobs, with the first loan overdue, still open, missing or of another person', () => {

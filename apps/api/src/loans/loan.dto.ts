@@ -137,3 +137,10 @@ export class WriteOffDto extends WithBusinessDate {
 }
 
 export class BusinessDateOnlyDto extends WithBusinessDate {}
+
+export class LoanDayQuery {
+  @ApiPropertyOptional({ example: '2011-06-20', description: 'The day (YYYY-MM-DD); today when left out. A day to come is allowed.' })
+  @IsOptional()
+  @CalendarDate()
+  date?: string;
+}

@@ -1,13 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream } from '@app/domain';
+import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream, payoffQuote, repaymentSchedule } from '@app/domain';
 import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { commandView, streamView } from '../http/views';
 import { BorrowerIdentity } from '../programme/borrower-identity';
-import { EVENT_STORE } from '../tokens';
+import { API_CONFIG, EVENT_STORE } from '../tokens';
+import { ApiConfig, today } from '../config';
 import { Jurisdiction, Permit } from '../auth/access.guard';
 import {
   ApplyForLoanDto,
@@ -15,6 +16,7 @@ import {
   DisburseDto,
   ExtensionDto,
   GuaranteeDto,
+  LoanDayQuery,
   RecoveryDto,
   RejectDto,
   RepaymentDto,
@@ -42,6 +44,7 @@ export class LoansController {
     private readonly jurisdiction: Jurisdiction,
     private readonly personalData: PersonalData,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   @Post()
@@ -193,6 +196,37 @@ export class LoansController {
   async events(@Req() request: FastifyRequest, @Param('loanId') loanId: string) {
     await this.reachLoan(request, loanId);
     return streamView(loanStream(loanId), await this.store.readStream(loanStream(loanId)), 'loan');
+  }
+
+  @Get(':loanId/payoff-quote')
+  @Permit('loan.read')
+  @ApiOperation({
+    summary: 'What pays the loan off on a day: principal, interest to the day, what is overdue, and the subsidy that payment earns',
+    description:
+      'Reckoned as a repayment recorded that day would be: paying `totalFen` that day is accepted to the fen and settles the loan.',
+  })
+  async payoffQuote(@Req() request: FastifyRequest, @Param('loanId') loanId: string, @Query() q: LoanDayQuery) {
+    return payoffQuote(await this.existingLoan(request, loanId), this.day(q));
+  }
+
+  @Get(':loanId/repayment-schedule')
+  @Permit('loan.read')
+  @ApiOperation({
+    summary:
+      "The loan's repayment schedule on a day: what fell due and was paid or is overdue, and what falls due if every payment is made on its date",
+  })
+  async schedule(@Req() request: FastifyRequest, @Param('loanId') loanId: string, @Query() q: LoanDayQuery) {
+    return { loanId, asOf: this.day(q), lines: repaymentSchedule(await this.existingLoan(request, loanId), this.day(q)) };
+  }
+
+  private async existingLoan(request: FastifyRequest, loanId: string): Promise<LoanState> {
+    const { state } = await this.reachLoan(request, loanId);
+    if (state.status === 'none') throw new NotFoundException({ code: 'LOAN.NOT_FOUND', message: 'There is no loan with that id.' });
+    return state;
+  }
+
+  private day(q: LoanDayQuery): BusinessDate {
+    return (q.date ?? today(this.config.timeZone)) as BusinessDate;
   }
 
   /** The envelope of a command on a loan the actor reaches (a loan that does not exist is the command's to refuse). */

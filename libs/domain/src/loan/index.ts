@@ -9,6 +9,7 @@ export * from './loan.commands';
 export * from './loan.state';
 export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
+export { payoffQuote, repaymentSchedule, type PayoffQuote, type ScheduleLine } from './loan.quote';
 
 export const loanStream = (loanId: string) => `loan-${loanId}`;
 export const loanDecider: Decider<LoanCommand, LoanEvent, LoanState> = {

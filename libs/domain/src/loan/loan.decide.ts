@@ -1,4 +1,4 @@
-import { Fen, ZERO, add, applyRate, fen, formatYuan, min, sub } from '../shared/money';
+import { Fen, add, applyRate, formatYuan, sub } from '../shared/money';
 import { addMonths, daysBetween } from '../shared/dates';
 import { DecisionContext } from '../shared/decider';
 import { broken, ensure, invalid, notFound, unreachable } from '../shared/errors';
@@ -8,6 +8,7 @@ import { LoanCommand } from './loan.commands';
 import { LoanEvent, Repaid } from './loan.events';
 import { LoanState, remainingClaim } from './loan.state';
 import { checkFirstLoan, decideApplication } from './loan.apply';
+import { subsidyOn } from './loan.quote';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
 export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): LoanEvent[] {
@@ -343,15 +344,3 @@ function decideRepayment(d: { principal: Fen; interest: Fen; borrowerFees: Fen }
   ];
 }
 
-/** Subsidy on interest paid within the term while not overdue; enterprises only on the first 2 million of principal. */
-function subsidyOn(interest: Fen, s: LoanState): { central: Fen; local: Fen } {
-  const terms = s.disbursement!.subsidy;
-  if (terms.scheme === 'none' || interest === 0) return { central: ZERO, local: ZERO };
-  const principal = s.disbursement!.amount;
-  const eligible =
-    terms.principalCap && principal > terms.principalCap
-      ? fen(Number((BigInt(interest) * BigInt(terms.principalCap)) / BigInt(principal)))
-      : interest;
-  const central = min(applyRate(eligible, terms.centralShare), eligible);
-  return { central, local: sub(eligible, central) };
-}
