@@ -343,4 +343,3 @@ function decideRepayment(d: { principal: Fen; interest: Fen; borrowerFees: Fen }
     },
   ];
 }
-
