@@ -97,6 +97,7 @@ describe('refusals over HTTP: status, code, and nothing recorded', () => {
     L.granted = await loans.secondSupport(5, await loans.settled(5));
     ok(await api.post(`/loans/${L.granted}/second-support`, { jobsCreated: 6, businessDate: '2011-03-02' }));
     L.otherProject = await loans.secondSupport(6, await loans.settled(6), { project: { name: '养猪', industry: 'agriculture' } });
+    L.firstOf13 = await loans.settled(13);
     L.compensated = await loans.disbursed(7);
     ok(await api.post(`/loans/${L.compensated}/compensation`, { businessDate: '2011-06-19' }));
     L.extended = await loans.disbursed(8);
@@ -165,9 +166,39 @@ describe('refusals over HTTP: status, code, and nothing recorded', () => {
         409,
         'LOAN.SECOND_SUPPORT_FIRST_LOAN_OPEN',
       ],
+      [
+        'for second support in one request, with fewer than 5 people employed (checked before anything is recorded)',
+        () => oneRequest(4),
+        409,
+        'LOAN.SECOND_SUPPORT_TOO_FEW_JOBS',
+      ],
+      [
+        'for second support in one request, for another project',
+        () => oneRequest(6, { project: { name: '养猪', industry: 'agriculture' } }),
+        409,
+        'LOAN.SECOND_SUPPORT_OTHER_PROJECT',
+      ],
+      ['with people employed, not being second support', () => application(14, { jobsCreated: 6 }), 400, 'LOAN.JOBS_CREATED_NOT_EXPECTED'],
     ];
+    /** Second support for person 13, whose first loan was repaid on time, with the jobs given at once. */
+    const oneRequest = (jobsCreated: number, over: Record<string, unknown> = {}) =>
+      application(13, {
+        kind: 'second_support',
+        amountFen: 30_000_000,
+        previousLoanId: L.firstOf13,
+        businessDate: '2011-03-01',
+        jobsCreated,
+        ...over,
+      });
     it.each(cases)('%s is refused', async (_, body, status, code) => {
       await refused(() => api.post('/loans', body()), status, code);
+    });
+
+    it('second support in one request, every condition met, is granted with the application and can be guaranteed at once', async () => {
+      const second = ok(await api.post('/loans', oneRequest(6)), 201);
+      expect(second.events.map((e: { type: string }) => e.type)).toEqual(['LoanApplied', 'SecondSupportGranted']);
+      expect(second.events[1].data).toMatchObject({ previousLoanId: L.firstOf13, jobsCreated: 6, cap: 30_000_000 });
+      ok(await api.post(`/loans/${second.loanId}/guarantee`, guarantee(30_000_000, '2011-03-02')));
     });
   });
 

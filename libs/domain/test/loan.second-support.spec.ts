@@ -84,6 +84,22 @@ describe('second support (二次扶持)', () => {
       .thenRefuses('LOAN.SECOND_SUPPORT_ALREADY_DECIDED');
   });
 
+  it('in one request: with the jobs given, every condition is checked at once and the grant recorded with the application', () => {
+    const atOnce = (jobsCreated: number, previousLoan: PreviousLoanFacts = first): LoanCommand =>
+      ({ ...applySecond(previousLoan), jobsCreated }) as LoanCommand;
+    const state = given()
+      .when(atOnce(5), '2011-01-05')
+      .then([applied(second), { ...granted, data: { ...granted.data, grantedOn: date('2011-01-05') } }]);
+    expect(state).toMatchObject({ status: 'applied', secondSupportGranted: true });
+    given().when(atOnce(4), '2011-01-05').thenRefuses('LOAN.SECOND_SUPPORT_TOO_FEW_JOBS');
+    given()
+      .when(atOnce(6, { ...first, projectName: '养猪' }), '2011-01-05')
+      .thenRefuses('LOAN.SECOND_SUPPORT_OTHER_PROJECT');
+    given()
+      .when({ ...apply(), jobsCreated: 6 } as LoanCommand, '2011-01-05')
+      .thenRefuses('LOAN.JOBS_CREATED_NOT_EXPECTED');
+  });
+
   it('refuses a guarantee before the centre confirms second support', () => {
     given([applied(second)])
       .when(guarantee(yuan(300_000)), '2011-01-08')

@@ -66,9 +66,10 @@ export interface Completion {
 export class Programme {
   constructor(readonly handler: CommandHandler) {}
 
-  async applyForLoan(data: ApplyData, env: CommandEnvelope): Promise<Handled<LoanState>> {
+  /** With `jobsCreated`, a second-support application is granted in the same decision (every condition checked at once). */
+  async applyForLoan(data: ApplyData, env: CommandEnvelope, jobsCreated?: number): Promise<Handled<LoanState>> {
     const previousLoan = data.previousLoanId ? await this.previousLoanFacts(data.previousLoanId) : undefined;
-    const command: LoanCommand = { type: 'ApplyForLoan', data, previousLoan };
+    const command: LoanCommand = { type: 'ApplyForLoan', data, previousLoan, ...(jobsCreated === undefined ? {} : { jobsCreated }) };
     return this.reserveThenRecord(data.loanId, command, env, () => ({
       aggregate: 'borrower',
       streamName: borrowerStream(data.borrowerId),

@@ -75,6 +75,14 @@ export class ApplyForLoanDto extends WithBusinessDate {
   @IsOptional()
   @Text(1, 64)
   previousLoanId?: string;
+  @ApiPropertyOptional({
+    example: 6,
+    description:
+      "For second support in one request: people the first loan's project employs, as verified by the centre. Every condition is then checked at once, and the grant recorded with the application.",
+  })
+  @IsOptional()
+  @Count(0, 100_000)
+  jobsCreated?: number;
 }
 
 export class RejectDto extends WithBusinessDate {

@@ -49,7 +49,9 @@ export class LoansController {
 
   @Post()
   @Permit('loan.apply')
-  @ApiOperation({ summary: 'Take an application (LoanApplied)' })
+  @ApiOperation({
+    summary: 'Take an application (LoanApplied; with jobsCreated, a second-support application granted at once: SecondSupportGranted)',
+  })
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
     // An unknown county is the application's to refuse, saying so (REFERENCE.UNKNOWN_COUNTY), not a refusal of access.
     if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
@@ -79,6 +81,7 @@ export class LoansController {
         previousLoanId: dto.previousLoanId,
       },
       env,
+      dto.jobsCreated,
     );
     return { loanId, borrowerId, ...commandView(handled) };
   }

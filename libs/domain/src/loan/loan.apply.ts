@@ -1,13 +1,13 @@
 import { formatYuan } from '../shared/money';
 import { DecisionContext } from '../shared/decider';
 import { broken, ensure, invalid } from '../shared/errors';
-import { LoanApplied } from './loan.events';
+import { LoanApplication, LoanApplied, SecondSupportGranted } from './loan.events';
 import { LoanCommand, PreviousLoanFacts } from './loan.commands';
 
 type Apply = Extract<LoanCommand, { type: 'ApplyForLoan' }>;
 
 /** An application is checked against the reference data and the policy in force on the day it is taken. */
-export function decideApplication(c: Apply, ctx: DecisionContext): LoanApplied[] {
+export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApplied | SecondSupportGranted> {
   const a = c.data;
   const { policy, reference } = ctx;
   const county = reference.county(a.countyCode);
@@ -53,8 +53,50 @@ export function decideApplication(c: Apply, ctx: DecisionContext): LoanApplied[]
   else
     ensure(!a.previousLoanId, () => invalid('LOAN.PREVIOUS_LOAN_NOT_EXPECTED', 'Only a second-support application names a previous loan.'));
 
+  ensure(c.jobsCreated === undefined || a.kind === 'second_support', () =>
+    invalid('LOAN.JOBS_CREATED_NOT_EXPECTED', 'People employed are reported for a second-support application only.'),
+  );
+
   const bank = reference.bank(branch.bankCode)!;
-  return [{ type: 'LoanApplied', data: { ...a, cityCode: city.code, bankCode: bank.code, appliedOn: ctx.businessDate } }];
+  const applied: LoanApplied = {
+    type: 'LoanApplied',
+    data: { ...a, cityCode: city.code, bankCode: bank.code, appliedOn: ctx.businessDate },
+  };
+  // Second support in one request: every condition checked at once, and the grant recorded with the application.
+  if (c.jobsCreated === undefined) return [applied];
+  return [applied, decideSecondSupport(a, c.previousLoan, c.jobsCreated, ctx)];
+}
+
+/**
+ * Second support granted: the first loan repaid in full and on time by the same borrower, the same project,
+ * and enough people employed. Decided on its own, or with the application when the jobs are given with it.
+ */
+export function decideSecondSupport(
+  a: Pick<LoanApplication, 'loanId' | 'borrowerId' | 'previousLoanId' | 'project'>,
+  first: PreviousLoanFacts | undefined,
+  jobsCreated: number,
+  ctx: DecisionContext,
+): SecondSupportGranted {
+  checkFirstLoan(a.borrowerId, a.previousLoanId, first);
+  ensure(first!.projectName?.trim() === a.project.name.trim(), () =>
+    broken('LOAN.SECOND_SUPPORT_OTHER_PROJECT', 'Second support is for the same project as the first loan.'),
+  );
+  ensure(jobsCreated >= ctx.policy.secondSupportMinJobs, () =>
+    broken(
+      'LOAN.SECOND_SUPPORT_TOO_FEW_JOBS',
+      `Second support needs at least ${ctx.policy.secondSupportMinJobs} people employed; ${jobsCreated} were reported.`,
+    ),
+  );
+  return {
+    type: 'SecondSupportGranted',
+    data: {
+      loanId: a.loanId,
+      previousLoanId: a.previousLoanId!,
+      jobsCreated,
+      cap: ctx.policy.caps.second_support,
+      grantedOn: ctx.businessDate,
+    },
+  };
 }
 
 /** Second support is for a borrower whose first loan was repaid in full and on time. */

@@ -14,7 +14,13 @@ export interface PreviousLoanFacts {
 }
 
 export type LoanCommand =
-  | { type: 'ApplyForLoan'; data: Omit<LoanApplication, 'appliedOn' | 'cityCode' | 'bankCode'>; previousLoan?: PreviousLoanFacts }
+  | {
+      type: 'ApplyForLoan';
+      data: Omit<LoanApplication, 'appliedOn' | 'cityCode' | 'bankCode'>;
+      previousLoan?: PreviousLoanFacts;
+      /** For second support in one request: the people the first loan's project employs, so that it is granted at once. */
+      jobsCreated?: number;
+    }
   | { type: 'RejectLoanApplication'; data: { reasonCode: string; note?: string } }
   | { type: 'GrantSecondSupport'; data: { jobsCreated: number }; previousLoan: PreviousLoanFacts }
   | { type: 'IssueGuarantee'; data: { guaranteedAmount: Fen; feeRate: BasisPoints; feePaidBy: 'finance' | 'borrower' } }

@@ -7,7 +7,7 @@ import { applyRepayment, overdueOn, settleAccrualOn, subsidisablePart, unpaid } 
 import { LoanCommand } from './loan.commands';
 import { LoanEvent, Repaid } from './loan.events';
 import { LoanState, remainingClaim } from './loan.state';
-import { checkFirstLoan, decideApplication } from './loan.apply';
+import { decideApplication, decideSecondSupport } from './loan.apply';
 import { subsidyOn } from './loan.quote';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
@@ -34,34 +34,12 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
         },
       ];
 
-    case 'GrantSecondSupport': {
+    case 'GrantSecondSupport':
       ensure(a.kind === 'second_support', () => broken('LOAN.NOT_SECOND_SUPPORT', 'This loan was not applied for as second support.'));
       ensure(s.status === 'applied' && !s.secondSupportGranted, () =>
         broken('LOAN.SECOND_SUPPORT_ALREADY_DECIDED', 'Second support was already granted or the application is closed.'),
       );
-      checkFirstLoan(a.borrowerId, a.previousLoanId, c.previousLoan);
-      ensure(c.previousLoan.projectName?.trim() === a.project.name.trim(), () =>
-        broken('LOAN.SECOND_SUPPORT_OTHER_PROJECT', 'Second support is for the same project as the first loan.'),
-      );
-      ensure(c.data.jobsCreated >= ctx.policy.secondSupportMinJobs, () =>
-        broken(
-          'LOAN.SECOND_SUPPORT_TOO_FEW_JOBS',
-          `Second support needs at least ${ctx.policy.secondSupportMinJobs} people employed; ${c.data.jobsCreated} were reported.`,
-        ),
-      );
-      return [
-        {
-          type: 'SecondSupportGranted',
-          data: {
-            loanId,
-            previousLoanId: a.previousLoanId!,
-            jobsCreated: c.data.jobsCreated,
-            cap: ctx.policy.caps.second_support,
-            grantedOn: on,
-          },
-        },
-      ];
-    }
+      return [decideSecondSupport(a, c.previousLoan, c.data.jobsCreated, ctx)];
 
     case 'IssueGuarantee': {
       const d = c.data;
