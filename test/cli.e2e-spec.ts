@@ -25,7 +25,7 @@ describe('the command line', () => {
     const lines = now.stdout.trim().split('\r\n');
     expect(lines[0]).toContain('贷款编号');
     expect(lines).toHaveLength(5);
-    expect(lines.find((l) => l.startsWith('B,'))).toContain('written_off');
+    expect(lines.find((l) => l.startsWith('B,'))).toContain('已核销');
     const past = await cli('ledger', 'business', '--as-of', '2011-03-31', '--format', 'json');
     expect(JSON.parse(past.stdout).find((r: any) => r.loan_id === 'B').status).toBe('overdue');
   });

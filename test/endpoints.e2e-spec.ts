@@ -322,7 +322,7 @@ describe('every endpoint, as its users call it', () => {
       expect(lines[0]).toContain('贷款编号');
       const md = await api.raw(`/exports/funds?format=md`);
       expect(md.headers.get('content-type')).toContain('text/markdown');
-      expect(await md.text()).toContain('| GC-360721 |');
+      expect(await md.text()).toContain('| 赣县小额担保贷款担保中心 |');
       const json = ok(await api.get(`/exports/subsidy-loans?format=json&loan_id=${A.loanId}`));
       expect(json).toEqual([expect.objectContaining({ loan_id: A.loanId, central_due: 58_333 })]);
       const xlsx = await api.raw(`/exports/fund-movements?format=xlsx`);

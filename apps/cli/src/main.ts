@@ -14,6 +14,7 @@ import {
   isKnownAt,
   loadBulletinFacts,
   ledgerAsOf,
+  named,
   queryLedger,
   toCsv,
   toMarkdown,
@@ -115,7 +116,8 @@ program
       const rows = buildBulletin(facts, ctx.rules.reference, opts.month).filter(
         (r) => r.regionCode === opts.region || r.parentCode === opts.region,
       );
-      await output(opts.format, opts.out, `${opts.month} 小额担保贷款工作通报`, opts.region, BULLETIN_COLUMNS, bulletinTable(rows), rows);
+      const region = ctx.rules.reference.region(opts.region)!.name;
+      await output(opts.format, opts.out, `${opts.month} 小额担保贷款工作通报`, region, BULLETIN_COLUMNS, bulletinTable(rows), rows);
     }),
   );
 
@@ -147,7 +149,8 @@ program
           : await queryLedger(ctx.readStore, p, layout.table, { unpaged: true });
       const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
       const shown = ctx.personalData.revealRows(rows);
-      await output(opts.format, opts.out, layout.title, subtitle, layout.columns, shown, shown);
+      const inWords = opts.format === 'json' ? shown : named(layout.table, layout.columns, shown, ctx.rules.reference);
+      await output(opts.format, opts.out, layout.title, subtitle, layout.columns, inWords, shown);
     }),
   );
 

@@ -39,3 +39,4 @@ export * from './export/bulletin-layout';
 export * from './safe-text';
 export * from './compare-rebuilt';
 export * from './bulletin/publication';
+export * from './export/labels';

@@ -26,6 +26,7 @@ import {
   PROJECTIONS,
   Row,
   bulletinTable,
+  named,
   toCsv,
   toMarkdown,
   toXlsx,
@@ -193,7 +194,7 @@ export class LedgersController {
       format ?? 'csv',
       `bulletin-${q.month}-${q.region ?? '360000'}`,
       title,
-      q.region ?? '360000',
+      this.reference.region(q.region ?? '360000')?.name ?? q.region ?? '360000',
       BULLETIN_COLUMNS,
       bulletinTable(rows),
       rows,
@@ -233,7 +234,8 @@ export class LedgersController {
     );
     const subtitle =
       [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
-    return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, result.rows, result.rows);
+    const rows = format === 'json' ? result.rows : named(layout.table, layout.columns, result.rows, this.reference);
+    return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, rows, result.rows);
   }
 
   private async send(

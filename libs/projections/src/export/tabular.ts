@@ -43,14 +43,35 @@ export function toMarkdown(title: string, columns: Column[], rows: Row[]): strin
 
 /**
  * An XLSX sheet laid out like the paper ledger: a title across the columns, a subtitle (the period, the
- * region), bold bordered headers, the rows, and a 合计 row of the columns that add up (none for a table whose
- * rows hold their own totals, such as the bulletin's province, cities and counties). Text goes in as it
+ * region, the unit), bold bordered headers, the rows, a 合计 row of the columns that add up (none for a table
+ * whose rows hold their own totals, such as the bulletin's province, cities and counties), and the line the
+ * preparer and the reviewer sign. The headers stay in view when scrolling and are printed on every page, A4
+ * landscape, fitted to the page's width, with page numbers. Text goes in as it
  * is: exceljs writes a string as a shared string (`t="s"`, never a `<f>` formula), which a spreadsheet
  * shows as text however it begins, so a quote there would only be a stray character in the ledger.
  */
-export async function toXlsx(title: string, subtitle: string, columns: Column[], rows: Row[]): Promise<Buffer> {
+export async function toXlsx(
+  title: string,
+  subtitle: string,
+  columns: Column[],
+  rows: Row[],
+  preparedOn = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }),
+): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet(title.slice(0, 31));
+  const sheet = book.addWorksheet(title.slice(0, 31), {
+    views: [{ state: 'frozen', xSplit: 1, ySplit: 3 }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '3:3',
+      horizontalCentered: true,
+    },
+    headerFooter: { oddFooter: '&C第 &P 页，共 &N 页' },
+  });
+  if (columns.some((c) => c.format === 'money')) subtitle = `${subtitle}${WIDE_SPACE.repeat(2)}单位：元`;
   sheet.mergeCells(1, 1, 1, columns.length);
   Object.assign(sheet.getCell(1, 1), { value: title, font: { bold: true, size: 16 }, alignment: { horizontal: 'center' } });
   sheet.mergeCells(2, 1, 2, columns.length);
@@ -79,8 +100,14 @@ export async function toXlsx(title: string, subtitle: string, columns: Column[],
       Object.assign(totals.getCell(i + 1), { ...cell(c, total), font: { bold: true } });
     });
   }
+  const signed = sheet.lastRow!.number + 2;
+  sheet.mergeCells(signed, 1, signed, columns.length);
+  sheet.getCell(signed, 1).value = ['制表单位：', '制表人：', '审核人：', `制表日期：${preparedOn}`].join(WIDE_SPACE.repeat(6));
   return Buffer.from(await book.xlsx.writeBuffer());
 }
+
+/** The ideographic space (U+3000) that spaces a Chinese form's blanks. */
+const WIDE_SPACE = '\u3000';
 
 const thin = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } } as const;
 
