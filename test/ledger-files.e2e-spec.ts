@@ -84,6 +84,23 @@ describe('the ledgers as files staff read', () => {
     expect(at(last, '余额(元)')).toBeNull();
   });
 
+  it("the journal: each book's vouchers numbered per month in the order recorded, and listed by date", async () => {
+    // A contribution of 3 January recorded after the guarantees of the 8th: the next voucher of January, listed before them.
+    await api.post('/funds/GC-360721/contributions', contribution(500_000, '2011-01-03'));
+    await caughtUp(api);
+    const lines = (await api.get('/ledgers/journal?book=GC-360721&pageSize=1000')).body.rows as Array<Record<string, unknown>>;
+    const vouchers = lines.filter((l) => l.line === 1).map((l) => [l.business_date, l.voucher, l.memo]);
+    expect(vouchers).toEqual([
+      ['2011-01-02', 1, 'GuaranteeFundContributed'],
+      ['2011-01-03', 5, 'GuaranteeFundContributed'],
+      ['2011-01-08', 2, 'FundExposureReserved'],
+      ['2011-01-08', 3, 'FundExposureReserved'],
+      ['2011-01-08', 4, 'FundExposureReserved'],
+    ]);
+    const subsidy = (await api.get('/ledgers/journal?book=SUBSIDY')).body.rows as Array<Record<string, unknown>>;
+    expect(subsidy.map((l) => [l.month, l.voucher])).toEqual(subsidy.map(() => ['2011-03', 1]));
+  });
+
   it('the journal and the CSV and Markdown exports use the same words; JSON keeps the codes for programs', async () => {
     const csv = await (await api.raw('/exports/journal?format=csv')).text();
     expect(csv).toContain('基金筹集');

@@ -16,6 +16,8 @@ export interface TableSpec {
    * and never held in memory. Appending a row with a key already stored replaces it, as `put` would.
    */
   appendOnly?: boolean;
+  /** The order rows are listed in when no sort is asked for: the primary key's, unless given (a journal by date). */
+  order?: string[];
 }
 
 export type Value = string | number | boolean | null | object;

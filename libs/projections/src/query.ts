@@ -43,11 +43,18 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
   const page = Math.max(q.page ?? 1, 1);
   const direction = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'; // the same on SQLite and PostgreSQL
-  const order = `ORDER BY ${column(q.sort ?? spec.primaryKey[0])} ${direction}, ${spec.primaryKey.map(column).join(', ')}`;
+  const [first, ...then] = listingOrder(spec, q);
+  const order = `ORDER BY ${[`${column(first)} ${direction}`, ...then.map(column)].join(', ')}`;
   const [{ total }] = (await store.query(`SELECT count(*) AS total FROM ${from} ${clause}`, all)) as Array<{ total: number }>;
   const limit = q.unpaged ? '' : `LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
   const rows = await store.query(`SELECT * FROM ${from} ${clause} ${order} ${limit}`, all);
   return { rows: rows.map((r) => decode(spec, r)), total: Number(total), page, pageSize };
+}
+
+/** The columns rows are sorted by: the one asked for (in its direction), then the table's listing order, which is total. */
+function listingOrder(spec: TableSpec, q: LedgerQuery): string[] {
+  const listed = spec.order ?? spec.primaryKey;
+  return q.sort ? [q.sort, ...listed] : listed;
 }
 
 /** The WHERE clause of a query's filters, range, tag and upper bounds, with its parameters. */
@@ -132,10 +139,10 @@ export function queryRows(p: Projection, table: string, rows: Row[], q: LedgerQu
   }
   for (const [c, to] of Object.entries(q.atMost ?? {})) out = out.filter((r) => r[known(c)] !== null && (r[c] as string) <= to);
   if (q.tag?.[1]) out = out.filter((r) => ((r[known(q.tag![0])] as string[] | null) ?? []).includes(q.tag![1]!));
-  const sort = known(q.sort ?? spec.primaryKey[0]);
+  const [sort, ...then] = listingOrder(spec, q).map(known);
   const sign = q.order === 'desc' ? -1 : 1;
   const compare = (a: Value, b: Value) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
-  out = [...out].sort((a, b) => sign * compare(a[sort], b[sort]) || spec.primaryKey.reduce((acc, k) => acc || compare(a[k], b[k]), 0));
+  out = [...out].sort((a, b) => sign * compare(a[sort], b[sort]) || then.reduce((acc, k) => acc || compare(a[k], b[k]), 0));
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 1000);
   const page = Math.max(q.page ?? 1, 1);
   return { rows: q.unpaged ? out : out.slice((page - 1) * pageSize, page * pageSize), total: out.length, page, pageSize };

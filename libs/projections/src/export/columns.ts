@@ -126,13 +126,14 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     columns: [
       c('book', '账簿'),
       c('business_date', '日期'),
-      c('event_id', '凭证'),
+      c('voucher', '凭证号', 'count'),
       c('line', '行', 'count'),
       c('account', '科目'),
       c('memo', '摘要'),
       c('loan_id', '贷款编号'),
       c('debit', '借方(元)', 'money'),
       c('credit', '贷方(元)', 'money'),
+      c('event_id', '事件编号'),
     ],
   },
 };

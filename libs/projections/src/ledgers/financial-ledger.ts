@@ -7,6 +7,7 @@ import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
  * the monthly trial balance. Every posting balances, so every book sums to zero every month.
  */
 export const JOURNAL = 'journal';
+export const JOURNAL_VOUCHERS = 'journal_vouchers';
 export const TRIAL_BALANCE = 'trial_balance';
 export const SUBSIDY_BOOK = 'SUBSIDY';
 
@@ -29,19 +30,22 @@ type Line = [account: string, debit: number, credit: number];
 
 export const financialLedger: Projection = {
   name: 'financial-ledger',
-  version: 4,
+  version: 5,
   tables: [
     {
       name: JOURNAL,
       // Keyed by book and month first, so that lines are inserted at the end of each book, not all over the index.
       primaryKey: ['book', 'month', 'event_id', 'line'],
       appendOnly: true,
-      indexes: [['account']],
+      indexes: [['account'], ['book', 'business_date', 'voucher']],
+      // A book is read by date, as its journal is kept; a voucher's lines stay together.
+      order: ['book', 'business_date', 'voucher', 'line'],
       columns: {
         event_id: 'text',
         line: 'integer',
         book: 'text',
         business_date: 'text',
+        voucher: 'integer',
         recorded_at: 'text',
         month: 'text',
         account: 'text',
@@ -50,6 +54,12 @@ export const financialLedger: Projection = {
         loan_id: 'text',
         memo: 'text',
       },
+    },
+    {
+      // How many vouchers each book has numbered in each month.
+      name: JOURNAL_VOUCHERS,
+      primaryKey: ['book', 'month'],
+      columns: { book: 'text', month: 'text', vouchers: 'integer' },
     },
     {
       name: TRIAL_BALANCE,
@@ -74,15 +84,23 @@ export const financialLedger: Projection = {
     const { book, lines, loanId } = postings(event);
     const month = e.businessDate.slice(0, 7);
     const recordedAt = e.recordedAt.toISOString();
+    // An event's lines are one voucher, numbered per book and month in the order vouchers are recorded.
+    const numbered = tx.get<Row & { vouchers: number }>(JOURNAL_VOUCHERS, { book, month }) ?? { book, month, vouchers: 0 };
+    let voucher: number | undefined;
     let n = 0;
     for (const [account, debit, credit] of lines) {
       if (debit === 0 && credit === 0) continue;
+      if (voucher === undefined) {
+        voucher = ++numbered.vouchers;
+        tx.put(JOURNAL_VOUCHERS, numbered);
+      }
       n++;
       tx.append(JOURNAL, {
         event_id: e.id,
         line: n,
         book,
         business_date: e.businessDate,
+        voucher,
         recorded_at: recordedAt,
         month,
         account,
