@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -184,6 +185,73 @@ describe("erasing a borrower's personal data", () => {
     const events = (await api.get(`/streams/erasure-${applied.body.borrowerId}/events`)).body.events;
     expect(events).toMatchObject([{ type: 'BorrowerDataErased', data: { legalBasis: 'retention_expired', erasedOn: '2011-02-12' } }]);
     expect(events[0].metadata.actor).toMatchObject({ userId: 'province-01', role: 'province_admin' });
+  });
+
+  it('an application and an erasure of the same person at once: either the erasure is refused or the new loan gets a new key', async () => {
+    for (const n of [811, 812, 813, 814]) {
+      const first = await api.post('/loans', { ...application(n), idNumber: idNumber(n), businessDate: '2011-02-10' });
+      await api.post(`/loans/${first.body.loanId}/rejection`, { reasonCode: 'FALSE_DOCUMENTS', businessDate: '2011-02-11' });
+      const [erasure, again] = await Promise.all([
+        api.post('/borrowers/erasures', { idNumber: idNumber(n), legalBasis: 'consent_withdrawn', requestReference: `R-${n}` }),
+        api.post('/loans', {
+          ...application(n),
+          idNumber: idNumber(n),
+          project: { name: `项目${n}`, industry: 'i' },
+          businessDate: '2011-02-12',
+        }),
+      ]);
+      expect(again.status).toBe(201);
+      expect([200, 409]).toContain(erasure.status);
+      expect((await api.get(`/loans/${again.body.loanId}/events`)).body.events[0].data.project.name).toBe(`项目${n}`);
+    }
+  });
+
+  it('opens only what the system sealed: text in the sealed form is refused, and an error that echoes a token does not open it', async () => {
+    const token = new Database(eventsFile, { readonly: true })
+      .prepare("SELECT data FROM events WHERE type = 'LoanApplied' LIMIT 1")
+      .pluck()
+      .get() as string;
+    const sealed = /pii1\.[\w-]+\.\d+\.[\w-]+/.exec(token)![0];
+    const note = await api.post(`/loans/${loans[1]}/rejection`, { reasonCode: 'FALSE_DOCUMENTS', note: sealed });
+    expect(note.body).toMatchObject({ status: 400, code: 'REQUEST.INVALID' });
+    const echoed = await api.get(`/ledgers/business?sort=${sealed}`);
+    expect(echoed.status).toBe(400);
+    expect(JSON.stringify(echoed.body)).toContain(sealed);
+  });
+
+  it('second support on a first loan recorded before sealing, its project name in plain text, is granted', async () => {
+    const { Programme } = await import('@app/programme');
+    const { BorrowerIdentity } = await import('../apps/api/src/programme/borrower-identity');
+    const person = idNumber(820);
+    const { borrowerId, maskedIdNumber } = api.app.get(BorrowerIdentity).identify(person);
+    const { idNumber: _n, amountFen: _a, businessDate: _d, ...plain } = { ...application(820), loanId: 'plain-first-820' };
+    // Recorded as an older history holds it: through the domain, not the API's edge, so nothing sealed.
+    await api.app
+      .get(Programme)
+      .applyForLoan({ ...plain, borrowerId, maskedIdNumber, amount: 5_000_000, project: { name: '竹编', industry: 'i' } } as never, {
+        commandId: 'plain-820',
+        actor: { userId: 'clerk-01', role: 'centre_clerk', organisationId: 'GC-360721' },
+        businessDate: '2011-01-05' as never,
+      });
+    await api.post(`/loans/plain-first-820/guarantee`, guarantee());
+    await api.post(`/loans/plain-first-820/disbursement`, disbursement(), BANK_ABC);
+    await api.post(
+      `/loans/plain-first-820/repayments`,
+      { principalFen: 5_000_000, interestFen: 18_333, businessDate: '2011-02-01' },
+      BANK_ABC,
+    );
+    const second = await api.post('/loans', {
+      ...application(820),
+      idNumber: person,
+      kind: 'second_support',
+      amountFen: 30_000_000,
+      previousLoanId: 'plain-first-820',
+      project: { name: '竹编', industry: 'i' },
+      jobsCreated: 6,
+      businessDate: '2011-03-01',
+    });
+    expect(second.body.code).toBeUndefined();
+    expect(second.body.events.map((e: { type: string }) => e.type)).toEqual(['LoanApplied', 'SecondSupportGranted']);
   });
 
   it('leaves the history, its digests and the ledgers valid: audit verify finds nothing wrong', async () => {

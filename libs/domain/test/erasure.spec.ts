@@ -27,7 +27,7 @@ describe("erasure: a borrower's personal data, erased on a recorded legal basis"
       .then([erased([2], '2012-03-01')]);
   });
 
-  it('is refused while a loan of the person is open, and allowed once it is closed', () => {
+  it('is refused while a loan of the person is open or a claim on them is kept on file, and allowed once the loan is closed', () => {
     const opened = borrowerDecider.evolve(borrowerDecider.initialState(), {
       type: 'BorrowerLoanOpened',
       data: { borrowerId: 'B1', loanId: 'L1', openedOn: date('2011-01-05') },
@@ -38,5 +38,10 @@ describe("erasure: a borrower's personal data, erased on a recorded legal basis"
       data: { borrowerId: 'B1', loanId: 'L1', outcome: 'settled', closedOn: date('2012-01-10') },
     });
     expect(() => checkErasable(closed)).not.toThrow();
+    const writtenOff = borrowerDecider.evolve(opened, {
+      type: 'BorrowerLoanClosed',
+      data: { borrowerId: 'B1', loanId: 'L1', outcome: 'written_off', closedOn: date('2012-01-10') },
+    });
+    expect(() => checkErasable(writtenOff)).toThrow(expect.objectContaining({ code: 'BORROWER.CLAIM_ON_FILE' }));
   });
 });

@@ -86,6 +86,13 @@ describe("a clerk's payoff quote and repayment schedule", () => {
     expect(late[0]).toEqual(line('2011-03-20', 0, 58_333, 'overdue'));
   });
 
+  it('past maturity, everything unpaid is overdue and the interest still accruing falls due at the next settlement', () => {
+    const lines = repaymentSchedule(fold(running()), date('2012-02-01'));
+    expect(lines.slice(0, -1).every((l) => l.state === 'overdue')).toBe(true);
+    // 5,000,000 fen × 6 % / 360 × 70 days (10 January to 19 March 2012): the loan still owes its principal.
+    expect(lines[lines.length - 1]).toEqual(line('2012-03-20', 0, 58_333, 'projected'));
+  });
+
   it('following the schedule, every payment on its date is accepted and the last settles the loan on time', () => {
     let history = running();
     for (const l of repaymentSchedule(fold(history), date('2011-01-10'))) {

@@ -14,3 +14,4 @@ export { inCurrentShape } from './upcast';
 export * from './audit';
 export { Keyring, type ErasureRequest, type ErasedKey } from './privacy/keyring';
 export { PersonalData, ERASED, NO_KEY } from './privacy/personal-data';
+export { isSealed } from './privacy/sealed-text';

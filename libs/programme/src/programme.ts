@@ -21,7 +21,7 @@ import {
   targetStream,
   undoReservation,
 } from '@app/domain';
-import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent, StreamTransaction } from '@app/event-store';
+import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent, StreamTransaction, isSealed } from '@app/event-store';
 import { DECIDERS } from './deciders';
 import { CLAIM_ITEMS_PER_PART, ClaimData, recordClaim } from './subsidy-claim';
 
@@ -64,7 +64,14 @@ export interface Completion {
  * A command seen before always takes the step path, which knows how to answer a repeat.
  */
 export class Programme {
-  constructor(readonly handler: CommandHandler) {}
+  /**
+   * `sealerFor`, where personal data is sealed (the API): how a new application's project name is sealed, so
+   * that a first loan recorded before sealing, its name in plain text, is compared with it sealed the same way.
+   */
+  constructor(
+    readonly handler: CommandHandler,
+    private readonly sealerFor?: (borrowerId: string) => Promise<(text: string) => string>,
+  ) {}
 
   /** With `jobsCreated`, a second-support application is granted in the same decision (every condition checked at once). */
   async applyForLoan(data: ApplyData, env: CommandEnvelope, jobsCreated?: number): Promise<Handled<LoanState>> {
@@ -356,14 +363,9 @@ export class Programme {
   private async previousLoanFacts(loanId: string): Promise<PreviousLoanFacts> {
     const { state } = await this.handler.load(loanStream(loanId), loanDecider);
     if (state.status === 'none') return { loanId, exists: false };
-    return {
-      loanId,
-      exists: true,
-      borrowerId: state.application!.borrowerId,
-      status: state.status,
-      everOverdue: state.everOverdue,
-      projectName: state.application!.project.name,
-    };
+    const { borrowerId, project } = state.application!;
+    const projectName = this.sealerFor && !isSealed(project.name) ? (await this.sealerFor(borrowerId))(project.name.trim()) : project.name;
+    return { loanId, exists: true, borrowerId, status: state.status, everOverdue: state.everOverdue, projectName };
   }
 }
 

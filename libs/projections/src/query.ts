@@ -44,7 +44,7 @@ export async function queryLedger(store: ReadStore, p: Projection, table: string
   const page = Math.max(q.page ?? 1, 1);
   const direction = q.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'; // the same on SQLite and PostgreSQL
   const [first, ...then] = listingOrder(spec, q);
-  const order = `ORDER BY ${[`${column(first)} ${direction}`, ...then.map(column)].join(', ')}`;
+  const order = `ORDER BY ${[`${column(first)} ${direction}`, ...then.map((c) => `${column(c)} ASC NULLS FIRST`)].join(', ')}`;
   const [{ total }] = (await store.query(`SELECT count(*) AS total FROM ${from} ${clause}`, all)) as Array<{ total: number }>;
   const limit = q.unpaged ? '' : `LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
   const rows = await store.query(`SELECT * FROM ${from} ${clause} ${order} ${limit}`, all);

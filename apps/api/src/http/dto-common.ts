@@ -68,8 +68,12 @@ export const Text = (min: number, max: number) =>
     }),
   );
 
+// The form sealed personal data takes (docs/privacy.md): answers reveal it, so no one may send it in.
+const SEALED_FORM = /pii1\.[\w-]+\.\d+\./;
+
 function textProblem(value: string, min: number, max: number): string | undefined {
   if (FORBIDDEN.test(value)) return 'must not contain control characters';
+  if (SEALED_FORM.test(value)) return 'must not contain text in the form of sealed personal data (pii1.…)';
   const length = [...value].length;
   if (min > 0 && value.replace(INVISIBLE, '').length === 0) return 'must not be empty';
   if (length < min || length > max) return `must be ${min} to ${max} characters long`;

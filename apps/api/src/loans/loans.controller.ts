@@ -57,32 +57,35 @@ export class LoansController {
     if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
-    // Personal data is sealed with the borrower's key before it is decided on and recorded (docs/privacy.md).
-    const sealed = await this.personalData.sealerFor(borrowerId);
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
-    const handled = await this.programme.applyForLoan(
-      {
-        loanId,
-        borrowerId,
-        maskedIdNumber: sealed(maskedIdNumber),
-        categories: dto.categories,
-        kind: dto.kind,
-        // Trimmed, so that second support's "same project" compares the same sealed text.
-        project: { name: sealed(dto.project.name.trim()), industry: dto.project.industry },
-        microProfit: dto.microProfit,
-        amount: fen(dto.amountFen),
-        termMonths: dto.termMonths,
-        countyCode: dto.countyCode,
-        centreId: dto.centreId,
-        branchId: dto.branchId,
-        counterGuarantee: { ...dto.counterGuarantee },
-        personsSupported: dto.personsSupported,
-        jobsPlanned: dto.jobsPlanned,
-        previousLoanId: dto.previousLoanId,
-      },
-      env,
-      dto.jobsCreated,
-    );
+    // Personal data is sealed with the borrower's key before it is decided on and recorded (docs/privacy.md),
+    // and no erasure of the person runs meanwhile.
+    const handled = await this.personalData.exclusive(borrowerId, async () => {
+      const sealed = await this.personalData.sealerFor(borrowerId);
+      return this.programme.applyForLoan(
+        {
+          loanId,
+          borrowerId,
+          maskedIdNumber: sealed(maskedIdNumber),
+          categories: dto.categories,
+          kind: dto.kind,
+          // Trimmed, so that second support's "same project" compares the same sealed text.
+          project: { name: sealed(dto.project.name.trim()), industry: dto.project.industry },
+          microProfit: dto.microProfit,
+          amount: fen(dto.amountFen),
+          termMonths: dto.termMonths,
+          countyCode: dto.countyCode,
+          centreId: dto.centreId,
+          branchId: dto.branchId,
+          counterGuarantee: { ...dto.counterGuarantee },
+          personsSupported: dto.personsSupported,
+          jobsPlanned: dto.jobsPlanned,
+          previousLoanId: dto.previousLoanId,
+        },
+        env,
+        dto.jobsCreated,
+      );
+    });
     return { loanId, borrowerId, ...commandView(handled) };
   }
 

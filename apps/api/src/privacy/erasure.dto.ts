@@ -22,11 +22,17 @@ export class ErasureDto extends WithBusinessDate {
   })
   @IsIn(BASES, { message: `legalBasis must be one of: ${BASES.join(', ')}` })
   legalBasis!: ErasureBasis;
-  @ApiPropertyOptional({ description: "The basis in the officer's words: the article, the court's order" })
+  @ApiPropertyOptional({
+    description:
+      "The basis in the officer's words: the article, the court's order. Kept with the keyring's record of the erasure, not in the history",
+  })
   @IsOptional()
   @Text(1, 500)
   basisDetail?: string;
-  @ApiProperty({ example: '赣人社个保〔2026〕17号', description: "The reference of the person's request or the order, as filed" })
+  @ApiProperty({
+    example: '赣人社个保〔2026〕17号',
+    description: "The file number of the person's request or of the order: recorded in the history for good, so never a name",
+  })
   @Text(1, 100)
   requestReference!: string;
 }

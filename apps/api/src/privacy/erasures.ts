@@ -1,5 +1,14 @@
 import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Actor, BusinessDate, borrowerDecider, borrowerStream, checkErasable, erasureDecider, erasureStream } from '@app/domain';
+import {
+  Actor,
+  BusinessDate,
+  ErasureBasis,
+  borrowerDecider,
+  borrowerStream,
+  checkErasable,
+  erasureDecider,
+  erasureStream,
+} from '@app/domain';
 import { CommandEnvelope, CommandHandler, ErasedKey, EventStore, PersonalData, nameBasedUuid } from '@app/event-store';
 import { EVENT_STORE } from '../tokens';
 import { ErasureDto } from './erasure.dto';
@@ -20,6 +29,8 @@ export class Erasures implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap() {
+    // An erasure whose log could not be emptied then (another process was reading) is emptied now.
+    if (!this.keyring.emptyLog()) this.log.warn("the keyring's write-ahead log could not be emptied: another process is reading it");
     const pending = this.keyring.unrecorded();
     if (pending.length) this.log.warn(`recording ${pending.length} erasure(s) done before the last stop`);
     await this.recordPending();
@@ -51,14 +62,14 @@ export class Erasures implements OnApplicationBootstrap, OnApplicationShutdown {
   private async recordPending() {
     for (const erased of groupByRequest(this.keyring.unrecorded())) {
       const { actor, businessDate } = JSON.parse(erased.erasedBy) as { actor: Actor; businessDate: BusinessDate };
-      const { borrowerId, legalBasis, basisDetail, requestReference, erasedAt, generations } = erased;
+      const { borrowerId, legalBasis, requestReference, erasedAt, generations } = erased;
       const env: CommandEnvelope = { commandId: nameBasedUuid(`erasure/${borrowerId}/${generations.join(',')}`), actor, businessDate };
       await this.handler.handle(
         erasureStream(borrowerId),
         erasureDecider,
         {
           type: 'RecordErasure',
-          data: { borrowerId, keyGenerations: generations, legalBasis: legalBasis as never, basisDetail, requestReference, erasedAt },
+          data: { borrowerId, keyGenerations: generations, legalBasis: legalBasis as ErasureBasis, requestReference, erasedAt },
         },
         env,
       );

@@ -47,7 +47,11 @@ export class ProgrammeModule {
       { provide: PersonalData, useFactory: () => opening(config.keyringPath, () => new PersonalData(new Keyring(config.keyringPath))) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
-      { provide: Programme, inject: [CommandHandler], useFactory: (h: CommandHandler) => new Programme(h) },
+      {
+        provide: Programme,
+        inject: [CommandHandler, PersonalData],
+        useFactory: (h: CommandHandler, personalData: PersonalData) => new Programme(h, (borrowerId) => personalData.sealerFor(borrowerId)),
+      },
       {
         provide: Reconciler,
         inject: [Programme, EVENT_STORE, CHECKPOINTS],

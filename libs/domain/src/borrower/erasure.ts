@@ -25,9 +25,10 @@ export type BorrowerDataErased = DomainEvent<
     /** The generations of the borrower's key destroyed (a borrower who applies again after an erasure gets a new one). */
     keyGenerations: number[];
     legalBasis: ErasureBasis;
-    /** The basis in the officer's words: the law's article, the court's order. */
-    basisDetail?: string;
-    /** The reference of the person's request or of the order, as filed. */
+    /**
+     * The reference of the person's request or of the order, as filed (a file number, never a name: this record
+     * is never erased). The officer's own words on the basis stay with the keyring's record of the erasure.
+     */
     requestReference: string;
     /** When the keys were destroyed (ISO 8601, UTC): the event may be recorded later, after a restart. */
     erasedAt: string;
@@ -43,13 +44,21 @@ export interface RecordErasure {
 
 export const erasureStream = (borrowerId: string) => `erasure-${borrowerId}`;
 
-/** A borrower's personal data is kept while a loan of theirs is open: the loan's management needs it. */
+/**
+ * A borrower's personal data is kept while a loan of theirs is open, and while a claim on them is kept on file
+ * after a write-off (账销案存): managing the loan, or recovering the claim, needs it.
+ */
 export function checkErasable(borrower: BorrowerState): void {
   if (borrower.openLoanId)
     throw broken(
       'BORROWER.LOAN_OPEN',
       'This person has a loan still open; their personal data is needed to manage it and can be erased once it is closed.',
       { openLoanId: borrower.openLoanId },
+    );
+  if (borrower.defaulted)
+    throw broken(
+      'BORROWER.CLAIM_ON_FILE',
+      "A loan of this person was written off and the fund's claim on them is kept on file (账销案存); their personal data is needed to recover it.",
     );
 }
 

@@ -1,7 +1,17 @@
 import { Fen, ZERO, add, applyRate, fen, min, sub } from '../shared/money';
 import { BusinessDate, settlementDatesBetween } from '../shared/dates';
 import { broken, ensure, invalid } from '../shared/errors';
-import { Due, LoanAccount, advance, applyRepayment, overdueOn, settleAccrualOn, subsidisablePart, unpaid } from './loan.account';
+import {
+  Due,
+  LoanAccount,
+  advance,
+  applyRepayment,
+  nextSettlement,
+  overdueOn,
+  settleAccrualOn,
+  subsidisablePart,
+  unpaid,
+} from './loan.account';
 import { LoanState } from './loan.state';
 
 /**
@@ -74,10 +84,12 @@ export function repaymentSchedule(s: LoanState, on: BusinessDate): ScheduleLine[
   };
   for (const d of a.principalDues.filter((x) => x.dueDate < on)) line(d, true);
   for (const d of a.interestDues) line(d, false);
-  // From the day on: each settlement and instalment reckoned, then everything owed paid on it.
+  // From the day on: each settlement and instalment reckoned, then everything owed paid on it. Past maturity,
+  // the interest still accruing falls due at the next settlement.
   const ahead = [...settlementDatesBetween(on, a.maturity), ...a.principalDues.map((d) => d.dueDate), a.maturity]
     .filter((d, i, all) => d >= on && all.indexOf(d) === i)
     .sort();
+  if (on > a.maturity) ahead.push(nextSettlement(a, on));
   for (const day of ahead) {
     const before = a.interestDues.length;
     a = settleAccrualOn(a, day);

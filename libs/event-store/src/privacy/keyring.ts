@@ -31,7 +31,9 @@ export class Keyring {
   /** New keys waiting for the next write, and that write. */
   private made?: Map<string, number>;
   private written?: Promise<void>;
-  private readonly sql: Record<'latest' | 'insert' | 'find' | 'markRecorded', Database.Statement>;
+  private readonly sql: Record<'latest' | 'insert' | 'find' | 'markRecorded' | 'dataVersion', Database.Statement>;
+  /** The file's data version when the cache was last known good: another process's erasure changes it. */
+  private seenVersion?: number;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -57,6 +59,7 @@ export class Keyring {
       insert: this.db.prepare('INSERT OR IGNORE INTO borrower_keys (borrower_id, generation, key, created_at) VALUES (?, ?, ?, ?)'),
       find: this.db.prepare('SELECT key FROM borrower_keys WHERE borrower_id = ? AND generation = ?'),
       markRecorded: this.db.prepare('UPDATE borrower_keys SET recorded = 1 WHERE borrower_id = ? AND generation = ?'),
+      dataVersion: this.db.prepare('PRAGMA data_version').pluck(),
     };
   }
 
@@ -91,6 +94,11 @@ export class Keyring {
 
   /** The key of one generation; null once erased, undefined when this keyring never had it. */
   find(borrowerId: string, generation: number): Buffer | null | undefined {
+    const version = this.sql.dataVersion.get() as number;
+    if (version !== this.seenVersion) {
+      this.cache.clear();
+      this.seenVersion = version;
+    }
     const id = `${borrowerId}.${generation}`;
     if (this.cache.has(id)) return this.cache.get(id);
     const row = this.sql.find.get(borrowerId, generation) as { key: Buffer | null } | undefined;
@@ -117,9 +125,18 @@ export class Keyring {
       generation: number;
     }>;
     for (const key of this.cache.keys()) if (key.startsWith(`${borrowerId}.`)) this.cache.delete(key);
-    // The old pages, key included, stay in the write-ahead log until it is written back and emptied.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.emptyLog();
     return destroyed.map((r) => r.generation);
+  }
+
+  /**
+   * Writes the write-ahead log back into the file and empties it: until then it holds the pages as they were,
+   * an erased key included. Another process reading at that moment keeps it from finishing; the API tries
+   * again at every start. Answers whether the log is empty.
+   */
+  emptyLog(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return !result || result.busy === 0;
   }
 
   /** Erasures whose event is not yet in the history (the API stopped between the two steps). */

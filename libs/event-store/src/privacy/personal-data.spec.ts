@@ -69,6 +69,15 @@ describe('personal data sealed with a key per borrower', () => {
     beside.keyring.close();
   });
 
+  it('another process that has the key cached forgets it as soon as the borrower is erased', async () => {
+    const token = await seal('a1', '脐橙种植');
+    const beside = new PersonalData(new Keyring(join(dir, 'keyring.db')));
+    expect(beside.reveal(token)).toBe('脐橙种植');
+    data.keyring.erase('a1', request);
+    expect(beside.reveal(token)).toBe(ERASED);
+    beside.keyring.close();
+  });
+
   it('a second keyring on the same file (the CLI beside the API) reads the keys, and forgets an erased one', async () => {
     const token = await seal('a1', '脐橙种植');
     const beside = new PersonalData(new Keyring(join(dir, 'keyring.db')));

@@ -1,3 +1,4 @@
+import { KeyedMutex } from '../command/keyed-mutex';
 import { Keyring } from './keyring';
 import { SEALED, isSealed, open, seal } from './sealed-text';
 
@@ -12,7 +13,18 @@ export const NO_KEY = '（无密钥）';
  * projections' tables, holds only sealed text.
  */
 export class PersonalData {
+  private readonly borrowers = new KeyedMutex();
+
   constructor(readonly keyring: Keyring) {}
+
+  /**
+   * Work on one borrower's personal data, one at a time in this process: an application sealed and recorded,
+   * or an erasure checked and done. So an erasure never destroys the key of an application being recorded,
+   * and never passes its check while a loan is being opened.
+   */
+  exclusive<T>(borrowerId: string, work: () => Promise<T>): Promise<T> {
+    return this.borrowers.run(borrowerId, work);
+  }
 
   /** Seals text with the borrower's current key (made, durably, if they have none yet). */
   async sealerFor(borrowerId: string): Promise<(text: string) => string> {
@@ -22,7 +34,7 @@ export class PersonalData {
 
   /** One value: sealed text opened (or the erased mark), anything else as it is. */
   reveal<T>(value: T): T | string {
-    if (!isSealed(value)) return value;
+    if (typeof value !== 'string' || !isSealed(value)) return value;
     SEALED.lastIndex = 0;
     const m = SEALED.exec(value);
     return m && m[0].length === value.length ? (this.opened(m[1], Number(m[2]), m[3]) ?? value) : value;

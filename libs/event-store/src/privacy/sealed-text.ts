@@ -42,4 +42,4 @@ export function open(key: Buffer, borrowerId: string, generation: number, body: 
   }
 }
 
-export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(PREFIX);
+export const isSealed = (value: unknown): boolean => typeof value === 'string' && value.startsWith(PREFIX);
