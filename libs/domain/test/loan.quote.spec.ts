@@ -109,6 +109,9 @@ describe("a clerk's payoff quote and repayment schedule", () => {
   it('is refused for a loan not paid out, and for a day before the disbursement', () => {
     expect(() => quote([applied(), guaranteed()], '2011-03-20')).toThrow(expect.objectContaining({ code: 'LOAN.NOT_REPAYABLE' }));
     expect(() => quote(running(), '2011-01-09')).toThrow(expect.objectContaining({ code: 'LOAN.DATE_BEFORE_DISBURSEMENT' }));
+    const paidInJune = [...running(), ...quarterlyInterestPaid(2)];
+    expect(() => quote(paidInJune, '2011-05-01')).toThrow(expect.objectContaining({ code: 'LOAN.DATE_BEFORE_LAST_REPAYMENT' }));
+    expect(quote(paidInJune, '2011-06-20').interestFen).toBe(0);
     expect(() => repaymentSchedule(fold(running()), addDays(date('2011-01-10'), -1) as BusinessDate)).toThrow(
       expect.objectContaining({ code: 'LOAN.DATE_BEFORE_DISBURSEMENT' }),
     );

@@ -1,5 +1,5 @@
 import { Fen, ZERO, add, applyRate, fen, min, sub } from '../shared/money';
-import { BusinessDate, settlementDatesBetween } from '../shared/dates';
+import { BusinessDate, addDays, settlementDatesBetween } from '../shared/dates';
 import { broken, ensure, invalid } from '../shared/errors';
 import {
   Due,
@@ -106,6 +106,10 @@ function repayableAccount(s: LoanState, on: BusinessDate): LoanAccount {
   );
   ensure(on >= s.disbursement!.disbursedOn, () =>
     invalid('LOAN.DATE_BEFORE_DISBURSEMENT', `The loan was paid out on ${s.disbursement!.disbursedOn}; ask for a day on or after it.`),
+  );
+  // A repayment moves the account on to its day (the day after, on a settlement day): a day before it cannot be reckoned.
+  ensure(addDays(on, 1) >= s.account!.accruedFrom, () =>
+    invalid('LOAN.DATE_BEFORE_LAST_REPAYMENT', 'A repayment was recorded after that day; ask for the day of the last repayment or later.'),
   );
   return s.account!;
 }
