@@ -182,6 +182,7 @@ const ENDPOINTS: Endpoint[] = [
     ['/ledgers/subsidy/banks', '/ledgers/subsidy/banks'],
     ['/ledgers/journal', '/ledgers/journal'],
     ['/ledgers/trial-balance', '/ledgers/trial-balance?book=GC-360721&month=2011-01'],
+    ['/ledgers/late-steps', '/ledgers/late-steps?from=2011-01-01&to=2011-12-31'],
     ['/exports/bulletin', '/exports/bulletin?month=2011-01&format=json'],
     ['/exports/{ledger}', '/exports/business?format=json'],
   ].map(([route, path]): Endpoint => ({

@@ -6,12 +6,15 @@ export interface DayEndReport {
   businessDate: BusinessDate;
   loansChecked: number;
   markedOverdue: number;
+  /** Steps found past their deadline (限时办结) by this run. */
+  stepsPastDeadline: number;
   skipped: number;
 }
 
 /**
  * The day-end run: every running loan is checked for principal or interest that fell due before the
- * business date and is unpaid. Running it again for the same date changes nothing. The marks record who ran it:
+ * business date and is unpaid, and every loan waiting for a decision or a disbursement for a step past its
+ * deadline. Running it again for the same date changes nothing. The marks record who ran it:
  * the operator who asked, or the system on its daily schedule.
  */
 export async function runDayEnd(
@@ -34,5 +37,15 @@ export async function runDayEnd(
       skipped++;
     }
   }
-  return { businessDate, loansChecked: loans.length, markedOverdue, skipped };
+  let stepsPastDeadline = 0;
+  for (const loanId of await openLoans.awaiting()) {
+    try {
+      const result = await programme.checkTimeLimits(loanId, { actor, businessDate, correlationId: `day-end:${businessDate}` });
+      if (!result.duplicate && result.appended.length) stepsPastDeadline++;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      skipped++;
+    }
+  }
+  return { businessDate, loansChecked: loans.length, markedOverdue, stepsPastDeadline, skipped };
 }

@@ -1,8 +1,9 @@
 import { EventStore, Position, Subscription } from '@app/event-store';
 
 /**
- * The disbursed loans still running, kept in memory by following $all, so the day-end run knows which
- * loans to look at. It only selects candidates: each decision still reads the loan's own stream.
+ * The disbursed loans still running, and the loans waiting for a decision or a disbursement, kept in memory
+ * by following $all, so the day-end run knows which loans to look at. It only selects candidates: each
+ * decision still reads the loan's own stream.
  *
  * A subscription that drops (a server restart, a leader change, a network fault) is resumed with back-off
  * from the last event it delivered, never from a checkpoint the server sent (a server can send one ahead of
@@ -11,6 +12,8 @@ import { EventStore, Position, Subscription } from '@app/event-store';
  */
 export class OpenLoans {
   private readonly open = new Set<string>();
+  /** Applied for or guaranteed, not yet disbursed or rejected: their steps have deadlines. */
+  private readonly waiting = new Set<string>();
   private subscription?: Subscription;
   private position?: Position;
   private stopped = false;
@@ -40,6 +43,12 @@ export class OpenLoans {
     return [...this.open];
   }
 
+  /** The loans waiting for the centre's decision or the bank's disbursement, once caught up. */
+  async awaiting(): Promise<string[]> {
+    await this.live;
+    return [...this.waiting];
+  }
+
   async stop() {
     this.stopped = true;
     await this.subscription?.unsubscribe();
@@ -62,6 +71,8 @@ export class OpenLoans {
           }
           if (m.kind !== 'event') continue;
           const loanId = (m.event.data as { loanId: string }).loanId;
+          if (m.event.type === 'LoanApplied') this.waiting.add(loanId);
+          if (m.event.type === 'Disbursed' || m.event.type === 'LoanApplicationRejected') this.waiting.delete(loanId);
           if (m.event.type === 'Disbursed') this.open.add(loanId);
           if (m.event.type === 'LoanSettled' || m.event.type === 'CompensationPaid') this.open.delete(loanId);
           this.position = m.event.position;

@@ -132,6 +132,10 @@ export class Programme {
   markOverdue = (loanId: string, env: Omit<CommandEnvelope, 'commandId'>) =>
     this.recordOnLoan(loanId, { type: 'MarkOverdue' }, { ...env, commandId: `day-end:${env.businessDate}:${loanId}` });
 
+  /** Idempotent per loan and business date, like the overdue check. */
+  checkTimeLimits = (loanId: string, env: Omit<CommandEnvelope, 'commandId'>) =>
+    this.recordOnLoan(loanId, { type: 'CheckTimeLimits' }, { ...env, commandId: `time-limits:${env.businessDate}:${loanId}` });
+
   contribute(fundId: string, data: { source: FundSource; amount: Fen; reference: string }, env: CommandEnvelope) {
     this.handler.rules.reference.requireCentre(fundId);
     return this.handler.handle(fundStream(fundId), DECIDERS.fund, { type: 'ContributeToFund', fundId, ...data }, env);

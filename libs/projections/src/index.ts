@@ -40,3 +40,4 @@ export * from './safe-text';
 export * from './compare-rebuilt';
 export * from './bulletin/publication';
 export * from './export/labels';
+export * from './late-steps';

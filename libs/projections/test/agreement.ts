@@ -75,6 +75,7 @@ const EVENT_TYPES: Record<ProgrammeEventType, true> = {
   HistoryDigestSigned: true,
   BulletinPublished: true,
   BorrowerDataErased: true,
+  StepPastDeadline: true,
 };
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgrammeEventType[];
 

@@ -3,7 +3,7 @@ import { applyDecorators } from '@nestjs/common';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { KNOWN_AT_MESSAGE, isKnownAt } from '@app/projections';
 import { Type } from 'class-transformer';
-import { DATE, dateMessage } from '../http/dto-common';
+import { CalendarDate, DATE, dateMessage } from '../http/dto-common';
 
 /** A moment in the recording clock, with its time zone (see KNOWN_AT). */
 const KnownAt = (description: string) =>
@@ -100,4 +100,9 @@ export class LedgerExportQuery extends BusinessQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() quarter?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() book?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() account?: string;
+}
+
+export class LateStepsQuery {
+  @ApiProperty({ example: '2011-01-01', description: 'Steps begun on or after this day' }) @CalendarDate() from!: string;
+  @ApiProperty({ example: '2011-06-30', description: 'Steps begun on or before this day' }) @CalendarDate() to!: string;
 }

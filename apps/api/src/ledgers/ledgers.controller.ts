@@ -26,6 +26,7 @@ import {
   PROJECTIONS,
   Row,
   bulletinTable,
+  lateSteps,
   named,
   toCsv,
   toMarkdown,
@@ -50,15 +51,16 @@ import {
   queryLedger,
   subsidyLedger,
 } from '@app/projections';
-import { ReferenceData } from '@app/domain';
+import { BusinessDate, ReferenceData, policyInForce, stepLimits } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
 import { ReadsAfter } from '../http/read-your-writes';
-import { EventStore, PersonalData } from '@app/event-store';
+import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import {
   BulletinExportQuery,
   BulletinQuery,
   BusinessQuery,
   JournalQuery,
+  LateStepsQuery,
   LedgerExportQuery,
   MovementQuery,
   PageQuery,
@@ -80,6 +82,7 @@ export class LedgersController {
     private readonly runner: ProjectionRunner,
     private readonly reference: ReferenceData,
     private readonly personalData: PersonalData,
+    private readonly handler: CommandHandler,
   ) {}
 
   @Get('bulletin')
@@ -180,6 +183,28 @@ export class LedgersController {
       balance: Number(r.debit_to_date) - Number(r.credit_to_date),
     }));
     return { book: q.book, month: q.month, accounts, total: accounts.reduce((s, a) => s + a.balance, 0) };
+  }
+
+  @Get('ledgers/late-steps')
+  @ReadsAfter()
+  @ApiOperation({
+    summary:
+      '限时办结: per centre its decisions on applications, per bank branch its disbursements of guaranteed loans, begun in a period: done within the limit, done late, waiting past the deadline, mean days',
+  })
+  async lateSteps(@Query() q: LateStepsQuery) {
+    const limits = stepLimits(policyInForce(this.handler.rules.policies, q.to as BusinessDate));
+    const { centres, branches } = await lateSteps(this.readStore, q, limits).catch((error: Error) =>
+      stillBuilding(error, 'business ledger'),
+    );
+    const named = <T extends { unitId: string }>(rows: T[], name: (id: string) => string | undefined) =>
+      rows.map((r) => ({ ...r, unitName: name(r.unitId) ?? r.unitId }));
+    return {
+      from: q.from,
+      to: q.to,
+      limits,
+      centres: named(centres, (id) => this.reference.centre(id)?.name),
+      branches: named(branches, (id) => this.reference.branch(id)?.name),
+    };
   }
 
   @Get('exports/bulletin')

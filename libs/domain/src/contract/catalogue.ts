@@ -154,6 +154,12 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
       "A month's bulletin published: the moment whose knowledge it shows and the hash of its content, so that it can be rebuilt byte for byte from the history known then.",
     version: 1,
   },
+  StepPastDeadline: {
+    category: 'loan',
+    meaning:
+      "限时办结: a step of the loan (the centre's decision on an application, or the bank's disbursement of a guaranteed loan) still not done the day after its deadline, found by the day-end run; recorded once per step.",
+    version: 1,
+  },
   BorrowerDataErased: {
     category: 'erasure',
     meaning:

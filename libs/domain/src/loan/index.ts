@@ -9,6 +9,7 @@ export * from './loan.commands';
 export * from './loan.state';
 export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
+export { stepLimits, waitingStep } from './loan.time-limits';
 export { payoffQuote, repaymentSchedule, type PayoffQuote, type ScheduleLine } from './loan.quote';
 
 export const loanStream = (loanId: string) => `loan-${loanId}`;

@@ -30,6 +30,8 @@ export type LoanCommand =
     }
   | { type: 'RecordRepayment'; data: { principal: Fen; interest: Fen; borrowerFees: Fen } }
   | { type: 'MarkOverdue' }
+  /** The day-end run's check of the step the loan waits in against its deadline. */
+  | { type: 'CheckTimeLimits' }
   | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }
   /** `amount`, when given, must be what the rules compute: the fund was charged exactly that. */
   | { type: 'PayCompensation'; amount?: Fen }

@@ -9,6 +9,7 @@ import { LoanEvent, Repaid } from './loan.events';
 import { LoanState, remainingClaim } from './loan.state';
 import { decideApplication, decideSecondSupport } from './loan.apply';
 import { subsidyOn } from './loan.quote';
+import { decideTimeLimits } from './loan.time-limits';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
 export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): LoanEvent[] {
@@ -126,6 +127,9 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
 
     case 'RecordRepayment':
       return decideRepayment(c.data, s, ctx);
+
+    case 'CheckTimeLimits':
+      return decideTimeLimits(s, ctx);
 
     case 'MarkOverdue': {
       if (s.status !== 'disbursed') return [];

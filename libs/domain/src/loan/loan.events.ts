@@ -244,7 +244,31 @@ export type LoanWrittenOff = DomainEvent<
 export const RECOVERY_SOURCES = ['borrower', 'counter_guarantor', 'collateral'] as const;
 export type RecoverySource = (typeof RECOVERY_SOURCES)[number];
 
+/**
+ * 限时办结: the steps of a loan with a deadline. `decision`: the centre reviews, investigates and guarantees (or
+ * rejects) an application; `disbursement`: the bank answers a guaranteed file by paying out.
+ */
+export const TIME_LIMITED_STEPS = ['decision', 'disbursement'] as const;
+export type TimeLimitedStep = (typeof TIME_LIMITED_STEPS)[number];
+
+export type StepPastDeadline = DomainEvent<
+  'StepPastDeadline',
+  {
+    loanId: string;
+    step: TimeLimitedStep;
+    /** The day the step began: the application, or the guarantee. */
+    startedOn: BusinessDate;
+    /** The last day the policy allows for it. */
+    dueBy: BusinessDate;
+    /** Who the step waits on: the guarantee centre, or the bank branch. */
+    unitId: string;
+    /** The day-end run that found it still not done. */
+    foundOn: BusinessDate;
+  }
+>;
+
 export type LoanEvent =
+  | StepPastDeadline
   | LoanApplied
   | LoanApplicationRejected
   | SecondSupportGranted

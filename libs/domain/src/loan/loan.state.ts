@@ -2,7 +2,7 @@ import { Fen, ZERO, add, fen, max, sub } from '../shared/money';
 import { BusinessDate, Quarter, quarterOf } from '../shared/dates';
 import { unreachable } from '../shared/errors';
 import { LoanAccount, applyRepayment, extendTo, openAccount, settleAccrualOn } from './loan.account';
-import { LoanApplication, LoanEvent, SubsidyTerms } from './loan.events';
+import { LoanApplication, LoanEvent, SubsidyTerms, TimeLimitedStep } from './loan.events';
 
 export type LoanStatus =
   'none' | 'applied' | 'rejected' | 'guaranteed' | 'disbursed' | 'settled' | 'compensated' | 'recovered' | 'written_off';
@@ -23,6 +23,8 @@ export interface LoanState {
   recovered: Fen;
   /** The claim written off, if it was: it stays on file, and later recoveries still reduce what is owed. */
   writtenOff: Fen;
+  /** The steps found past their deadline (限时办结). */
+  pastDeadline: TimeLimitedStep[];
   /** Interest subsidy due by the quarter the interest was paid in. */
   subsidyDue: Record<Quarter, { central: Fen; local: Fen }>;
 }
@@ -36,6 +38,7 @@ export const initialLoanState = (): LoanState => ({
   claim: ZERO,
   recovered: ZERO,
   writtenOff: ZERO,
+  pastDeadline: [],
   subsidyDue: {},
 });
 
@@ -73,6 +76,8 @@ export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
         marked: { principal: max(ZERO, sub(s.marked.principal, principal)), interest: max(ZERO, sub(s.marked.interest, interest)) },
       };
     }
+    case 'StepPastDeadline':
+      return { ...s, pastDeadline: [...s.pastDeadline, e.data.step] };
     case 'Overdue':
       return { ...s, everOverdue: true, marked: { principal: e.data.overduePrincipal, interest: e.data.overdueInterest } };
     case 'LoanExtended':

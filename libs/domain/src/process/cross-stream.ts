@@ -56,6 +56,7 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
     case 'Overdue':
     case 'LoanExtended':
     case 'CompensationPaid':
+    case 'StepPastDeadline':
       return [];
     default:
       return unreachable(e);

@@ -88,6 +88,7 @@ const WORDS: Partial<Record<Naming, Record<string, string>>> = {
     HistoryDigestSigned: '月度摘要签署',
     BulletinPublished: '通报发布',
     BorrowerDataErased: '个人信息删除',
+    StepPastDeadline: '办理超时',
   } satisfies Record<(typeof EVENT_TYPES)[number], string>,
 };
 

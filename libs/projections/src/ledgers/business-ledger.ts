@@ -1,14 +1,18 @@
-import { LoanEvent, unreachable } from '@app/domain';
+import { BusinessDate, LoanEvent, daysBetween, unreachable } from '@app/domain';
 import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
 
 /**
  * 担保业务管理台账: one row per loan with everything the centre tracks. `status` is the lifecycle status,
- * shown as `overdue` or `extended` while a disbursed loan is in that condition.
+ * shown as `overdue` or `extended` while a disbursed loan is in that condition. The time each step took
+ * (限时办结): days from application to the centre's decision and from guarantee to disbursement, and the day
+ * the day-end run found a step past its deadline.
  */
 export const BUSINESS_LEDGER = 'business_ledger';
 
 type Loan = Row & {
   loan_id: string;
+  applied_on: BusinessDate;
+  guaranteed_on: BusinessDate | null;
   status: string;
   lifecycle: string;
   disbursed_amount: number;
@@ -40,7 +44,7 @@ const money = [
 
 export const businessLedger: Projection = {
   name: 'business-ledger',
-  version: 3,
+  version: 4,
   tables: [
     {
       name: BUSINESS_LEDGER,
@@ -90,6 +94,10 @@ export const businessLedger: Projection = {
         ever_overdue: 'boolean',
         extended: 'boolean',
         closed_on: 'text',
+        days_to_decide: 'integer',
+        days_to_disburse: 'integer',
+        decision_late_on: 'text',
+        disbursement_late_on: 'text',
         ...Object.fromEntries(money.map((m) => [m, 'integer' as const])),
       },
     },
@@ -107,6 +115,7 @@ export const businessLedger: Projection = {
     'CompensationPaid',
     'RecoveryCollected',
     'LoanWrittenOff',
+    'StepPastDeadline',
   ],
 
   apply(e: ProjectedEvent, tx: ProjectionTx) {
@@ -149,6 +158,10 @@ export const businessLedger: Projection = {
         ever_overdue: false,
         extended: false,
         closed_on: null,
+        days_to_decide: null,
+        days_to_disburse: null,
+        decision_late_on: null,
+        disbursement_late_on: null,
         ...Object.fromEntries(money.map((m) => [m, 0])),
         amount_applied: d.amount,
       };
@@ -168,7 +181,13 @@ export const businessLedger: Projection = {
 function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Row {
   switch (e.type) {
     case 'LoanApplicationRejected':
-      return { lifecycle: 'rejected', reject_reason: e.data.reasonCode, closed_on: e.data.rejectedOn };
+      return {
+        lifecycle: 'rejected',
+        reject_reason: e.data.reasonCode,
+        closed_on: e.data.rejectedOn,
+        // A rejection before the guarantee is the centre's decision; after it, the decision was the guarantee.
+        ...(loan.guaranteed_on === null ? { days_to_decide: daysBetween(loan.applied_on, e.data.rejectedOn) } : {}),
+      };
     case 'SecondSupportGranted':
       return { jobs_created: e.data.jobsCreated };
     case 'GuaranteeIssued':
@@ -176,6 +195,7 @@ function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Ro
         lifecycle: 'guaranteed',
         guaranteed_amount: e.data.guaranteedAmount,
         guaranteed_on: e.data.issuedOn,
+        days_to_decide: daysBetween(loan.applied_on, e.data.issuedOn),
         fund_id: e.data.fundId,
         policy_version: e.data.policyVersion,
       };
@@ -184,6 +204,7 @@ function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Ro
         lifecycle: 'disbursed',
         disbursed_amount: e.data.amount,
         disbursed_on: e.data.disbursedOn,
+        days_to_disburse: loan.guaranteed_on === null ? null : daysBetween(loan.guaranteed_on, e.data.disbursedOn),
         maturity_date: e.data.maturityDate,
         contract_rate_bp: e.data.contractRate,
         repayment_method: e.data.repaymentMethod,
@@ -210,6 +231,8 @@ function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Ro
       };
     case 'LoanExtended':
       return { extended: true, maturity_date: e.data.newMaturity };
+    case 'StepPastDeadline':
+      return e.data.step === 'decision' ? { decision_late_on: e.data.foundOn } : { disbursement_late_on: e.data.foundOn };
     case 'LoanSettled':
       return { lifecycle: 'settled', closed_on: e.data.settledOn, overdue_principal: 0, overdue_interest: 0, overdue_since: null };
     case 'CompensationPaid':
