@@ -127,6 +127,8 @@ describe('webhooks', () => {
       expect((await first.post('/webhooks', { url: plainUrl, types: 'LoanApplied' }, OPERATOR)).status).toBe(201);
       for (let n = 1; n <= 3; n++) await first.post('/loans', application(n));
       await until(async () => positions.length === 3);
+      // Stopped once the third delivery is saved as taken: a delivery whose answer a stop cuts off is sent again.
+      await until(async () => (await first.get('/webhooks', OPERATOR)).body[0].position === positions[2]);
       await first.stop();
       // Recorded while no API delivers.
       const { programme, handler } = programmeOn(openFile(path));

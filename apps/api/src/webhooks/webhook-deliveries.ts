@@ -109,7 +109,8 @@ export class WebhookDeliveries implements OnApplicationBootstrap, OnModuleDestro
       const outcome = this.store.hasDeadLetter(webhook.id, event.streamName)
         ? { attempts: 0, error: 'waiting behind an earlier event of the same record' }
         : await this.deliver(webhook, body, position, stop);
-      if (stop.aborted) return;
+      // Stopping: an event the receiver took is still saved as delivered, or a restart would send it again.
+      if (stop.aborted && outcome !== 'delivered') return;
       if (outcome !== 'delivered')
         this.log.warn(`webhook ${webhook.id}: the event at ${position} is kept as a dead letter: ${outcome.error}`);
       const letter =
