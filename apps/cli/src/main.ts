@@ -149,7 +149,7 @@ program
           : await queryLedger(ctx.readStore, p, layout.table, { unpaged: true });
       const subtitle = [opts.asOf && `截至 ${opts.asOf}`, opts.knownAt && `按 ${opts.knownAt} 所知`].filter(Boolean).join(' ') || '当前';
       const shown = ctx.personalData.revealRows(rows);
-      const inWords = opts.format === 'json' ? shown : named(layout.table, layout.columns, shown, ctx.rules.reference);
+      const inWords = opts.format === 'json' ? shown : named(layout.columns, shown, ctx.rules.reference);
       await output(opts.format, opts.out, layout.title, subtitle, layout.columns, inWords, shown);
     }),
   );

@@ -23,29 +23,36 @@ export async function runDayEnd(
   businessDate: BusinessDate,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<DayEndReport> {
+  const env = { actor, businessDate, correlationId: `day-end:${businessDate}` };
   const loans = await openLoans.list();
-  let markedOverdue = 0;
+  const overdue = await checkEach(loans, (loanId) => programme.markOverdue(loanId, env));
+  const deadlines = await checkEach(await openLoans.awaiting(), (loanId) => programme.checkTimeLimits(loanId, env));
+  return {
+    businessDate,
+    loansChecked: loans.length,
+    markedOverdue: overdue.recorded,
+    stepsPastDeadline: deadlines.recorded,
+    skipped: overdue.skipped + deadlines.skipped,
+  };
+}
+
+/** Runs a check on each loan; counts what this run recorded and the loans it could not check. */
+async function checkEach(
+  loans: string[],
+  check: (loanId: string) => Promise<{ duplicate: boolean; appended: unknown[] }>,
+): Promise<{ recorded: number; skipped: number }> {
+  let recorded = 0;
   let skipped = 0;
   for (const loanId of loans) {
     try {
-      const result = await programme.markOverdue(loanId, { actor, businessDate, correlationId: `day-end:${businessDate}` });
-      // Another process may have marked it first: only marks recorded by this run count.
-      if (!result.duplicate && result.appended.length) markedOverdue++;
+      const result = await check(loanId);
+      // Another process may have recorded it first: only what this run recorded counts.
+      if (!result.duplicate && result.appended.length) recorded++;
     } catch (error) {
       // A loan applied for after the date being run (a past date run late) has nothing due yet.
       if (!(error instanceof DomainError)) throw error;
       skipped++;
     }
   }
-  let stepsPastDeadline = 0;
-  for (const loanId of await openLoans.awaiting()) {
-    try {
-      const result = await programme.checkTimeLimits(loanId, { actor, businessDate, correlationId: `day-end:${businessDate}` });
-      if (!result.duplicate && result.appended.length) stepsPastDeadline++;
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      skipped++;
-    }
-  }
-  return { businessDate, loansChecked: loans.length, markedOverdue, stepsPastDeadline, skipped };
+  return { recorded, skipped };
 }

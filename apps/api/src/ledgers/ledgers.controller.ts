@@ -196,14 +196,14 @@ export class LedgersController {
     const { centres, branches } = await lateSteps(this.readStore, q, limits).catch((error: Error) =>
       stillBuilding(error, 'business ledger'),
     );
-    const named = <T extends { unitId: string }>(rows: T[], name: (id: string) => string | undefined) =>
+    const withNames = <T extends { unitId: string }>(rows: T[], name: (id: string) => string | undefined) =>
       rows.map((r) => ({ ...r, unitName: name(r.unitId) ?? r.unitId }));
     return {
       from: q.from,
       to: q.to,
       limits,
-      centres: named(centres, (id) => this.reference.centre(id)?.name),
-      branches: named(branches, (id) => this.reference.branch(id)?.name),
+      centres: withNames(centres, (id) => this.reference.centre(id)?.name),
+      branches: withNames(branches, (id) => this.reference.branch(id)?.name),
     };
   }
 
@@ -259,7 +259,7 @@ export class LedgersController {
     );
     const subtitle =
       [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
-    const rows = format === 'json' ? result.rows : named(layout.table, layout.columns, result.rows, this.reference);
+    const rows = format === 'json' ? result.rows : named(layout.columns, result.rows, this.reference);
     return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, rows, result.rows);
   }
 

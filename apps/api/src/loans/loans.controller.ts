@@ -69,8 +69,8 @@ export class LoansController {
           maskedIdNumber: sealed(maskedIdNumber),
           categories: dto.categories,
           kind: dto.kind,
-          // Trimmed, so that second support's "same project" compares the same sealed text.
-          project: { name: sealed(dto.project.name.trim()), industry: dto.project.industry },
+          // The name comes trimmed (Text), so second support's "same project" compares the same sealed text.
+          project: { name: sealed(dto.project.name), industry: dto.project.industry },
           microProfit: dto.microProfit,
           amount: fen(dto.amountFen),
           termMonths: dto.termMonths,

@@ -2,6 +2,9 @@ import { KeyedMutex } from '../command/keyed-mutex';
 import { Keyring } from './keyring';
 import { SEALED, isSealed, open, seal } from './sealed-text';
 
+/** A value that is sealed text and nothing else. */
+const ONE_SEALED = new RegExp(`^${SEALED.source}$`);
+
 /** What an erased borrower's personal data reads as, everywhere it is shown. */
 export const ERASED = '（已删除）';
 /** What it reads as when this system has no key for it (a keyring lost, or another system's history). */
@@ -34,10 +37,8 @@ export class PersonalData {
 
   /** One value: sealed text opened (or the erased mark), anything else as it is. */
   reveal<T>(value: T): T | string {
-    if (typeof value !== 'string' || !isSealed(value)) return value;
-    SEALED.lastIndex = 0;
-    const m = SEALED.exec(value);
-    return m && m[0].length === value.length ? (this.opened(m[1], Number(m[2]), m[3]) ?? value) : value;
+    const m = typeof value === 'string' && isSealed(value) ? ONE_SEALED.exec(value) : null;
+    return m ? (this.opened(m[1], Number(m[2]), m[3]) ?? (value as string)) : value;
   }
 
   /** Rows of a table or ledger, each value revealed. */

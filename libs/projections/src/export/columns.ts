@@ -11,10 +11,31 @@ export interface Column {
   format: Format;
   /** Whether the column adds up down the rows, into the 合计 row: flows and amounts per record do; a running balance does not. */
   sum?: boolean;
+  /** What the column's codes name, shown in words in the files staff read (see `named`). */
+  names?: Naming;
 }
+
+/** What a column's codes name, so that a 台账 shows the words the staff use instead of the system's codes. */
+export type Naming =
+  | 'category'
+  | 'kind'
+  | 'status'
+  | 'counterGuarantee'
+  | 'fundSource'
+  | 'movement'
+  | 'event'
+  | 'account'
+  | 'region'
+  | 'centre'
+  | 'bank'
+  | 'branch'
+  | 'book'
+  | 'quarter';
 
 /** A column; money adds up unless told otherwise, counts only when told. */
 const c = (key: string, label: string, format: Format = 'text', sum = format === 'money'): Column => ({ key, label, format, sum });
+/** A text column of codes, shown in words. */
+const coded = (key: string, label: string, names: Naming): Column => ({ ...c(key, label), names });
 
 /** The columns of each ledger as laid out on the paper 台账, with their Chinese headers. */
 export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; columns: Column[] }> = {
@@ -24,15 +45,15 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     columns: [
       c('loan_id', '贷款编号'),
       c('masked_id_number', '身份证号'),
-      c('categories', '人员类别'),
-      c('kind', '贷款类型'),
+      coded('categories', '人员类别', 'category'),
+      coded('kind', '贷款类型', 'kind'),
       c('project_name', '项目名称'),
       c('industry', '行业'),
-      c('county_code', '县(区)'),
-      c('centre_id', '担保中心'),
-      c('bank_code', '经办银行'),
-      c('branch_id', '经办网点'),
-      c('counter_guarantee', '反担保方式'),
+      coded('county_code', '县(区)', 'region'),
+      coded('centre_id', '担保中心', 'centre'),
+      coded('bank_code', '经办银行', 'bank'),
+      coded('branch_id', '经办网点', 'branch'),
+      coded('counter_guarantee', '反担保方式', 'counterGuarantee'),
       c('amount_applied', '申请金额(元)', 'money'),
       c('applied_on', '申请日期'),
       c('guaranteed_amount', '担保金额(元)', 'money'),
@@ -51,7 +72,7 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('overdue_principal', '逾期本金(元)', 'money'),
       c('overdue_interest', '逾期利息(元)', 'money'),
       c('overdue_since', '逾期起始日'),
-      c('status', '状态'),
+      coded('status', '状态', 'status'),
       c('persons_supported', '扶持人数', 'count', true),
       c('jobs_planned', '带动就业', 'count', true),
       c('compensation', '代偿金额(元)', 'money'),
@@ -65,7 +86,7 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     title: '担保基金管理台账(汇总)',
     table: FUNDS,
     columns: [
-      c('fund_id', '担保基金'),
+      coded('fund_id', '担保基金', 'centre'),
       c('contributed', '累计筹集(元)', 'money'),
       c('compensation_paid', '累计代偿(元)', 'money'),
       c('recovered', '累计追偿(元)', 'money'),
@@ -80,11 +101,11 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     title: '担保基金管理台账(明细)',
     table: FUND_MOVEMENTS,
     columns: [
-      c('fund_id', '担保基金'),
+      coded('fund_id', '担保基金', 'centre'),
       c('seq', '序号', 'count'),
       c('business_date', '日期'),
-      c('kind', '摘要'),
-      c('source', '资金来源'),
+      coded('kind', '摘要', 'movement'),
+      coded('source', '资金来源', 'fundSource'),
       c('loan_id', '贷款编号'),
       c('cash_in', '收入(元)', 'money'),
       c('cash_out', '支出(元)', 'money'),
@@ -97,9 +118,9 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     table: SUBSIDY_LOAN_QUARTERS,
     columns: [
       c('loan_id', '贷款编号'),
-      c('quarter', '季度'),
-      c('bank_code', '经办银行'),
-      c('county_code', '县(区)'),
+      coded('quarter', '季度', 'quarter'),
+      coded('bank_code', '经办银行', 'bank'),
+      coded('county_code', '县(区)', 'region'),
       c('interest_paid', '已付利息(元)', 'money'),
       c('subsidisable_interest', '可贴息利息(元)', 'money'),
       c('central_due', '中央应贴(元)', 'money'),
@@ -112,8 +133,8 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     title: '贴息资金管理台账(分行)',
     table: SUBSIDY_BANK_QUARTERS,
     columns: [
-      c('bank_code', '经办银行'),
-      c('quarter', '季度'),
+      coded('bank_code', '经办银行', 'bank'),
+      coded('quarter', '季度', 'quarter'),
       c('interest_paid', '已付利息(元)', 'money'),
       c('central_due', '中央应贴(元)', 'money'),
       c('local_due', '地方应贴(元)', 'money'),
@@ -128,12 +149,12 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
     title: '基本财务管理台账(日记账)',
     table: JOURNAL,
     columns: [
-      c('book', '账簿'),
+      coded('book', '账簿', 'book'),
       c('business_date', '日期'),
       c('voucher', '凭证号', 'count'),
       c('line', '行', 'count'),
-      c('account', '科目'),
-      c('memo', '摘要'),
+      coded('account', '科目', 'account'),
+      coded('memo', '摘要', 'event'),
       c('loan_id', '贷款编号'),
       c('debit', '借方(元)', 'money'),
       c('credit', '贷方(元)', 'money'),

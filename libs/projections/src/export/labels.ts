@@ -1,26 +1,7 @@
 import { EVENT_TYPES, ReferenceData } from '@app/domain';
 import { Row } from '../projection';
 import { ACCOUNTS } from '../ledgers/financial-ledger';
-import { FUND_MOVEMENTS } from '../ledgers/fund-ledger';
-import { Column } from './columns';
-
-/** What a column's codes name, so that a 台账 shows the words the staff use instead of the system's codes. */
-export type Naming =
-  | 'category'
-  | 'kind'
-  | 'status'
-  | 'counterGuarantee'
-  | 'repaymentMethod'
-  | 'fundSource'
-  | 'movement'
-  | 'event'
-  | 'account'
-  | 'region'
-  | 'centre'
-  | 'bank'
-  | 'branch'
-  | 'book'
-  | 'quarter';
+import { Column, Naming } from './columns';
 
 const WORDS: Partial<Record<Naming, Record<string, string>>> = {
   category: {
@@ -51,7 +32,6 @@ const WORDS: Partial<Record<Naming, Record<string, string>>> = {
     joint_households: '联户联保',
     credit_community: '信用社区推荐',
   },
-  repaymentMethod: { interest_quarterly_principal_at_maturity: '按季付息、到期还本', equal_principal_quarterly: '按季等额还本' },
   fundSource: {
     province_finance: '省级财政',
     city_finance: '市级财政',
@@ -92,34 +72,12 @@ const WORDS: Partial<Record<Naming, Record<string, string>>> = {
   } satisfies Record<(typeof EVENT_TYPES)[number], string>,
 };
 
-/** The columns of a ledger that hold codes, and what they name. */
-export const NAMINGS: Record<string, Naming> = {
-  categories: 'category',
-  kind: 'kind',
-  status: 'status',
-  counter_guarantee: 'counterGuarantee',
-  repayment_method: 'repaymentMethod',
-  source: 'fundSource',
-  memo: 'event',
-  account: 'account',
-  county_code: 'region',
-  city_code: 'region',
-  centre_id: 'centre',
-  fund_id: 'centre',
-  bank_code: 'bank',
-  branch_id: 'branch',
-  book: 'book',
-  quarter: 'quarter',
-};
-
 /**
  * Rows with their codes named in words, for the files staff read (CSV, XLSX, Markdown); JSON keeps the codes
- * for programs. A code this system does not know is shown as it is. The fund movements' `kind` is a
- * movement, not a loan's kind, so the table decides.
+ * for programs. Each column says what its codes name; a code this system does not know is shown as it is.
  */
-export function named(table: string, columns: Column[], rows: Row[], reference: ReferenceData): Row[] {
-  const naming = (key: string): Naming | undefined => (table === FUND_MOVEMENTS && key === 'kind' ? 'movement' : NAMINGS[key]);
-  const shown = columns.map((c) => [c.key, naming(c.key)] as const).filter((x): x is [string, Naming] => x[1] !== undefined);
+export function named(columns: Column[], rows: Row[], reference: ReferenceData): Row[] {
+  const shown = columns.filter((c) => c.names !== undefined).map((c) => [c.key, c.names!] as const);
   const word = (n: Naming, code: string): string => {
     switch (n) {
       case 'region':
