@@ -39,7 +39,7 @@ describe('webhooks', () => {
           const event = JSON.parse(body);
           // Requests 3 to 5 fail, 6 and 7 get no answer in time; the loan it cannot take is refused until fixed.
           if (n >= 3 && n <= 5) return res.writeHead(500).end();
-          if (n === 6 || n === 7) return setTimeout(() => res.writeHead(200).end(), 1_000);
+          if (n === 6 || n === 7) return setTimeout(() => res.writeHead(200).end(), 2_000);
           if (event.streamName === `loan-${refusedLoan}`) return setTimeout(() => res.writeHead(422).end(), 50);
           const { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': sent } = req.headers as Record<string, string>;
           taken.push({ ...event, revision: Number(event.revision), signed: sent === signature(secret, timestamp, body) });
@@ -48,7 +48,7 @@ describe('webhooks', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/events`;
-    api = await startApi({ WEBHOOK_RETRY_MS: '20', WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_MAX_ATTEMPTS: '6' });
+    api = await startApi({ WEBHOOK_RETRY_MS: '20', WEBHOOK_TIMEOUT_MS: '800', WEBHOOK_MAX_ATTEMPTS: '6' });
   });
   afterAll(async () => {
     await api.stop();
