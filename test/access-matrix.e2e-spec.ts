@@ -191,6 +191,15 @@ const ENDPOINTS: Endpoint[] = [
     allowed: [...LEDGER_READERS, 'service'],
     request: (f) => ({ path: path || `/ledgers/business/${f.loanId}` }),
   })),
+  ...[
+    ['/assessment', '/assessment?period=month&date=2011-01-31'],
+    ['/exports/assessment', '/exports/assessment?period=month&date=2011-01-31&unit=centre_staff&format=json'],
+  ].map(([route, path]): Endpoint => ({
+    method: 'GET',
+    route,
+    allowed: ['centre_manager', 'province_admin', 'auditor'],
+    request: () => ({ path }),
+  })),
   {
     method: 'GET',
     route: '/streams/{streamName}/events',

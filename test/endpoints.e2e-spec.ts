@@ -350,6 +350,7 @@ describe('every endpoint, as its users call it', () => {
         ['fund-ledger', 'live', 0],
         ['subsidy-ledger', 'live', 0],
         ['financial-ledger', 'live', 0],
+        ['assessment', 'live', 0],
         ['bulletin', 'live', 0],
       ]);
       const rows = async () => [

@@ -111,6 +111,7 @@ describe.each(API_READ_STORES)('ledger queries over HTTP, read store on %s', (_,
       ['fund-ledger', 'live'],
       ['subsidy-ledger', 'live'],
       ['financial-ledger', 'live'],
+      ['assessment', 'live'],
       ['bulletin', 'live'],
     ]);
     const live = (await api.get('/projections')).body;

@@ -8,6 +8,7 @@ import { LoansController } from './loans/loans.controller';
 import { FundsController } from './funds/funds.controller';
 import { OperationsController } from './operations/operations.controller';
 import { LedgersController } from './ledgers/ledgers.controller';
+import { AssessmentController } from './ledgers/assessment.controller';
 import { BatchesController } from './batches/batches.controller';
 import { FeedController } from './feed/feed.controller';
 import { FeedService } from './feed/feed.service';
@@ -30,6 +31,7 @@ export class AppModule {
         FundsController,
         OperationsController,
         LedgersController,
+        AssessmentController,
         FeedController,
         WebhooksController,
         AuditController,

@@ -27,8 +27,9 @@ import { fundLedger } from './ledgers/fund-ledger';
 import { subsidyLedger } from './ledgers/subsidy-ledger';
 import { financialLedger } from './ledgers/financial-ledger';
 import { bulletin } from './ledgers/bulletin';
+import { assessmentProjection } from './assessment/assessment-projection';
 /** Every projection the system runs. */
-export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger, bulletin];
+export const PROJECTIONS = [businessLedger, fundLedger, subsidyLedger, financialLedger, assessmentProjection, bulletin];
 export * from './query';
 export { PostgresReadStore } from './postgres/postgres-read-store';
 export * from './time-travel';
@@ -41,3 +42,5 @@ export * from './compare-rebuilt';
 export * from './bulletin/publication';
 export * from './export/labels';
 export * from './late-steps';
+export { assessmentProjection, ASSESSMENT_DAYS, ASSESSMENT_LOANS } from './assessment/assessment-projection';
+export * from './assessment/assessment';

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { PROJECTIONS, ProjectionRunner, ReadStore, toProjected } from '../src';
+import { BusinessDate } from '@app/domain';
+import { AssessmentPeriod, PROJECTIONS, ProjectionRunner, ReadStore, toProjected } from '../src';
 import { ALL_EVENT_TYPES, disagreements, foldAll, storeDisagreements, writeModelDisagreements } from './agreement';
 import { History, step } from './agreement-history';
+import { assessmentDisagreements } from './assessment-oracle';
 import { READ_STORES } from './read-stores';
 
 /**
@@ -75,11 +77,18 @@ describe.each(READ_STORES)('the ledgers agree on any valid history, stored on %s
           const folded = await foldAll(events);
           const months = [...new Set(events.map((e) => e.businessDate.slice(0, 7)))].sort();
           const sample = [months[0], months[Math.floor(months.length / 2)], months[months.length - 1]];
+          const days = events.map((e) => e.businessDate as BusinessDate).sort();
+          const periods: Array<[AssessmentPeriod, BusinessDate]> = [
+            ['week', days[Math.floor(days.length / 2)]],
+            ['month', days[days.length - 1]],
+            ['year', days[days.length - 1]],
+          ];
           expect({
             ledgers: await disagreements(events, folded),
             writeModel: await writeModelDisagreements(events, folded),
             readStore: await storeDisagreements(readStore, events, folded, sample),
-          }).toEqual({ ledgers: [], writeModel: [], readStore: [] });
+            assessment: await assessmentDisagreements(readStore, events, periods),
+          }).toEqual({ ledgers: [], writeModel: [], readStore: [], assessment: [] });
         } catch (error) {
           // Said at once, before shrinking, which on a slow store may outlast the test's time.
           if (!failed)

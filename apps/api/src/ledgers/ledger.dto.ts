@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from
 import { KNOWN_AT_MESSAGE, isKnownAt } from '@app/projections';
 import { Type } from 'class-transformer';
 import { CalendarDate, DATE, dateMessage } from '../http/dto-common';
+import { TABLE_FORMATS as FORMATS } from './send-table';
 
 /** A moment in the recording clock, with its time zone (see KNOWN_AT). */
 const KnownAt = (description: string) =>
@@ -85,7 +86,6 @@ export class RebuildDto {
   projection?: string;
 }
 
-const FORMATS = ['csv', 'xlsx', 'md', 'json'] as const;
 const formatMessage = { message: 'format must be csv, xlsx, md or json' };
 
 export class BulletinExportQuery extends BulletinQuery {

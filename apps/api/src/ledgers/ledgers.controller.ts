@@ -21,16 +21,11 @@ import {
   ledgerAsOf,
   BULLETIN_COLUMNS,
   BUSINESS_LEDGER,
-  Column,
   LEDGER_LAYOUTS,
   PROJECTIONS,
-  Row,
   bulletinTable,
   lateSteps,
   named,
-  toCsv,
-  toMarkdown,
-  toXlsx,
   FUNDS,
   FUND_MOVEMENTS,
   JOURNAL,
@@ -54,6 +49,7 @@ import {
 import { BusinessDate, ReferenceData, policyInForce, stepLimits } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
 import { ReadsAfter } from '../http/read-your-writes';
+import { sendTable } from './send-table';
 import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import {
   BulletinExportQuery,
@@ -214,16 +210,9 @@ export class LedgersController {
     const { format, ...query } = q;
     const { rows } = await this.bulletin(query);
     const title = `${q.month} 小额担保贷款工作通报`;
-    return this.send(
-      reply,
-      format ?? 'csv',
-      `bulletin-${q.month}-${q.region ?? '360000'}`,
-      title,
-      this.reference.region(q.region ?? '360000')?.name ?? q.region ?? '360000',
-      BULLETIN_COLUMNS,
-      bulletinTable(rows),
-      rows,
-    );
+    const region = this.reference.region(q.region ?? '360000')?.name ?? q.region ?? '360000';
+    const file = { format: format ?? 'csv', name: `bulletin-${q.month}-${q.region ?? '360000'}`, title, subtitle: region };
+    return sendTable(reply, this.personalData, file, BULLETIN_COLUMNS, bulletinTable(rows), rows);
   }
 
   @Get('exports/:ledger')
@@ -260,34 +249,8 @@ export class LedgersController {
     const subtitle =
       [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
     const rows = format === 'json' ? result.rows : named(layout.columns, result.rows, this.reference);
-    return this.send(reply, format ?? 'csv', ledger, layout.title, subtitle, layout.columns, rows, result.rows);
-  }
-
-  private async send(
-    reply: FastifyReply,
-    format: string,
-    name: string,
-    title: string,
-    subtitle: string,
-    columns: Column[],
-    rows: Row[],
-    json: unknown,
-  ) {
-    // JSON is revealed on its way out; files are laid out here, so their rows are revealed first.
-    if (format !== 'json') rows = this.personalData.revealRows(rows);
-    const file = (ext: string, type: string) =>
-      reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}.${ext}"`);
-    if (format === 'xlsx') {
-      file('xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      return toXlsx(title, subtitle, columns, rows);
-    }
-    if (format === 'md') {
-      file('md', 'text/markdown; charset=utf-8');
-      return toMarkdown(`${title} ${subtitle}`, columns, rows);
-    }
-    if (format === 'json') return json;
-    file('csv', 'text/csv; charset=utf-8');
-    return toCsv(columns, rows);
+    const file = { format: format ?? 'csv', name: ledger, title: layout.title, subtitle };
+    return sendTable(reply, this.personalData, file, layout.columns, rows, result.rows);
   }
 
   @Get('projections')

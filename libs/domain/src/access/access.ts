@@ -47,6 +47,10 @@ export const ACCESS = {
   'target.set': { does: "set a region's annual target", roles: ['province_admin'] },
   'target.read': { does: "read a region's annual targets as they were set", roles: READ_HISTORIES },
   'ledger.read': { does: 'query the ledgers, the bulletin and their exports', roles: READ_LEDGERS, serviceScope: true },
+  'assessment.read': {
+    does: 'read the performance assessment of centres, bank branches and their staff',
+    roles: ['centre_manager', 'province_admin', 'auditor'],
+  },
   'stream.read': { does: 'read any stream of events', roles: ['auditor'], serviceScope: true },
   'feed.read': { does: 'follow the feed of events', roles: ['auditor'], serviceScope: true },
   'reference.read': { does: 'read the reference data', roles: [...READ_LEDGERS, 'bank_clerk', 'operator'] },

@@ -180,3 +180,32 @@ export function cellText(column: Column, value: unknown): string {
   if (Array.isArray(value)) return value.join('、');
   return String(value);
 }
+
+/** The performance assessment's columns (绩效考核表), the first naming the kind of unit assessed. */
+export function assessmentColumns(kind: 'centre' | 'branch' | 'centre_staff' | 'bank_staff'): Column[] {
+  const unit = {
+    centre: coded('unit_id', '担保中心', 'centre'),
+    branch: coded('unit_id', '经办网点', 'branch'),
+    centre_staff: c('unit_id', '担保中心经办人'),
+    bank_staff: c('unit_id', '银行经办人'),
+  }[kind];
+  return [
+    c('rank', '排名', 'count'),
+    unit,
+    c('score', '综合得分'),
+    ...(kind === 'centre' ? [c('applications', '受理笔数', 'count', true)] : []),
+    c('decisions', '担保决定笔数', 'count', true),
+    c('decisions_within_limit', '限时内决定', 'count', true),
+    c('average_days_to_decide', '平均决定天数'),
+    c('disbursements', '发放笔数', 'count', true),
+    c('lent', '发放金额(元)', 'money'),
+    c('disbursements_within_limit', '限时内发放', 'count', true),
+    c('average_days_to_disburse', '平均发放天数'),
+    ...(kind === 'centre' ? [c('target', '期间目标(元)', 'money'), c('completion_bp', '目标完成率', 'bp')] : []),
+    c('outstanding', '期末贷款余额(元)', 'money'),
+    c('overdue_principal', '期末逾期本金(元)', 'money'),
+    c('overdue_rate_bp', '逾期率', 'bp'),
+    c('recovery_rate_bp', '到期贷款回收率', 'bp'),
+    c('timeliness_bp', '限时办结率', 'bp'),
+  ];
+}

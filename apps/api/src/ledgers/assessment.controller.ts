@@ -1,0 +1,86 @@
+import { Controller, Get, Inject, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { BusinessDate, ReferenceData, policyInForce, stepLimits } from '@app/domain';
+import { CommandHandler, PersonalData } from '@app/event-store';
+import { Assessment, ReadStore, UnitKind, assess, assessmentColumns, assessmentRows, named } from '@app/projections';
+import { Permit } from '../auth/access.guard';
+import { ReadsAfter } from '../http/read-your-writes';
+import { READ_STORE } from '../tokens';
+import { AssessmentExportQuery, AssessmentQuery, parseWeights } from './assessment.dto';
+import { sendTable } from './send-table';
+
+const RANKINGS: Record<UnitKind, string> = {
+  centre: '担保中心',
+  branch: '经办网点',
+  centre_staff: '担保中心经办人',
+  bank_staff: '银行经办人',
+};
+
+/** 绩效考核: centres, bank branches and their staff, scored and ranked over a week, month or year. */
+@ApiTags('assessment')
+@ApiBearerAuth()
+@ApiSecurity('service-key')
+@Permit('assessment.read')
+@Controller()
+export class AssessmentController {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly reference: ReferenceData,
+    private readonly personalData: PersonalData,
+    private readonly handler: CommandHandler,
+  ) {}
+
+  @Get('assessment')
+  @ReadsAfter()
+  @ApiOperation({
+    summary:
+      '绩效考核: per centre, bank branch, centre officer and bank clerk over a week, month or year: steps handled and their days, the share within the time limits, lending against target, overdue and recovery rates at the end, a weighted score and a rank',
+  })
+  async assessment(@Query() q: AssessmentQuery) {
+    const result = await this.assess(q);
+    const names: Record<UnitKind, (id: string) => string | undefined> = {
+      centre: (id) => this.reference.centre(id)?.name,
+      branch: (id) => this.reference.branch(id)?.name,
+      centre_staff: () => undefined,
+      bank_staff: () => undefined,
+    };
+    const units = Object.fromEntries(
+      Object.entries(result.units).map(([kind, rows]) => [
+        kind,
+        rows.map((u) => ({ ...u, unitName: names[kind as UnitKind](u.unitId) ?? u.unitId })),
+      ]),
+    );
+    return { ...result, limits: this.limits(result.to), units };
+  }
+
+  @Get('exports/assessment')
+  @ReadsAfter()
+  @ApiOperation({ summary: 'One ranking of the assessment (绩效考核表) as CSV, XLSX, Markdown or JSON' })
+  async exportAssessment(@Query() q: AssessmentExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.assess(q);
+    const columns = assessmentColumns(q.unit);
+    const rows = named(columns, assessmentRows(result.units[q.unit]), this.reference);
+    const file = {
+      format: q.format ?? 'csv',
+      name: `assessment-${q.unit}-${result.from}-${result.to}`,
+      title: `${RANKINGS[q.unit]}绩效考核表`,
+      subtitle: `${result.from} 至 ${result.to}`,
+    };
+    return sendTable(reply, this.personalData, file, columns, rows, result.units[q.unit]);
+  }
+
+  private limits = (day: BusinessDate) => stepLimits(policyInForce(this.handler.rules.policies, day));
+
+  private assess(q: AssessmentQuery): Promise<Assessment> {
+    const date = q.date as BusinessDate;
+    const query = { period: q.period, date, weights: parseWeights(q.weights) };
+    return assess(this.readStore, query, this.limits(date), this.reference.set.centres).catch((error: Error) => {
+      if (!/no such table|does not exist/.test(error.message)) throw error;
+      throw new ServiceUnavailableException({
+        code: 'LEDGER.BUILDING',
+        message: 'The assessment is being built for the first time; try again shortly.',
+      });
+    });
+  }
+}
