@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { Api, application, caughtUp, contribution, disbursement, guarantee, startApi } from './support/api';
 import { BANK_ABC, CLERK, OPERATOR, PROVINCE_OFFICE, as } from './support/auth';
+import { today } from '../apps/api/src/config';
 
 const CLERK_2 = as('clerk-02', 'centre_clerk', 'GC-360721');
 const BANK_2 = as('bank-02', 'bank_clerk', 'ABC-360721');
@@ -113,6 +114,13 @@ describe('performance assessment', () => {
     expect([week.from, week.to]).toEqual(['2011-01-10', '2011-01-16']);
     expect(byUnit(week.units.bank_staff)['bank-01']).toMatchObject({ disbursements: 1, lentFen: 5_000_000, outstandingFen: 5_000_000 });
     expect(byUnit(week.units.centre_staff)['clerk-02']).toBeUndefined();
+  });
+
+  it('takes the portfolio at the end of a period that is over, and today in one still running', async () => {
+    expect((await api.get('/assessment?period=month&date=2011-01-15', PROVINCE_OFFICE)).body.portfolioOn).toBe('2011-01-31');
+    const now = today('Asia/Shanghai');
+    const current = (await api.get(`/assessment?period=year&date=${now}`, PROVINCE_OFFICE)).body;
+    expect([current.from, current.portfolioOn]).toEqual([`${now.slice(0, 4)}-01-01`, now]);
   });
 
   it('exports a ranking as the 台账 staff keep, in words and yuan', async () => {

@@ -1,5 +1,6 @@
 import { Projection, ProjectionTx, Row, TableSpec } from './projection';
 import { Changes, keyOf } from './read-store';
+import { KeyFilter } from './key-filter';
 
 /** Reads one stored row of a projection's table, synchronously (SQLite can; PostgreSQL cannot). */
 export type StoredRow = (table: string, key: Row) => Row | undefined;
@@ -25,8 +26,14 @@ export class ProjectionState implements ProjectionTx {
   private recent = new Map<string, Map<string, Row>>();
   /** Rows read or written before it, dropped at the next one unless used again. */
   private idle = new Map<string, Map<string, Row>>();
-  /** Whether a table may have stored rows that are not in memory. */
+  /** Tables of a resumed generation: any row not in memory may be stored, and is looked for there. */
   private readonly partial = new Set<string>();
+  /**
+   * Otherwise the generation began empty in memory, so the only stored rows not in memory are those let go:
+   * their keys, by table, in a filter. A key it has never seen is a new row, found absent without a read
+   * (most of a rebuild's misses are new rows).
+   */
+  private readonly dropped = new Map<string, KeyFilter>();
   private changed = new Map<string, Map<string, Row>>();
   /** By table and key: a row appended again before it is handed over replaces the earlier one. */
   private appended = new Map<string, Map<string, Row>>();
@@ -67,7 +74,7 @@ export class ProjectionState implements ProjectionTx {
     const idle = this.idle.get(table)!;
     row = idle.get(k);
     if (row) idle.delete(k);
-    else if (this.partial.has(table)) row = this.stored!(table, key);
+    else if (this.partial.has(table) || this.dropped.get(table)?.mightHave(k)) row = this.stored!(table, key);
     if (row) recent.set(k, row);
     return row as T | undefined;
   }
@@ -120,13 +127,14 @@ export class ProjectionState implements ProjectionTx {
     for (const [table, idle] of this.idle) {
       const recent = this.recent.get(table)!;
       const unsaved = this.changed.get(table);
-      let kept = 0;
-      for (const [k, row] of unsaved ?? [])
-        if (idle.has(k)) {
-          recent.set(k, row);
-          kept++;
-        }
-      if (idle.size > kept) this.partial.add(table);
+      const dropped = this.partial.has(table)
+        ? undefined
+        : (this.dropped.get(table) ?? this.dropped.set(table, new KeyFilter()).get(table)!);
+      for (const k of idle.keys()) {
+        const row = unsaved?.get(k);
+        if (row) recent.set(k, row);
+        else dropped?.add(k);
+      }
       this.idle.set(table, recent);
       this.recent.set(table, new Map());
     }

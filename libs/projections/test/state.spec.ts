@@ -1,5 +1,6 @@
 import { Projection, Row } from '../src';
 import { ProjectionState } from '../src/state';
+import { KeyFilter } from '../src/key-filter';
 
 /** The rows a fold holds: rows idle for two evictions go back to the read store, never before they are stored. */
 const projection: Projection = {
@@ -44,7 +45,18 @@ describe('the rows a projection holds', () => {
     expect(s.sizes()).toEqual({ counts: 0 });
     expect(s.get('counts', { id: 'a' })).toEqual({ id: 'a', n: 2 });
     expect(reads).toEqual(['a']);
+    // A key never let go is a new row: the store, which began empty with this state, cannot hold it.
     expect(s.get('counts', { id: 'b' })).toBeUndefined();
+    expect(reads).toEqual(['a']);
+  });
+
+  it('looks in the store for any row not in memory once resumed, since the store held rows before it', () => {
+    stored.set('a', { id: 'a', n: 3 });
+    const s = state();
+    s.resumeLazily();
+    expect(s.get('counts', { id: 'a' })).toEqual({ id: 'a', n: 3 });
+    expect(s.get('counts', { id: 'b' })).toBeUndefined();
+    expect(reads).toEqual(['a', 'b']);
   });
 
   it('holds every row where the store cannot read one back', () => {
@@ -54,5 +66,17 @@ describe('the rows a projection holds', () => {
     s.evictIdle();
     s.evictIdle();
     expect(s.get('counts', { id: 'a' })).toEqual({ id: 'a', n: 1 });
+  });
+});
+
+describe('the filter of keys let go', () => {
+  it('never says "not there" for a key added, and rarely "might be" for one not added', () => {
+    const filter = new KeyFilter(20);
+    const added = Array.from({ length: 50_000 }, (_, i) => `loan-${i}\u001f2011-0${(i % 9) + 1}`);
+    for (const k of added) filter.add(k);
+    expect(added.every((k) => filter.mightHave(k))).toBe(true);
+    const others = Array.from({ length: 50_000 }, (_, i) => `other-${i}`);
+    // 50,000 keys in 2^20 bits with 4 probes: about 0.1 % of other keys test positive, in theory.
+    expect(others.filter((k) => filter.mightHave(k)).length).toBeLessThan(250);
   });
 });

@@ -6,7 +6,8 @@ import { CommandHandler, PersonalData } from '@app/event-store';
 import { Assessment, ReadStore, UnitKind, assess, assessmentColumns, assessmentRows, named } from '@app/projections';
 import { Permit } from '../auth/access.guard';
 import { ReadsAfter } from '../http/read-your-writes';
-import { READ_STORE } from '../tokens';
+import { API_CONFIG, READ_STORE } from '../tokens';
+import { ApiConfig, today } from '../config';
 import { AssessmentExportQuery, AssessmentQuery, parseWeights } from './assessment.dto';
 import { sendTable } from './send-table';
 
@@ -26,6 +27,7 @@ const RANKINGS: Record<UnitKind, string> = {
 export class AssessmentController {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly reference: ReferenceData,
     private readonly personalData: PersonalData,
     private readonly handler: CommandHandler,
@@ -74,7 +76,7 @@ export class AssessmentController {
 
   private assess(q: AssessmentQuery): Promise<Assessment> {
     const date = q.date as BusinessDate;
-    const query = { period: q.period, date, weights: parseWeights(q.weights) };
+    const query = { period: q.period, date, weights: parseWeights(q.weights), today: today(this.config.timeZone) as BusinessDate };
     return assess(this.readStore, query, this.limits(date), this.reference.set.centres).catch((error: Error) => {
       if (!/no such table|does not exist/.test(error.message)) throw error;
       throw new ServiceUnavailableException({

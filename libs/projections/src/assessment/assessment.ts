@@ -1,4 +1,4 @@
-import { BusinessDate, Centre, addDays, daysBetween, divideHalfUp } from '@app/domain';
+import { BusinessDate, Centre, addDays, addMonths, daysBetween, divideHalfUp } from '@app/domain';
 import { Row } from '../projection';
 import { BULLETIN_TARGETS } from '../ledgers/bulletin';
 import { ReadStore } from '../read-store';
@@ -8,7 +8,8 @@ import { ASSESSMENT_DAYS, ASSESSMENT_LOANS } from './assessment-projection';
  * 绩效考核: each centre, bank branch and staff member over a week, month or year. What they handled in the
  * period (decisions, disbursements, the days they took and the share within the time limits, lending against
  * target) comes from each loan's steps; the portfolio they answer for at the period's end (overdue rate,
- * recovery rate on matured loans) from the portfolio's days (`assessment-projection.ts`). A score weighs four indicators, each out of 100:
+ * recovery rate on matured loans) from the portfolio's days (`assessment-projection.ts`). A score weighs four
+ * indicators, each out of 100:
  *
  * - timeliness: the share of the period's steps done within the time limit (decisions for a centre and its
  *   officers, disbursements for a bank branch and its clerks);
@@ -61,6 +62,8 @@ export interface Assessment {
   period: AssessmentPeriod;
   from: BusinessDate;
   to: BusinessDate;
+  /** The day the portfolio is taken at: the period's end, or today while the period runs. */
+  portfolioOn: BusinessDate;
   weights: Weights;
   units: Record<UnitKind, UnitAssessment[]>;
 }
@@ -70,8 +73,7 @@ export function periodOf(period: AssessmentPeriod, date: BusinessDate): { from: 
   if (period === 'year') return { from: `${date.slice(0, 4)}-01-01` as BusinessDate, to: `${date.slice(0, 4)}-12-31` as BusinessDate };
   if (period === 'month') {
     const from = `${date.slice(0, 7)}-01` as BusinessDate;
-    const next = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 1));
-    return { from, to: addDays(next.toISOString().slice(0, 10) as BusinessDate, -1) };
+    return { from, to: addDays(addMonths(from, 1), -1) };
   }
   const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
   const from = addDays(date, -weekday);
@@ -158,22 +160,24 @@ async function centreTargets(store: ReadStore, centres: readonly Centre[], p: { 
 /** The assessment of every unit and staff member for the week, month or year holding `date`. */
 export async function assess(
   store: ReadStore,
-  q: { period: AssessmentPeriod; date: BusinessDate; weights?: Weights },
+  q: { period: AssessmentPeriod; date: BusinessDate; weights?: Weights; today?: BusinessDate },
   limits: { decisionDays: number; disbursementDays: number },
   centres: readonly Centre[],
 ): Promise<Assessment> {
   const p = periodOf(q.period, q.date);
+  // Loans maturing later in a period still running are not yet matured, and their repayments not yet due.
+  const portfolioOn = q.today !== undefined && q.today < p.to ? q.today : p.to;
   const weights = q.weights ?? DEFAULT_WEIGHTS;
   const targets = await centreTargets(store, centres, p);
   const units = {} as Record<UnitKind, UnitAssessment[]>;
   for (const kind of UNIT_KINDS) {
     const flows = await handled(store, kind, p, limits);
-    const stocks = await portfolioAt(store, kind, p.to);
+    const stocks = await portfolioAt(store, kind, portfolioOn);
     // A centre with a target is assessed on it even in a period it did nothing.
     const ids = [...new Set([...flows.keys(), ...stocks.keys(), ...(kind === 'centre' ? targets.keys() : [])])].sort();
     units[kind] = rank(ids.map((id) => figures(kind, id, flows.get(id), stocks.get(id), targets.get(id) ?? null, weights)));
   }
-  return { period: q.period, ...p, weights, units };
+  return { period: q.period, ...p, portfolioOn, weights, units };
 }
 
 function figures(
