@@ -1,4 +1,5 @@
 import {
+  Actor,
   BusinessDate,
   DomainError,
   Fen,
@@ -60,12 +61,27 @@ async function factsOf(plan: Plan, rules: Rules): Promise<Map<string, LoanFacts>
   return facts;
 }
 
+/**
+ * Who handles a loan in the simulation, so that the performance assessment has staff to tell apart: one of
+ * its centre's three loan officers (the same one for the whole loan), and its bank branch's clerk.
+ */
+const officerOf = (l: PlannedLoan): Actor => {
+  let n = 0;
+  for (let i = 0; i < l.id.length; i++) n = (n * 31 + l.id.charCodeAt(i)) % 3;
+  return { userId: `${l.centre}-officer-${n + 1}`, role: 'centre_clerk', organisationId: l.centre };
+};
+const clerkOf = (l: PlannedLoan): Actor => ({ userId: `${l.branch}-clerk`, role: 'bank_clerk', organisationId: l.branch });
+
 /** Runs a plan: each morning the finance and target work of the day, then every loan with something to do. */
 async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgress['onDay']): Promise<SimulationReport> {
   const report: SimulationReport = { commands: 0, refused: {}, loans: plan.loans.length, lastDate: '' };
   const calendar = new Calendar(plan.end);
   const subsidies = new SubsidyBook();
-  const env = (commandId: string, on: string): CommandEnvelope => ({ commandId, actor: SYSTEM_ACTOR, businessDate: on as BusinessDate });
+  const env = (commandId: string, on: string, actor: Actor = SYSTEM_ACTOR): CommandEnvelope => ({
+    commandId,
+    actor,
+    businessDate: on as BusinessDate,
+  });
   const run = async (what: () => Promise<Handled<unknown>>): Promise<Handled<unknown> | undefined> => {
     report.commands++;
     try {
@@ -81,14 +97,19 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
   const world: LoanWorld = {
     until: (date) => calendar.until(date),
     state: async (l) => (await p.handler.peek(loanStream(l.id), loanDecider)).state,
-    apply: (l, on) => onLoan(() => p.applyForLoan(applicationOf(l), env(`sim:${l.id}:apply`, on))),
-    grantSecondSupport: (l, on) => onLoan(() => p.grantSecondSupport(l.id, l.secondSupportJobs!, env(`sim:${l.id}:second-support`, on))),
+    apply: (l, on) => onLoan(() => p.applyForLoan(applicationOf(l), env(`sim:${l.id}:apply`, on, officerOf(l)))),
+    grantSecondSupport: (l, on) =>
+      onLoan(() => p.grantSecondSupport(l.id, l.secondSupportJobs!, env(`sim:${l.id}:second-support`, on, officerOf(l)))),
     guarantee: (l, on) =>
-      onLoan(() => p.issueGuarantee(l.id, guaranteeOf(l, plan.profile.guaranteeFeeRateBp), env(`sim:${l.id}:guarantee`, on))),
+      onLoan(() => p.issueGuarantee(l.id, guaranteeOf(l, plan.profile.guaranteeFeeRateBp), env(`sim:${l.id}:guarantee`, on, officerOf(l)))),
     disburse: (l, on) =>
-      onLoan(() => p.disburse(l.id, disbursementOf(l, p.handler.context(on as BusinessDate).policy, on), env(`sim:${l.id}:disburse`, on))),
+      onLoan(() =>
+        p.disburse(l.id, disbursementOf(l, p.handler.context(on as BusinessDate).policy, on), env(`sim:${l.id}:disburse`, on, clerkOf(l))),
+      ),
     repay: async (l, principal, interest, on) => {
-      const done = await run(() => p.repay(l.id, { principal, interest, borrowerFees: fen(0) }, env(`sim:${l.id}:repay:${on}`, on)));
+      const done = await run(() =>
+        p.repay(l.id, { principal, interest, borrowerFees: fen(0) }, env(`sim:${l.id}:repay:${on}`, on, clerkOf(l))),
+      );
       for (const e of done?.appended ?? [])
         if (e.type === 'Repaid') subsidies.add(l, on, e.data as { subsidyCentral: number; subsidyLocal: number });
       return done?.state as LoanState | undefined;

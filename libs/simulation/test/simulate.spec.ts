@@ -96,6 +96,26 @@ describe('simulating a programme through the commands', () => {
     expect(first.report.loans).toBeGreaterThan(100);
   });
 
+  it("has each loan handled by one of its centre's officers and by its bank branch's clerk, for the assessment", () => {
+    const applied = new Map<string, { centreId: string; branchId: string }>();
+    const officers = new Set<string>();
+    for (const e of first.events) {
+      const d = e.data as { loanId: string; centreId: string; branchId: string };
+      const actor = (e.metadata as { actor: { userId: string; role: string; organisationId: string } }).actor;
+      if (e.type === 'LoanApplied') applied.set(d.loanId, d);
+      const loan = applied.get(d.loanId);
+      if (e.type === 'GuaranteeIssued') {
+        expect(actor).toMatchObject({ role: 'centre_clerk', organisationId: loan!.centreId });
+        expect(actor.userId).toMatch(new RegExp(`^${loan!.centreId}-officer-[123]$`));
+        officers.add(actor.userId);
+      }
+      if (e.type === 'Disbursed')
+        expect(actor).toEqual({ userId: `${loan!.branchId}-clerk`, role: 'bank_clerk', organisationId: loan!.branchId });
+    }
+    const centres = new Set([...applied.values()].map((l) => l.centreId));
+    expect(officers.size).toBeGreaterThan(centres.size);
+  });
+
   it('builds a bulletin that matches figures computed independently from its events', async () => {
     const tx = await MemoryTx.fold(bulletin, first.events.map(toProjected));
     for (const month of ['2010-12', '2011-06', '2011-12']) {
