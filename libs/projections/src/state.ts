@@ -127,13 +127,10 @@ export class ProjectionState implements ProjectionTx {
     for (const [table, idle] of this.idle) {
       const recent = this.recent.get(table)!;
       const unsaved = this.changed.get(table);
-      const dropped = this.partial.has(table)
-        ? undefined
-        : (this.dropped.get(table) ?? this.dropped.set(table, new KeyFilter()).get(table)!);
       for (const k of idle.keys()) {
         const row = unsaved?.get(k);
         if (row) recent.set(k, row);
-        else dropped?.add(k);
+        else if (!this.partial.has(table)) this.droppedOf(table).add(k);
       }
       this.idle.set(table, recent);
       this.recent.set(table, new Map());
@@ -154,6 +151,13 @@ export class ProjectionState implements ProjectionTx {
     const spec = this.specs.get(table);
     if (!spec) throw new Error(`projection ${this.projection.name} has no table ${table}`);
     return spec;
+  }
+
+  /** The filter of a table's keys let go, made when it first lets one go (a table that never does costs nothing). */
+  private droppedOf(table: string): KeyFilter {
+    let filter = this.dropped.get(table);
+    if (!filter) this.dropped.set(table, (filter = new KeyFilter()));
+    return filter;
   }
 
   private recentOf(table: string): Map<string, Row> {

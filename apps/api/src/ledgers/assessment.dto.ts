@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, ValidateBy } from 'class-validator';
 import { ASSESSMENT_PERIODS, AssessmentPeriod, DEFAULT_WEIGHTS, INDICATORS, UNIT_KINDS, UnitKind, Weights } from '@app/projections';
 import { CalendarDate } from '../http/dto-common';
-import { TABLE_FORMATS, TableFormat } from './send-table';
+import { TABLE_FORMATS, TABLE_FORMAT_MESSAGE, TableFormat } from './send-table';
 
 const WEIGHTS = /^([a-z]+:\d{1,3})(,[a-z]+:\d{1,3})*$/;
 
@@ -56,6 +56,6 @@ export class AssessmentExportQuery extends AssessmentQuery {
 
   @ApiPropertyOptional({ enum: TABLE_FORMATS })
   @IsOptional()
-  @IsIn(TABLE_FORMATS, { message: 'format must be csv, xlsx, md or json' })
+  @IsIn(TABLE_FORMATS, TABLE_FORMAT_MESSAGE)
   format?: TableFormat;
 }

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from
 import { KNOWN_AT_MESSAGE, isKnownAt } from '@app/projections';
 import { Type } from 'class-transformer';
 import { CalendarDate, DATE, dateMessage } from '../http/dto-common';
-import { TABLE_FORMATS as FORMATS } from './send-table';
+import { TABLE_FORMATS as FORMATS, TABLE_FORMAT_MESSAGE } from './send-table';
 
 /** A moment in the recording clock, with its time zone (see KNOWN_AT). */
 const KnownAt = (description: string) =>
@@ -86,15 +86,13 @@ export class RebuildDto {
   projection?: string;
 }
 
-const formatMessage = { message: 'format must be csv, xlsx, md or json' };
-
 export class BulletinExportQuery extends BulletinQuery {
-  @ApiPropertyOptional({ enum: FORMATS }) @IsOptional() @IsIn(FORMATS, formatMessage) format?: (typeof FORMATS)[number];
+  @ApiPropertyOptional({ enum: FORMATS }) @IsOptional() @IsIn(FORMATS, TABLE_FORMAT_MESSAGE) format?: (typeof FORMATS)[number];
 }
 
 /** Every filter any ledger listing takes, and the format. */
 export class LedgerExportQuery extends BusinessQuery {
-  @ApiPropertyOptional({ enum: FORMATS }) @IsOptional() @IsIn(FORMATS, formatMessage) format?: (typeof FORMATS)[number];
+  @ApiPropertyOptional({ enum: FORMATS }) @IsOptional() @IsIn(FORMATS, TABLE_FORMAT_MESSAGE) format?: (typeof FORMATS)[number];
   @ApiPropertyOptional() @IsOptional() @IsString() fund_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() quarter?: string;

@@ -4,6 +4,7 @@ import { PersonalData } from '@app/event-store';
 
 export const TABLE_FORMATS = ['csv', 'xlsx', 'md', 'json'] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
+export const TABLE_FORMAT_MESSAGE = { message: 'format must be csv, xlsx, md or json' };
 
 /** A 台账 as a file to download (CSV, XLSX laid out for print, Markdown) or as JSON. */
 export function sendTable(
