@@ -8,13 +8,16 @@ export interface DayEndReport {
   markedOverdue: number;
   /** Steps found past their deadline (限时办结) by this run. */
   stepsPastDeadline: number;
+  /** Applications waiting for a decision that risk control's re-check flagged (none where it does not run). */
+  riskFlagged: number;
   skipped: number;
 }
 
 /**
  * The day-end run: every running loan is checked for principal or interest that fell due before the
  * business date and is unpaid, and every loan waiting for a decision or a disbursement for a step past its
- * deadline. Running it again for the same date changes nothing. The marks record who ran it:
+ * deadline, and, where risk control runs, every application still waiting for a decision against what its
+ * register has learnt since. Running it again for the same date changes nothing. The marks record who ran it:
  * the operator who asked, or the system on its daily schedule.
  */
 export async function runDayEnd(
@@ -26,13 +29,16 @@ export async function runDayEnd(
   const env = { actor, businessDate, correlationId: `day-end:${businessDate}` };
   const loans = await openLoans.list();
   const overdue = await checkEach(loans, (loanId) => programme.markOverdue(loanId, env));
-  const deadlines = await checkEach(await openLoans.awaiting(), (loanId) => programme.checkTimeLimits(loanId, env));
+  const awaiting = await openLoans.awaiting();
+  const deadlines = await checkEach(awaiting, (loanId) => programme.checkTimeLimits(loanId, env));
+  const risk = programme.risk ? await checkEach(awaiting, (loanId) => programme.checkRisk(loanId, env)) : { recorded: 0, skipped: 0 };
   return {
     businessDate,
     loansChecked: loans.length,
     markedOverdue: overdue.recorded,
     stepsPastDeadline: deadlines.recorded,
-    skipped: overdue.skipped + deadlines.skipped,
+    riskFlagged: risk.recorded,
+    skipped: overdue.skipped + deadlines.skipped + risk.skipped,
   };
 }
 

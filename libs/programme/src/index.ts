@@ -5,3 +5,5 @@ export * from './open-loans';
 export * from './day-end';
 export * from './rules';
 export * from './subsidy-claim';
+export * from './follower';
+export * from './risk-register';

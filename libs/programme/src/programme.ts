@@ -9,6 +9,7 @@ import {
   LoanCommand,
   LoanEvent,
   LoanState,
+  NO_RISK_FACTS,
   PreviousLoanFacts,
   Quarter,
   StepCommand,
@@ -24,6 +25,7 @@ import {
 import { CommandEnvelope, CommandHandler, EventMetadata, Handled, RecordedEvent, StreamTransaction, isSealed } from '@app/event-store';
 import { DECIDERS } from './deciders';
 import { CLAIM_ITEMS_PER_PART, ClaimData, recordClaim } from './subsidy-claim';
+import { RiskRegister } from './risk-register';
 
 type ApplyData = Extract<LoanCommand, { type: 'ApplyForLoan' }>['data'];
 type LoanCommandOf<T extends LoanCommand['type']> = Extract<LoanCommand, { type: T }>;
@@ -67,21 +69,45 @@ export class Programme {
   /**
    * `sealerFor`, where personal data is sealed (the API): how a new application's project name is sealed, so
    * that a first loan recorded before sealing, its name in plain text, is compared with it sealed the same way.
+   * `risk`, where risk control runs: the register an application is matched against (without it, none is).
    */
   constructor(
     readonly handler: CommandHandler,
     private readonly sealerFor?: (borrowerId: string) => Promise<(text: string) => string>,
+    readonly risk?: RiskRegister,
   ) {}
 
   /** With `jobsCreated`, a second-support application is granted in the same decision (every condition checked at once). */
   async applyForLoan(data: ApplyData, env: CommandEnvelope, jobsCreated?: number): Promise<Handled<LoanState>> {
     const previousLoan = data.previousLoanId ? await this.previousLoanFacts(data.previousLoanId) : undefined;
-    const command: LoanCommand = { type: 'ApplyForLoan', data, previousLoan, ...(jobsCreated === undefined ? {} : { jobsCreated }) };
+    const risk = await this.risk?.factsFor(data);
+    const command: LoanCommand = {
+      type: 'ApplyForLoan',
+      data,
+      previousLoan,
+      ...(jobsCreated === undefined ? {} : { jobsCreated }),
+      ...(risk ? { risk } : {}),
+    };
     return this.reserveThenRecord(data.loanId, command, env, () => ({
       aggregate: 'borrower',
       streamName: borrowerStream(data.borrowerId),
       command: { type: 'OpenLoan', borrowerId: data.borrowerId, loanId: data.loanId },
     }));
+  }
+
+  /** A centre officer's decision on a flagged application: cleared to go on, or declined (rejected). */
+  reviewRisk = (loanId: string, data: LoanCommandOf<'ReviewRisk'>['data'], env: CommandEnvelope) =>
+    this.recordOnLoan(loanId, { type: 'ReviewRisk', data }, env);
+
+  /**
+   * The day-end's re-check of an application still waiting for a decision: what the register has learnt since
+   * (a later application sharing its phone, a refusal elsewhere) is flagged before the guarantee. Idempotent per
+   * loan and business date.
+   */
+  async checkRisk(loanId: string, env: Omit<CommandEnvelope, 'commandId'>): Promise<Handled<LoanState>> {
+    const { state } = await this.handler.load(loanStream(loanId), loanDecider);
+    const risk = this.risk && state.status === 'applied' ? await this.risk.factsFor(state.application!) : NO_RISK_FACTS;
+    return this.recordOnLoan(loanId, { type: 'CheckRisk', risk }, { ...env, commandId: `risk:${env.businessDate}:${loanId}` });
   }
 
   async issueGuarantee(loanId: string, data: LoanCommandOf<'IssueGuarantee'>['data'], env: CommandEnvelope) {
@@ -228,12 +254,18 @@ export class Programme {
   async recordOnLoan(loanId: string, command: LoanCommand, env: CommandEnvelope): Promise<Handled<LoanState>> {
     if (this.atomic) {
       const { value, handled } = await this.handler.transact((tx) => this.decideOnLoan(tx, loanId, command, env));
-      if (value !== undefined) return handled.get(loanStream(loanId)) as Handled<LoanState>;
+      if (value !== undefined) return this.registered(handled.get(loanStream(loanId)) as Handled<LoanState>);
     }
     const result = await this.handler.handle(loanStream(loanId), loanDecider, command, env);
     // A duplicate's events are the first attempt's: their follow-ups may be what a crash cut short.
     await this.applyFollowUps(result.appended);
-    return result;
+    return this.registered(result);
+  }
+
+  /** What was recorded on a loan, told to risk control's register at once (the next application may meet it). */
+  private registered(handled: Handled<LoanState>): Handled<LoanState> {
+    this.risk?.observe(handled.appended);
+    return handled;
   }
 
   /** Runs the follow-ups of loan events (idempotent: their command ids derive from the event ids). */
@@ -275,7 +307,7 @@ export class Programme {
         if (reserved.events.length === 0) throw inProgress();
         return (await this.decideOnLoan(tx, loanId, command(), env)) !== undefined;
       });
-      if (value) return handled.get(loanStream(loanId)) as Handled<LoanState>;
+      if (value) return this.registered(handled.get(loanStream(loanId)) as Handled<LoanState>);
     }
     const loan = await this.handler.load(loanStream(loanId), loanDecider);
     if (loan.commands.has(env.commandId)) return this.recordOnLoan(loanId, command(), env);

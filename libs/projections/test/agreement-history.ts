@@ -31,7 +31,7 @@ import {
 import { CommandEnvelope, CommandHandler, Handled, SqliteEventStore, checkedVersions, newSigningKey, sealMonth } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 import { inSteps } from '../../../test/support/programme';
-import { OpenLoans, Programme, runDayEnd } from '@app/programme';
+import { OpenLoans, Programme, RiskRegister, runDayEnd } from '@app/programme';
 
 /**
  * Random histories of the programme through the real command path (the `Programme` use cases, the command
@@ -65,8 +65,12 @@ export const action = fc.oneof(
       amount: fc.integer({ min: 1_000, max: 50_000 }),
       term: fc.integer({ min: 3, max: 24 }),
       enterprise: fc.boolean(),
+      // Few phones and guarantors among twelve people: risk control finds shared details and busy guarantors.
+      phone: fc.nat(5),
+      guarantor: fc.nat(5),
     }),
   },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('reviewRisk' as const), loan, decline: fc.nat(3).map((n) => n === 0) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -184,6 +188,7 @@ async function refusalAllowed(work: () => Promise<unknown>): Promise<void> {
 export class History {
   readonly store: SqliteEventStore;
   private readonly handler: InterleavingHandler;
+  private readonly register: RiskRegister;
   private readonly p: Programme;
   private readonly loans: string[] = [];
   private readonly claims: Array<{ claimId: string; bankCode: string; quarter: Quarter }> = [];
@@ -197,12 +202,14 @@ export class History {
       policies: JIANGXI_POLICIES,
       reference: new ReferenceData(JIANGXI_REFERENCE),
     });
-    this.p = new Programme(this.handler);
+    this.register = new RiskRegister(this.store);
+    this.p = new Programme(this.handler, undefined, this.register);
   }
 
   /** A store with each county's fund set up. */
   static async begin(): Promise<History> {
     const h = new History();
+    await h.register.start();
     for (const county of COUNTIES)
       await h.p.contribute(
         `GC-${county}`,
@@ -221,7 +228,10 @@ export class History {
     }
   }
 
-  close = () => this.store.close();
+  async close() {
+    await this.register.stop();
+    await this.store.close();
+  }
 
   private loanState = async (loanId: string) => (await this.handler.load(loanStream(loanId), loanDecider)).state;
 
@@ -230,7 +240,9 @@ export class History {
     const fits = (s: LoanState): boolean => {
       switch (kind) {
         case 'guarantee':
-          return s.status === 'applied' && (s.application!.kind !== 'second_support' || s.secondSupportGranted);
+          return s.status === 'applied' && !s.risk.pending && (s.application!.kind !== 'second_support' || s.secondSupportGranted);
+        case 'reviewRisk':
+          return s.status === 'applied' && s.risk.pending;
         case 'grantSecond':
           return s.status === 'applied' && s.application!.kind === 'second_support' && !s.secondSupportGranted;
         case 'reject':
@@ -290,6 +302,8 @@ export class History {
             counterGuarantee: { mode: 'third_party_guarantor' },
             personsSupported: 1,
             jobsPlanned: 1,
+            riskKeys: { phone: `phone-${a.phone}` },
+            guarantorId: `G${a.guarantor}`,
           },
           env,
         );
@@ -419,6 +433,9 @@ export class History {
         return;
       case 'reject':
         await p.reject(loanId, { reasonCode: 'NO' }, env);
+        return;
+      case 'reviewRisk':
+        await p.reviewRisk(loanId, { decision: a.decline ? 'declined' : 'cleared', note: 'checked' }, env);
         return;
       case 'claim': {
         // The bank claims a share of what is due and not yet claimed, for one of the last quarters that ended.

@@ -9,7 +9,7 @@ import { History, Step } from './agreement-history';
  * must not put the guarantee back on the fund: the loan no longer holds it.
  */ const loan = { any: 1, index: 0 };
 const overtakenBySettlement: Step[] = [
-  { days: 0, action: { kind: 'apply', person: 0, county: 0, amount: 10_000, term: 3, enterprise: false } },
+  { days: 0, action: { kind: 'apply', person: 0, county: 0, amount: 10_000, term: 3, enterprise: false, phone: 0, guarantor: 0 } },
   { days: 1, action: { kind: 'guarantee', loan } },
   { days: 1, action: { kind: 'disburse', loan, instalments: false } },
   { days: 200, action: { kind: 'dayEnd' } },

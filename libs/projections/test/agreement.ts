@@ -76,6 +76,8 @@ const EVENT_TYPES: Record<ProgrammeEventType, true> = {
   BulletinPublished: true,
   BorrowerDataErased: true,
   StepPastDeadline: true,
+  RiskFlagged: true,
+  RiskReviewed: true,
 };
 export const ALL_EVENT_TYPES = Object.keys(EVENT_TYPES) as ProgrammeEventType[];
 
@@ -229,6 +231,7 @@ export async function writeModelDisagreements(events: ProjectedEvent[], folded?:
   const loans = all.get(businessLedger.name)!.rows(BUSINESS_LEDGER);
   check('loans', loans.map((l) => l.loan_id).sort(), [...model.loan.keys()].sort());
   const jobsCreated = new Map(events.filter((e) => e.type === 'SecondSupportGranted').map((e) => [e.data.loanId, e.data.jobsCreated]));
+  const risk = riskOf(events);
   for (const l of loans) {
     const s = model.loan.get(l.loan_id as string);
     if (!s) continue;
@@ -252,7 +255,12 @@ export async function writeModelDisagreements(events: ProjectedEvent[], folded?:
       jobs_created: s.secondSupportGranted ? (jobsCreated.get(l.loan_id) ?? 'missing') : null,
       subsidy_central: due.reduce((t, d) => t + d.central, 0),
       subsidy_local: due.reduce((t, d) => t + d.local, 0),
+      risk_status: risk.get(l.loan_id as string)?.status ?? null,
+      risk_reasons: [...(risk.get(l.loan_id as string)?.reasons ?? [])].sort(),
+      risk_flagged_on: risk.get(l.loan_id as string)?.flaggedOn ?? null,
     });
+    // The guarantee waits for a review exactly while the ledger lists the loan as pending.
+    check(`loan ${l.loan_id} waits for a risk review`, l.risk_status === 'pending', s.risk.pending);
   }
 
   // One open loan per person: the borrower streams and the ledger name the same open loans.
@@ -339,7 +347,25 @@ const LOAN_FIGURES = [
   'jobs_created',
   'subsidy_central',
   'subsidy_local',
+  'risk_status',
+  'risk_reasons',
+  'risk_flagged_on',
 ];
+
+/** Each loan's risk control, from its flags and reviews: the reasons, the first day flagged, and the last word. */
+function riskOf(events: ProjectedEvent[]) {
+  const out = new Map<string, { status: string; reasons: Set<string>; flaggedOn: string }>();
+  for (const e of events) {
+    const d = e.data as { loanId: string; foundOn: string; decision: string; findings: Array<{ reason: string }> };
+    if (e.type === 'RiskFlagged') {
+      const r = out.get(d.loanId) ?? { status: 'pending', reasons: new Set(), flaggedOn: d.foundOn };
+      for (const f of d.findings) r.reasons.add(f.reason);
+      out.set(d.loanId, { ...r, status: 'pending' });
+    }
+    if (e.type === 'RiskReviewed') out.get(d.loanId)!.status = d.decision;
+  }
+  return out;
+}
 const pick = (row: Row, columns: string[]) => Object.fromEntries(columns.map((c) => [c, row[c]]));
 
 /**

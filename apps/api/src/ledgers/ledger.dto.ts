@@ -41,6 +41,13 @@ export class BusinessQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
   @ApiPropertyOptional({ description: 'Borrower category tag' }) @IsOptional() @IsString() category?: string;
+  @ApiPropertyOptional({
+    enum: ['pending', 'cleared', 'declined'],
+    description: "Risk control's review: `pending` lists the flagged applications an officer must still decide on",
+  })
+  @IsOptional()
+  @IsIn(['pending', 'cleared', 'declined'], { message: 'risk_status must be one of: pending, cleared, declined' })
+  risk_status?: string;
 }
 
 export class MovementQuery extends PageQuery {

@@ -23,8 +23,10 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
   LoanApplied: {
     category: 'loan',
     meaning:
-      'A borrower applied for a guaranteed start-up loan at a guarantee centre (受理). The borrower appears only as a keyed hash of the ID number and its masked form.',
-    version: 1,
+      'A borrower applied for a guaranteed start-up loan at a guarantee centre (受理). The borrower appears only as a keyed hash of the ID number and its masked form; contact details are sealed, and what risk control matches on is kept as keyed hashes.',
+    version: 2,
+    // Version 2 adds the optional contact details, business licence, guarantor and risk keys; version 1 had none.
+    upcasters: { 1: (data) => data },
   },
   LoanApplicationRejected: {
     category: 'loan',
@@ -158,6 +160,18 @@ export const EVENT_CATALOGUE: Record<ProgrammeEventType, EventContract> = {
     category: 'loan',
     meaning:
       "限时办结: a step of the loan (the centre's decision on an application, or the bank's disbursement of a guaranteed loan) still not done the day after its deadline, found by the day-end run; recorded once per step.",
+    version: 1,
+  },
+  RiskFlagged: {
+    category: 'loan',
+    meaning:
+      "Risk control (避免重复贷款、套取贷款) found, at the application or in the day-end re-check, a detail shared with another borrower, a loan in another person's name, a guarantor over the limit or refusals at other centres; a centre officer must review it before the guarantee.",
+    version: 1,
+  },
+  RiskReviewed: {
+    category: 'loan',
+    meaning:
+      "A centre officer's decision on a flagged application, with their reasons: cleared to go on, or declined (the application is then rejected).",
     version: 1,
   },
   BorrowerDataErased: {

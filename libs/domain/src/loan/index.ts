@@ -10,6 +10,7 @@ export * from './loan.state';
 export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
 export { stepLimits, waitingStep } from './loan.time-limits';
+export * from './loan.risk';
 export { payoffQuote, repaymentSchedule, type PayoffQuote, type ScheduleLine } from './loan.quote';
 
 export const loanStream = (loanId: string) => `loan-${loanId}`;

@@ -3,11 +3,14 @@ import { DecisionContext } from '../shared/decider';
 import { broken, ensure, invalid } from '../shared/errors';
 import { LoanApplication, LoanApplied, SecondSupportGranted } from './loan.events';
 import { LoanCommand, PreviousLoanFacts } from './loan.commands';
+import type { RiskFlagged } from './loan.risk';
+import { NO_RISK_FACTS, decideRisk } from './loan.risk';
+import { evolveLoan, initialLoanState } from './loan.state';
 
 type Apply = Extract<LoanCommand, { type: 'ApplyForLoan' }>;
 
 /** An application is checked against the reference data and the policy in force on the day it is taken. */
-export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApplied | SecondSupportGranted> {
+export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApplied | SecondSupportGranted | RiskFlagged> {
   const a = c.data;
   const { policy, reference } = ctx;
   const county = reference.county(a.countyCode);
@@ -63,8 +66,9 @@ export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApp
     data: { ...a, cityCode: city.code, bankCode: bank.code, appliedOn: ctx.businessDate },
   };
   // Second support in one request: every condition checked at once, and the grant recorded with the application.
-  if (c.jobsCreated === undefined) return [applied];
-  return [applied, decideSecondSupport(a, c.previousLoan, c.jobsCreated, ctx)];
+  const granted = c.jobsCreated === undefined ? [] : [decideSecondSupport(a, c.previousLoan, c.jobsCreated, ctx)];
+  const state = evolveLoan(initialLoanState(), applied);
+  return [applied, ...granted, ...decideRisk(state, c.risk ?? NO_RISK_FACTS, 'application', ctx)];
 }
 
 /**

@@ -2,6 +2,7 @@ import { BasisPoints, Fen } from '../shared/money';
 import { BusinessDate } from '../shared/dates';
 import { LoanApplication, RecoverySource, RepaymentMethod } from './loan.events';
 import { LoanStatus } from './loan.state';
+import { RiskDecision, RiskFacts } from './loan.risk';
 
 /** What the command handler reads from the first loan's stream for a second-support decision. */
 export interface PreviousLoanFacts {
@@ -20,6 +21,8 @@ export type LoanCommand =
       previousLoan?: PreviousLoanFacts;
       /** For second support in one request: the people the first loan's project employs, so that it is granted at once. */
       jobsCreated?: number;
+      /** What the register of applications knows that bears on this one (risk control); none where no register runs. */
+      risk?: RiskFacts;
     }
   | { type: 'RejectLoanApplication'; data: { reasonCode: string; note?: string } }
   | { type: 'GrantSecondSupport'; data: { jobsCreated: number }; previousLoan: PreviousLoanFacts }
@@ -32,6 +35,10 @@ export type LoanCommand =
   | { type: 'MarkOverdue' }
   /** The day-end run's check of the step the loan waits in against its deadline. */
   | { type: 'CheckTimeLimits' }
+  /** The day-end run's re-check of an application still waiting for a decision against the register. */
+  | { type: 'CheckRisk'; risk: RiskFacts }
+  /** A centre officer's decision on an application risk control flagged. */
+  | { type: 'ReviewRisk'; data: { decision: RiskDecision; note: string } }
   | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }
   /** `amount`, when given, must be what the rules compute: the fund was charged exactly that. */
   | { type: 'PayCompensation'; amount?: Fen }

@@ -10,6 +10,7 @@ import { LoanState, remainingClaim } from './loan.state';
 import { decideApplication, decideSecondSupport } from './loan.apply';
 import { subsidyOn } from './loan.quote';
 import { decideTimeLimits } from './loan.time-limits';
+import { decideRisk, decideRiskReview } from './loan.risk';
 import { repaymentPlan, subsidyTerms } from './loan.plan';
 
 export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): LoanEvent[] {
@@ -46,6 +47,12 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
       const d = c.data;
       ensure(s.status === 'applied', () =>
         broken('LOAN.CANNOT_GUARANTEE', `The loan is ${s.status}; only an open application can be guaranteed.`),
+      );
+      ensure(!s.risk.pending, () =>
+        broken(
+          'RISK.REVIEW_PENDING',
+          'Risk control flagged this application (a detail shared with another borrower, a guarantor over the limit, or refusals elsewhere): a centre officer must review it before the guarantee.',
+        ),
       );
       ensure(a.kind !== 'second_support' || s.secondSupportGranted, () =>
         broken('LOAN.SECOND_SUPPORT_NOT_GRANTED', 'The centre must confirm the second-support conditions before guaranteeing.'),
@@ -130,6 +137,12 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
 
     case 'CheckTimeLimits':
       return decideTimeLimits(s, ctx);
+
+    case 'CheckRisk':
+      return s.status === 'applied' ? decideRisk(s, c.risk, 'day_end', ctx) : [];
+
+    case 'ReviewRisk':
+      return decideRiskReview(s, c.data, ctx);
 
     case 'MarkOverdue': {
       if (s.status !== 'disbursed') return [];

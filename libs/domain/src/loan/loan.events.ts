@@ -2,6 +2,7 @@ import { BasisPoints, Fen } from '../shared/money';
 import { BusinessDate } from '../shared/dates';
 import { DomainEvent } from '../shared/decider';
 import { LoanKind } from '../policy/policy';
+import type { RiskFlagged, RiskKeys, RiskReviewed } from './loan.risk';
 
 export const BORROWER_CATEGORIES = [
   'returning_migrant_worker',
@@ -76,6 +77,14 @@ export interface LoanApplication {
   jobsPlanned: number;
   /** For second support: the borrower's first loan, repaid on time. */
   previousLoanId?: string;
+  /** How to reach the borrower, sealed like the ID number. */
+  contact?: { phone?: string; address?: string; bankAccount?: string };
+  /** The business's licence number (统一社会信用代码, or its registration number before 2015), when it has one. */
+  businessLicence?: string;
+  /** The third-party guarantor, as a keyed hash of their ID number (the same hash a borrower gets). */
+  guarantorId?: string;
+  /** Keyed hashes of the contact details, licence and project, for risk control's matching only. */
+  riskKeys?: RiskKeys;
   appliedOn: BusinessDate;
 }
 
@@ -269,6 +278,8 @@ export type StepPastDeadline = DomainEvent<
 
 export type LoanEvent =
   | StepPastDeadline
+  | RiskFlagged
+  | RiskReviewed
   | LoanApplied
   | LoanApplicationRejected
   | SecondSupportGranted

@@ -3,6 +3,7 @@ import { BusinessDate, Quarter, quarterOf } from '../shared/dates';
 import { unreachable } from '../shared/errors';
 import { LoanAccount, applyRepayment, extendTo, openAccount, settleAccrualOn } from './loan.account';
 import { LoanApplication, LoanEvent, SubsidyTerms, TimeLimitedStep } from './loan.events';
+import { evolveRisk } from './loan.risk';
 
 export type LoanStatus =
   'none' | 'applied' | 'rejected' | 'guaranteed' | 'disbursed' | 'settled' | 'compensated' | 'recovered' | 'written_off';
@@ -25,6 +26,8 @@ export interface LoanState {
   writtenOff: Fen;
   /** The steps found past their deadline (限时办结). */
   pastDeadline: TimeLimitedStep[];
+  /** Risk control: the findings recorded (as marks), and whether an officer must decide before the guarantee. */
+  risk: { pending: boolean; seen: string[] };
   /** Interest subsidy due by the quarter the interest was paid in. */
   subsidyDue: Record<Quarter, { central: Fen; local: Fen }>;
 }
@@ -39,6 +42,7 @@ export const initialLoanState = (): LoanState => ({
   recovered: ZERO,
   writtenOff: ZERO,
   pastDeadline: [],
+  risk: { pending: false, seen: [] },
   subsidyDue: {},
 });
 
@@ -76,6 +80,9 @@ export function evolveLoan(s: LoanState, e: LoanEvent): LoanState {
         marked: { principal: max(ZERO, sub(s.marked.principal, principal)), interest: max(ZERO, sub(s.marked.interest, interest)) },
       };
     }
+    case 'RiskFlagged':
+    case 'RiskReviewed':
+      return { ...s, risk: evolveRisk(s.risk, e) };
     case 'StepPastDeadline':
       return { ...s, pastDeadline: [...s.pastDeadline, e.data.step] };
     case 'Overdue':

@@ -49,6 +49,8 @@ const common = {
   enterpriseSubsidyCentralShare: bp(2500),
   jointGuaranteeMinHouseholds: 3,
   stepDeadlineDays: { review: 5, investigation: 10, guarantee: 5, bankAnswer: 21 },
+  // A guarantor (often a public employee) stands behind one borrower at a time; one refusal elsewhere is worth a look.
+  risk: { maxOpenLoansPerGuarantor: 1, refusalsElsewhere: 1 },
   benchmarkRates: PBOC_RATES,
 };
 

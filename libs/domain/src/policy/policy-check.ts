@@ -25,6 +25,8 @@ export function policyProblems(policies: readonly Policy[]): string[] {
     ] as const) {
       if (!isWholePositive(p[key])) out.push(`${at}: ${key} must be a whole number above zero`);
     }
+    for (const key of ['maxOpenLoansPerGuarantor', 'refusalsElsewhere'] as const)
+      if (!isWholePositive(p.risk?.[key])) out.push(`${at}: risk.${key} must be a whole number above zero`);
     // National rules let a fund stand behind at most ten times its balance; more is a typing error.
     if (isWholePositive(p.leverageMultiple) && p.leverageMultiple > MAX_LEVERAGE_MULTIPLE)
       out.push(`${at}: leverageMultiple must be at most ${MAX_LEVERAGE_MULTIPLE}`);

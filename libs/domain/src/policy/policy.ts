@@ -34,6 +34,8 @@ export interface Policy {
   jointGuaranteeMinHouseholds: number;
   /** 限时办结: days allowed for each step, for the deadline report. */
   stepDeadlineDays: { review: number; investigation: number; guarantee: number; bankAnswer: number };
+  /** Risk control: a guarantor may stand behind this many open loans; refusals at other centres that flag an application. */
+  risk: { maxOpenLoansPerGuarantor: number; refusalsElsewhere: number };
   benchmarkRates: BenchmarkRates[];
 }
 

@@ -57,6 +57,8 @@ export function followUpsOf(e: LoanEvent): StepCommand[] {
     case 'LoanExtended':
     case 'CompensationPaid':
     case 'StepPastDeadline':
+    case 'RiskFlagged':
+    case 'RiskReviewed':
       return [];
     default:
       return unreachable(e);

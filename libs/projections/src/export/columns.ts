@@ -21,6 +21,8 @@ export type Naming =
   | 'kind'
   | 'status'
   | 'counterGuarantee'
+  | 'riskStatus'
+  | 'riskReason'
   | 'fundSource'
   | 'movement'
   | 'event'
@@ -73,6 +75,8 @@ export const LEDGER_LAYOUTS: Record<string, { title: string; table: string; colu
       c('overdue_interest', '逾期利息(元)', 'money'),
       c('overdue_since', '逾期起始日'),
       coded('status', '状态', 'status'),
+      coded('risk_status', '风险复核', 'riskStatus'),
+      coded('risk_reasons', '风险提示', 'riskReason'),
       c('persons_supported', '扶持人数', 'count', true),
       c('jobs_planned', '带动就业', 'count', true),
       c('compensation', '代偿金额(元)', 'money'),

@@ -26,6 +26,17 @@ const WORDS: Partial<Record<Naming, Record<string, string>>> = {
     recovered: '已追回',
     written_off: '已核销',
   },
+  riskStatus: {
+    pending: '待复核',
+    cleared: '复核通过',
+    declined: '复核否决',
+  },
+  riskReason: {
+    shared_contact: '联系方式与他人相同',
+    loan_in_other_name: '疑似冒名贷款',
+    guarantor_over_limit: '担保人超限',
+    refused_elsewhere: '曾在他处被拒',
+  },
   counterGuarantee: {
     third_party_guarantor: '第三方保证',
     mortgage_or_pledge: '抵押质押',
@@ -69,6 +80,8 @@ const WORDS: Partial<Record<Naming, Record<string, string>>> = {
     BulletinPublished: '通报发布',
     BorrowerDataErased: '个人信息删除',
     StepPastDeadline: '办理超时',
+    RiskFlagged: '风险提示',
+    RiskReviewed: '风险复核',
   } satisfies Record<(typeof EVENT_TYPES)[number], string>,
 };
 

@@ -5,7 +5,8 @@ import { Projection, ProjectedEvent, ProjectionTx, Row } from '../projection';
  * 担保业务管理台账: one row per loan with everything the centre tracks. `status` is the lifecycle status,
  * shown as `overdue` or `extended` while a disbursed loan is in that condition. The time each step took
  * (限时办结): days from application to the centre's decision and from guarantee to disbursement, and the day
- * the day-end run found a step past its deadline.
+ * the day-end run found a step past its deadline. Risk control: the reasons flagged, the day first flagged, and
+ * the review's state (`pending` until an officer decides; the daily list of applications to review).
  */
 export const BUSINESS_LEDGER = 'business_ledger';
 
@@ -44,7 +45,7 @@ const money = [
 
 export const businessLedger: Projection = {
   name: 'business-ledger',
-  version: 4,
+  version: 5,
   tables: [
     {
       name: BUSINESS_LEDGER,
@@ -56,6 +57,7 @@ export const businessLedger: Projection = {
         ['bank_code', 'disbursed_on'],
         ['centre_id', 'disbursed_on'],
         ['status'],
+        ['risk_status'],
         ['disbursed_on'],
       ],
       columns: {
@@ -98,6 +100,9 @@ export const businessLedger: Projection = {
         days_to_disburse: 'integer',
         decision_late_on: 'text',
         disbursement_late_on: 'text',
+        risk_status: 'text',
+        risk_reasons: 'json',
+        risk_flagged_on: 'text',
         ...Object.fromEntries(money.map((m) => [m, 'integer' as const])),
       },
     },
@@ -116,6 +121,8 @@ export const businessLedger: Projection = {
     'RecoveryCollected',
     'LoanWrittenOff',
     'StepPastDeadline',
+    'RiskFlagged',
+    'RiskReviewed',
   ],
 
   apply(e: ProjectedEvent, tx: ProjectionTx) {
@@ -162,6 +169,9 @@ export const businessLedger: Projection = {
         days_to_disburse: null,
         decision_late_on: null,
         disbursement_late_on: null,
+        risk_status: null,
+        risk_reasons: [],
+        risk_flagged_on: null,
         ...Object.fromEntries(money.map((m) => [m, 0])),
         amount_applied: d.amount,
       };
@@ -233,6 +243,12 @@ function changes(e: Exclude<LoanEvent, { type: 'LoanApplied' }>, loan: Loan): Ro
       return { extended: true, maturity_date: e.data.newMaturity };
     case 'StepPastDeadline':
       return e.data.step === 'decision' ? { decision_late_on: e.data.foundOn } : { disbursement_late_on: e.data.foundOn };
+    case 'RiskFlagged': {
+      const reasons = new Set([...(loan.risk_reasons as string[]), ...e.data.findings.map((f) => f.reason)]);
+      return { risk_status: 'pending', risk_reasons: [...reasons].sort(), risk_flagged_on: loan.risk_flagged_on ?? e.data.foundOn };
+    }
+    case 'RiskReviewed':
+      return { risk_status: e.data.decision };
     case 'LoanSettled':
       return { lifecycle: 'settled', closed_on: e.data.settledOn, overdue_principal: 0, overdue_interest: 0, overdue_since: null };
     case 'CompensationPaid':
