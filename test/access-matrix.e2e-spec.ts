@@ -46,6 +46,7 @@ const ENDPOINTS: Endpoint[] = [
     [
       ['rejection', CENTRE, { reasonCode: 'FALSE_DOCUMENTS', businessDate: D }],
       ['second-support', CENTRE, { jobsCreated: 6, businessDate: D }],
+      ['risk-review', CENTRE, { decision: 'cleared', note: '核实', businessDate: D }],
       ['guarantee', CENTRE, guarantee(5_000_000, D)],
       ['extension', CENTRE, { newMaturity: '2012-06-10', guarantorConsent: true, businessDate: D }],
       ['compensation', ['centre_manager'], { businessDate: D }],

@@ -1,4 +1,4 @@
-import { EVENT_SCHEMAS } from '@app/domain';
+import { EVENT_CATALOGUE, EVENT_SCHEMAS } from '@app/domain';
 import { Api, application, startApi } from './support/api';
 import { CLERK } from './support/auth';
 
@@ -9,7 +9,7 @@ import { CLERK } from './support/auth';
  */
 describe('an event that breaks its published contract', () => {
   let api: Api;
-  const published = EVENT_SCHEMAS.LoanApplied[1] as { properties: Record<string, object> };
+  const published = EVENT_SCHEMAS.LoanApplied[EVENT_CATALOGUE.LoanApplied.version] as { properties: Record<string, object> };
   const amount = published.properties.amount;
 
   beforeAll(async () => {

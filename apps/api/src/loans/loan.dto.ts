@@ -13,7 +13,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { BORROWER_CATEGORIES, COUNTER_GUARANTEE_MODES, LOAN_KINDS, RECOVERY_SOURCES, REPAYMENT_METHODS } from '@app/domain';
+import { BORROWER_CATEGORIES, COUNTER_GUARANTEE_MODES, LOAN_KINDS, RECOVERY_SOURCES, REPAYMENT_METHODS, RISK_DECISIONS } from '@app/domain';
 import { AmountFen, CalendarDate, Count, RateBp, Text, WithBusinessDate } from '../http/dto-common';
 
 const oneOf = (values: readonly string[]) => ({ message: `$property must be one of: ${values.join(', ')}` });
@@ -83,6 +83,56 @@ export class ApplyForLoanDto extends WithBusinessDate {
   @IsOptional()
   @Count(0, 100_000)
   jobsCreated?: number;
+  @ApiPropertyOptional({
+    example: '138 0795 1234',
+    description: "The borrower's phone. Sealed; risk control matches it with other borrowers'.",
+  })
+  @IsOptional()
+  @Matches(/^\+?[\d\s()-]{7,24}$/, { message: 'phone must be a phone number: digits, with spaces, dashes or a leading + if written so' })
+  phone?: string;
+  @ApiPropertyOptional({
+    example: '江西省丰城市剑光街道龙津路 18 号',
+    description: "The borrower's address. Sealed; matched like the phone.",
+  })
+  @IsOptional()
+  @Text(4, 200)
+  address?: string;
+  @ApiPropertyOptional({ example: '6228 4800 1234 5678 901', description: "The borrower's bank account. Sealed; matched like the phone." })
+  @IsOptional()
+  @Matches(/^[\d\s]{10,40}$/, { message: 'bankAccount must be the account number: its digits, with spaces if written so' })
+  bankAccount?: string;
+  @ApiPropertyOptional({
+    example: '91360981MA35L2XB4Q',
+    description:
+      "The business's licence: the 18-character unified social credit code, or the 15-digit registration number before it. Sealed; matched against other borrowers' open loans.",
+  })
+  @IsOptional()
+  @Matches(/^\s*([0-9A-Za-z]{18}|\d{15})\s*$/, {
+    message: 'businessLicence must be the 18-character unified social credit code or the 15-digit registration number',
+  })
+  businessLicence?: string;
+  @ApiPropertyOptional({
+    example: '360721198001011234',
+    description:
+      "For a third-party guarantee: the guarantor's ID number. Hashed on arrival like the borrower's; risk control counts the open loans they stand behind.",
+  })
+  @IsOptional()
+  @Matches(/^(\d{17}[\dXx]|\d{15})$/, {
+    message: 'guarantorIdNumber must be 18 characters (17 digits and a final digit or X), or 15 digits for a first-generation card',
+  })
+  guarantorIdNumber?: string;
+}
+
+export class RiskReviewDto extends WithBusinessDate {
+  @ApiProperty({
+    enum: RISK_DECISIONS,
+    description: '`cleared`: the loan may go on to the guarantee; `declined`: the application is rejected.',
+  })
+  @IsIn(RISK_DECISIONS, oneOf(RISK_DECISIONS))
+  decision!: (typeof RISK_DECISIONS)[number];
+  @ApiProperty({ example: '核实为夫妻共用电话，非冒名贷款', description: 'What was checked, and why it was decided so.' })
+  @Text(1, 500)
+  note!: string;
 }
 
 export class RejectDto extends WithBusinessDate {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { BusinessDate, Fen, LoanState, bp, loanDecider, loanStream, payoffQuote, repaymentSchedule } from '@app/domain';
+import { BusinessDate, Fen, LoanApplication, LoanState, bp, loanDecider, loanStream, payoffQuote, repaymentSchedule } from '@app/domain';
 import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
@@ -20,6 +20,7 @@ import {
   RecoveryDto,
   RejectDto,
   RepaymentDto,
+  RiskReviewDto,
   SecondSupportDto,
   WriteOffDto,
 } from './loan.dto';
@@ -30,6 +31,13 @@ export const IDEMPOTENCY_HEADER = {
   description: 'Send the same key when retrying: the request is then recorded once.',
 };
 const fen = (n: number | undefined) => (n ?? 0) as Fen;
+
+/** The contact details given, each sealed with the borrower's key. */
+function contactOf(dto: ApplyForLoanDto, sealed: (text: string) => string): { contact?: LoanApplication['contact'] } {
+  const given = { phone: dto.phone?.trim(), address: dto.address, bankAccount: dto.bankAccount?.trim() };
+  const contact = Object.fromEntries(Object.entries(given).flatMap(([k, v]) => (v ? [[k, sealed(v)]] : [])));
+  return Object.keys(contact).length ? { contact } : {};
+}
 
 @ApiTags('loans')
 @ApiBearerAuth()
@@ -57,6 +65,11 @@ export class LoansController {
     if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
     const env = await this.envelopes.for(ctx, dto.businessDate);
     const { borrowerId, maskedIdNumber } = this.identity.identify(dto.idNumber);
+    const guarantorId =
+      dto.guarantorIdNumber === undefined ? undefined : this.identity.identify(dto.guarantorIdNumber, 'guarantor').borrowerId;
+    if (guarantorId === borrowerId)
+      throw new BadRequestException({ code: 'LOAN.OWN_GUARANTOR', message: 'The borrower cannot be their own guarantor.' });
+    const riskKeys = this.identity.riskKeys({ ...dto, projectName: dto.project.name });
     const loanId = dto.loanId ?? this.envelopes.derivedId(ctx, 'loan');
     // Personal data is sealed with the borrower's key before it is decided on and recorded (docs/privacy.md),
     // and no erasure of the person runs meanwhile.
@@ -81,6 +94,10 @@ export class LoansController {
           personsSupported: dto.personsSupported,
           jobsPlanned: dto.jobsPlanned,
           previousLoanId: dto.previousLoanId,
+          ...contactOf(dto, sealed),
+          ...(dto.businessLicence ? { businessLicence: sealed(dto.businessLicence.trim().toUpperCase()) } : {}),
+          ...(guarantorId ? { guarantorId } : {}),
+          ...(Object.keys(riskKeys).length ? { riskKeys } : {}),
         },
         env,
         dto.jobsCreated,
@@ -97,6 +114,19 @@ export class LoansController {
     return this.view(
       loanId,
       await this.programme.reject(loanId, { reasonCode: dto.reasonCode, note: dto.note }, await this.onLoan(ctx, loanId, dto.businessDate)),
+    );
+  }
+
+  @Post(':loanId/risk-review')
+  @Permit('loan.risk-review')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "A centre officer's decision on an application risk control flagged (RiskReviewed; declined, also LoanApplicationRejected)",
+  })
+  async reviewRisk(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RiskReviewDto) {
+    return this.view(
+      loanId,
+      await this.programme.reviewRisk(loanId, { decision: dto.decision, note: dto.note }, await this.onLoan(ctx, loanId, dto.businessDate)),
     );
   }
 

@@ -66,13 +66,15 @@ export class OperationsController {
     const [last] = await this.store.readAll({ direction: 'backwards', maxCount: 1 });
     const reconciler = this.runtime.reconcilerStatus;
     const openLoans = { problem: this.runtime.openLoansProblem };
-    const healthy = store.writable && reconciler.failed.length === 0 && !reconciler.problem && !openLoans.problem;
+    const riskRegister = { problem: this.runtime.riskRegisterProblem };
+    const healthy = store.writable && reconciler.failed.length === 0 && !reconciler.problem && !openLoans.problem && !riskRegister.problem;
     if (!store.writable) void reply.status(503);
     return {
       status: !store.writable ? 'cannot_record' : healthy ? 'ok' : 'degraded',
       eventStore: { ...store, lastPosition: last ? positionToString(last.position) : null },
       reconciler,
       openLoans,
+      riskRegister,
     };
   }
 }

@@ -12,7 +12,7 @@ import {
   SqliteCommandKeys,
   openEventStore,
 } from '@app/event-store';
-import { OpenLoans, Programme, Reconciler } from '@app/programme';
+import { OpenLoans, Programme, Reconciler, RiskRegister } from '@app/programme';
 import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { loadSigningKey } from '../audit/signing-key';
 import { PROJECTIONS, PostgresReadStore, ProjectionRunner, ReadStore, SqliteReadStore, runnerOptionsFromEnv } from '@app/projections';
@@ -47,10 +47,12 @@ export class ProgrammeModule {
       { provide: PersonalData, useFactory: () => opening(config.keyringPath, () => new PersonalData(new Keyring(config.keyringPath))) },
       { provide: ReferenceData, useValue: rules.reference },
       { provide: CommandHandler, inject: [EVENT_STORE], useFactory: (store: EventStore) => new CommandHandler(store, rules) },
+      { provide: RiskRegister, inject: [EVENT_STORE], useFactory: (s: EventStore) => new RiskRegister(s) },
       {
         provide: Programme,
-        inject: [CommandHandler, PersonalData],
-        useFactory: (h: CommandHandler, personalData: PersonalData) => new Programme(h, (borrowerId) => personalData.sealerFor(borrowerId)),
+        inject: [CommandHandler, PersonalData, RiskRegister],
+        useFactory: (h: CommandHandler, personalData: PersonalData, risk: RiskRegister) =>
+          new Programme(h, (borrowerId) => personalData.sealerFor(borrowerId), risk),
       },
       {
         provide: Reconciler,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Actor, BusinessDate, addDays } from '@app/domain';
 import { EventStore, SigningKey, SqliteCheckpointStore, SqliteCommandKeys, sealMonth } from '@app/event-store';
-import { DayEndReport, OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, runDayEnd } from '@app/programme';
+import { DayEndReport, OpenLoans, Programme, ReconcileFailure, ReconcileReport, Reconciler, RiskRegister, runDayEnd } from '@app/programme';
 import { API_CONFIG, AUDIT_KEY, CHECKPOINTS, COMMAND_KEYS, EVENT_STORE, READ_STORE } from '../tokens';
 import { ProjectionRunner, ReadStore } from '@app/projections';
 import { ApiConfig, today } from '../config';
@@ -27,6 +27,7 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     private readonly programme: Programme,
     private readonly reconciler: Reconciler,
     private readonly openLoans: OpenLoans,
+    private readonly riskRegister: RiskRegister,
     private readonly projections: ProjectionRunner,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CHECKPOINTS) private readonly checkpoints: SqliteCheckpointStore,
@@ -42,6 +43,8 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     void this.reconcile(0);
     // Not awaited: a store that is away or refuses our credentials shows in /health; the day-end run waits for the list.
     void this.openLoans.start();
+    // Not awaited either: an application waits for the register to catch up, as the day-end waits for its list.
+    void this.riskRegister.start();
     if (this.config.projections === 'in-process') {
       // Catching up can take a while on a long history; the API answers meanwhile and shows the progress.
       this.projections.start().catch((error: Error) => this.logger.error(`Projections stopped: ${error.message}`));
@@ -60,6 +63,11 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
   /** Why the day-end run's list of open loans is resuming its subscription, if it is. */
   get openLoansProblem(): string | undefined {
     return this.openLoans.problem;
+  }
+
+  /** Why risk control's register is resuming its subscription, if it is. */
+  get riskRegisterProblem(): string | undefined {
+    return this.riskRegister.problem;
   }
 
   /** How the last reconciler run went, and since when one is running, for /health. */
@@ -142,6 +150,7 @@ export class ProgrammeRuntime implements OnApplicationBootstrap, OnApplicationSh
     this.shutdown.abort();
     await this.reconciling?.done;
     await this.openLoans.stop();
+    await this.riskRegister.stop();
     await this.projections.stop();
     await this.readStore.close();
     await this.store.close();

@@ -28,6 +28,7 @@ export const ACCESS = {
   'loan.reject': { does: 'reject an application', roles: CENTRE },
   'loan.guarantee': { does: 'issue a guarantee', roles: CENTRE },
   'loan.second-support': { does: 'grant second support', roles: CENTRE },
+  'loan.risk-review': { does: 'decide on an application risk control flagged', roles: CENTRE },
   'loan.extend': { does: 'extend a loan', roles: CENTRE },
   'loan.compensate': { does: 'pay compensation from a fund', roles: ['centre_manager'] },
   'loan.recover': { does: 'record money recovered', roles: CENTRE },

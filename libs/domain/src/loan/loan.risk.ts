@@ -9,7 +9,7 @@ import type { LoanState } from './loan.state';
  * Risk control (避免重复贷款、套取贷款): an application is matched against every other one in the province on
  * what a loan in another person's name, or a ring of borrowers, would share. The edge turns each of those
  * details into a keyed hash of its normal form (a blind index), so matching never needs the details themselves.
- * `project` is hashed with the county, so two snack bars in different counties do not match.
+ * `project` is the project's name at its address: a name alone names no business (a county has hundreds of orange groves).
  */
 export const RISK_KEY_KINDS = ['phone', 'address', 'bank_account', 'business_licence', 'project'] as const;
 export type RiskKeyKind = (typeof RISK_KEY_KINDS)[number];
@@ -21,7 +21,7 @@ const CONTACT_KEYS: readonly RiskKeyKind[] = ['phone', 'address', 'bank_account'
 
 /**
  * - `shared_contact`: another borrower gave the same phone, address or bank account;
- * - `loan_in_other_name`: another borrower's open loan is for the same business (licence, or project in the county);
+ * - `loan_in_other_name`: another borrower's open loan is for the same business (its licence, or its project at its address);
  * - `guarantor_over_limit`: the guarantor stands behind more open loans than the policy allows;
  * - `refused_elsewhere`: the borrower's applications were refused at other centres.
  */
