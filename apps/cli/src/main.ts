@@ -26,7 +26,7 @@ import { SqliteEventStore, copyHistory, eventsAfter, positionFromString } from '
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { BusinessDate, daysBetween } from '@app/domain';
 import { CommandHandler } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { Programme, RiskRegister } from '@app/programme';
 import { PROFILES, checkCalibration, simulate } from '@app/simulation';
 import { CliContext, month, openContext, withProgress } from './context';
 import { authCommands } from './auth-commands';
@@ -166,7 +166,9 @@ program
       if (!profile) throw new Error(`There is no profile ${opts.profile}; there are ${Object.keys(PROFILES).join(', ')}.`);
       if (ctx.store instanceof SqliteEventStore && ctx.store.headPosition().commit > 0n)
         throw new Error('The event store already holds events: simulate into an empty one (set EVENT_STORE_PATH).');
-      const programme = new Programme(new CommandHandler(ctx.store, ctx.rules, { maxAttempts: 12, cacheSize: 100_000 }));
+      // The simulation is the store's sole writer from empty: risk control's register hears of every loan from it.
+      const handler = new CommandHandler(ctx.store, ctx.rules, { maxAttempts: 12, cacheSize: 100_000 });
+      const programme = new Programme(handler, undefined, RiskRegister.forSoleWriter(ctx.store));
       const days = daysBetween(`${profile.from}-01` as BusinessDate, `${profile.to}-28` as BusinessDate) + 3;
       const tty = !opts.quiet && process.stderr.isTTY;
       const bar = tty

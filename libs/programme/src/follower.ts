@@ -42,6 +42,12 @@ export abstract class Follower {
     await this.following;
   }
 
+  /** For a sole writer that starts from an empty store and tells what it records: nothing to follow. */
+  protected assumeCaughtUp(): void {
+    this.markLive?.();
+    this.markLive = undefined;
+  }
+
   /** Resolves once the subscription has caught up (at once while it is live). */
   protected caughtUp(): Promise<void> {
     return this.live;

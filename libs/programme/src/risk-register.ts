@@ -34,6 +34,16 @@ export class RiskRegister extends Follower {
     super(store, ['loan-', 'erasure-'], backOffMs);
   }
 
+  /**
+   * A register that follows nothing: for the sole writer of a store that starts empty (the simulation), where
+   * what the programme records is the whole history and reaches the register through `observe`.
+   */
+  static forSoleWriter(store: EventStore): RiskRegister {
+    const register = new RiskRegister(store);
+    register.assumeCaughtUp();
+    return register;
+  }
+
   /** What the register knows that bears on an application, once it has caught up with the history. */
   async factsFor(a: Applicant): Promise<RiskFacts> {
     await this.caughtUp();

@@ -1,5 +1,5 @@
 import { BusinessDate, DomainError, Fen, LoanCommand, LoanEvent, LoanState, fen, loanDecider, policyInForce } from '@app/domain';
-import { applicationOf, disbursementOf, firstLoanOf, guaranteeOf } from './commands';
+import { RISK_CLEARED, applicationOf, disbursementOf, firstLoanOf, guaranteeOf } from './commands';
 import { BeyondTheEnd, LoanWorld, live } from './life';
 import { PlannedLoan, Rules } from './plan';
 
@@ -47,6 +47,7 @@ export async function dryRun(loan: PlannedLoan, rules: Rules, feeRateBp: number,
       run({ type: 'ApplyForLoan', data: applicationOf(l), previousLoan: l.previousLoanId ? firstLoanOf(l) : undefined }, on),
     grantSecondSupport: (l, on) =>
       run({ type: 'GrantSecondSupport', data: { jobsCreated: l.secondSupportJobs! }, previousLoan: firstLoanOf(l) }, on),
+    reviewRisk: (_, on) => run({ type: 'ReviewRisk', data: RISK_CLEARED }, on),
     guarantee: (l, on) => run({ type: 'IssueGuarantee', data: guaranteeOf(l, feeRateBp) }, on),
     disburse: (l, on) => run({ type: 'DisburseLoan', data: disbursementOf(l, policyInForce(rules.policies, on as BusinessDate), on) }, on),
     repay: (_, principal, interest, on) => run({ type: 'RecordRepayment', data: { principal, interest, borrowerFees: fen(0) } }, on),

@@ -14,6 +14,8 @@ export interface LoanWorld {
   state(loan: PlannedLoan): Promise<LoanState>;
   apply(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   grantSecondSupport(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
+  /** A centre officer clears what risk control flagged (the simulation's flags are explained). */
+  reviewRisk(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   guarantee(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   disburse(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   repay(loan: PlannedLoan, principal: Fen, interest: Fen, on: string): Promise<LoanState | undefined>;
@@ -32,9 +34,12 @@ const arrive = async (world: LoanWorld, date: string) => {
 /** A loan's life as planned: application, guarantee, disbursement, each due date, and how it ends. */
 export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
   const at = (date: string) => arrive(world, date);
-  if (!(await world.apply(loan, await at(loan.applyOn)))) return;
-  if (loan.previousLoanId && !(await world.grantSecondSupport(loan, await at(addDays(loan.applyOn as BusinessDate, 2))))) return;
-  if (!(await world.guarantee(loan, await at(loan.guaranteeOn)))) return;
+  let applied = await world.apply(loan, await at(loan.applyOn));
+  if (applied && loan.previousLoanId) applied = await world.grantSecondSupport(loan, await at(addDays(loan.applyOn as BusinessDate, 2)));
+  if (!applied) return;
+  const decidedOn = await at(loan.guaranteeOn);
+  if (applied.risk.pending && !(await world.reviewRisk(loan, decidedOn))) return;
+  if (!(await world.guarantee(loan, decidedOn))) return;
   const disbursed = await world.disburse(loan, await at(loan.disburseOn));
   if (!disbursed) return;
   const account = disbursed.account!;

@@ -51,6 +51,8 @@ export interface PlannedLoan {
   secondSupportJobs?: number;
   /** Set on a first loan whose borrower comes back for second support: it must stay on time. */
   hasSecondSupport?: boolean;
+  /** For a third-party guarantee: who guarantees (see `assignGuarantors`). */
+  guarantorId?: string;
 }
 
 export interface PlannedContribution {

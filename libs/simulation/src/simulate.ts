@@ -17,7 +17,7 @@ import { CommandEnvelope, Handled } from '@app/event-store';
 import { Programme } from '@app/programme';
 import { calibrate } from './calibrate';
 import { Calendar } from './calendar';
-import { applicationOf, disbursementOf, guaranteeOf } from './commands';
+import { RISK_CLEARED, applicationOf, assignGuarantors, disbursementOf, guaranteeOf } from './commands';
 import { LoanFacts, dryRun } from './dry-run';
 import { planFunds } from './funds';
 import { LoanWorld, live } from './life';
@@ -49,6 +49,7 @@ export async function simulate(
   const rules = programme.handler.rules;
   progress.onStep?.('plan');
   const plan = planProgramme(profile, seed, rules);
+  assignGuarantors(plan.loans);
   if (profile.calibration) await calibrate(plan, rules, progress.onStep);
   else planFunds(plan, await factsOf(plan, rules), plan.end);
   progress.onStep?.('history');
@@ -100,6 +101,7 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
     apply: (l, on) => onLoan(() => p.applyForLoan(applicationOf(l), env(`sim:${l.id}:apply`, on, officerOf(l)))),
     grantSecondSupport: (l, on) =>
       onLoan(() => p.grantSecondSupport(l.id, l.secondSupportJobs!, env(`sim:${l.id}:second-support`, on, officerOf(l)))),
+    reviewRisk: (l, on) => onLoan(() => p.reviewRisk(l.id, RISK_CLEARED, env(`sim:${l.id}:risk-review`, on, officerOf(l)))),
     guarantee: (l, on) =>
       onLoan(() => p.issueGuarantee(l.id, guaranteeOf(l, plan.profile.guaranteeFeeRateBp), env(`sim:${l.id}:guarantee`, on, officerOf(l)))),
     disburse: (l, on) =>

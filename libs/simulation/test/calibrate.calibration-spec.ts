@@ -1,6 +1,6 @@
 import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { CommandHandler, SqliteEventStore } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { Programme, RiskRegister } from '@app/programme';
 import { MemoryTx, buildBulletin, bulletin, bulletinFactsFrom, toProjected } from '@app/projections';
 import { JIANGXI, Profile, checkCalibration, simulate } from '../src';
 
@@ -44,7 +44,8 @@ describe('a calibrated simulation', () => {
   it('reproduces every calibrated figure in the province row of the bulletin, through the commands', async () => {
     const reference = new ReferenceData(JIANGXI_REFERENCE);
     const store = new SqliteEventStore({ path: ':memory:' });
-    const report = await simulate(new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference })), small, 3);
+    const handler = new CommandHandler(store, { policies: JIANGXI_POLICIES, reference });
+    const report = await simulate(new Programme(handler, undefined, RiskRegister.forSoleWriter(store)), small, 3);
     expect(report.refused).toEqual({});
     const facts = bulletinFactsFrom(await MemoryTx.fold(bulletin, (await store.readAll()).map(toProjected)), '2011-06');
     const province = buildBulletin(facts, reference, '2011-06').find((r) => r.level === 'province')!;

@@ -1,6 +1,6 @@
 import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
 import { CommandHandler, RecordedEvent, SqliteEventStore } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { Programme, RiskRegister } from '@app/programme';
 import { MemoryTx, buildBulletin, bulletin, bulletinFactsFrom, toProjected } from '@app/projections';
 import { SMALL, simulate } from '../src';
 
@@ -8,7 +8,11 @@ const reference = new ReferenceData(JIANGXI_REFERENCE);
 
 async function run(seed: number) {
   const store = new SqliteEventStore({ path: ':memory:' });
-  const programme = new Programme(new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }));
+  const programme = new Programme(
+    new CommandHandler(store, { policies: JIANGXI_POLICIES, reference }),
+    undefined,
+    RiskRegister.forSoleWriter(store),
+  );
   const report = await simulate(programme, SMALL, seed);
   const events = await store.readAll();
   await store.close();
@@ -114,6 +118,35 @@ describe('simulating a programme through the commands', () => {
     }
     const centres = new Set([...applied.values()].map((l) => l.centreId));
     expect(officers.size).toBeGreaterThan(centres.size);
+  });
+
+  it("flags a guarantor behind another open loan, and has the loan's officer clear it before the guarantee", () => {
+    const openByGuarantor = new Map<string, Set<string>>();
+    const guarantorOf = new Map<string, string>();
+    const flagged = new Set<string>();
+    let reviewedBeforeGuarantee = 0;
+    for (const e of first.events) {
+      const d = e.data as { loanId: string; guarantorId?: string; findings: Array<{ reason: string; loanIds: string[] }> };
+      const open = d.guarantorId ? (openByGuarantor.get(d.guarantorId) ?? new Set()) : undefined;
+      if (e.type === 'LoanApplied' && open) {
+        // What the register must have known: the guarantor's other loans still open when this one was applied for.
+        const expected = [...open].sort();
+        const next = first.events.find((x) => x.streamName === e.streamName && x.revision === e.revision + 1n);
+        if (expected.length)
+          expect(next).toMatchObject({ type: 'RiskFlagged', data: { findings: [{ reason: 'guarantor_over_limit', loanIds: expected }] } });
+        else expect(next?.type).not.toBe('RiskFlagged');
+        openByGuarantor.set(d.guarantorId!, open.add(d.loanId));
+        guarantorOf.set(d.loanId, d.guarantorId!);
+      }
+      if (['LoanApplicationRejected', 'LoanSettled', 'CompensationPaid'].includes(e.type))
+        openByGuarantor.get(guarantorOf.get(d.loanId) ?? '')?.delete(d.loanId);
+      if (e.type === 'RiskFlagged') flagged.add(d.loanId);
+      if (e.type === 'RiskReviewed') flagged.delete(d.loanId);
+      if (e.type === 'GuaranteeIssued') expect(flagged.has(d.loanId)).toBe(false);
+      if (e.type === 'RiskReviewed') reviewedBeforeGuarantee++;
+    }
+    expect(reviewedBeforeGuarantee).toBeGreaterThan(0);
+    expect(first.report.refused).toEqual({});
   });
 
   it('builds a bulletin that matches figures computed independently from its events', async () => {
