@@ -4,10 +4,10 @@ import { application, applied, apply, date, guarantee, guaranteed } from './fixt
 
 const given = DeciderSpecification.for(loanDecider);
 const facts = (over: Partial<RiskFacts>): RiskFacts => ({ ...NO_RISK_FACTS, ...over });
-const applyWith = (risk: RiskFacts): LoanCommand => ({ ...apply(), risk }) as LoanCommand;
+const applyWith = (risk: RiskFacts): LoanCommand => ({ ...apply(), riskFacts: risk }) as LoanCommand;
 const flagged = (findings: RiskFlagged['data']['findings'], foundBy: 'application' | 'day_end' = 'application', on = '2011-01-05') =>
   ({ type: 'RiskFlagged', data: { loanId: 'L1', findings, foundBy, foundOn: date(on) } }) as RiskFlagged;
-const check = (risk: RiskFacts): LoanCommand => ({ type: 'CheckRisk', risk });
+const check = (riskFacts: RiskFacts): LoanCommand => ({ type: 'CheckRisk', riskFacts });
 const review = (decision: 'cleared' | 'declined', note = '核实为夫妻共用电话'): LoanCommand => ({
   type: 'ReviewRisk',
   data: { decision, note },
@@ -74,7 +74,7 @@ describe('risk control at the application', () => {
 
   it('still refuses an application that breaks the rules, flagged or not', () => {
     given()
-      .when({ ...apply({ amount: yuan(50_001) }), risk: facts({ guarantorLoans: ['L9'] }) } as LoanCommand, '2011-01-05')
+      .when({ ...apply({ amount: yuan(50_001) }), riskFacts: facts({ guarantorLoans: ['L9'] }) } as LoanCommand, '2011-01-05')
       .thenRefuses('LOAN.CAP_EXCEEDED');
   });
 });

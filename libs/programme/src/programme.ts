@@ -80,13 +80,13 @@ export class Programme {
   /** With `jobsCreated`, a second-support application is granted in the same decision (every condition checked at once). */
   async applyForLoan(data: ApplyData, env: CommandEnvelope, jobsCreated?: number): Promise<Handled<LoanState>> {
     const previousLoan = data.previousLoanId ? await this.previousLoanFacts(data.previousLoanId) : undefined;
-    const risk = await this.risk?.factsFor(data);
+    const riskFacts = await this.risk?.factsFor(data);
     const command: LoanCommand = {
       type: 'ApplyForLoan',
       data,
       previousLoan,
       ...(jobsCreated === undefined ? {} : { jobsCreated }),
-      ...(risk ? { risk } : {}),
+      ...(riskFacts ? { riskFacts } : {}),
     };
     return this.reserveThenRecord(data.loanId, command, env, () => ({
       aggregate: 'borrower',
@@ -106,8 +106,8 @@ export class Programme {
    */
   async checkRisk(loanId: string, env: Omit<CommandEnvelope, 'commandId'>): Promise<Handled<LoanState>> {
     const { state } = await this.handler.load(loanStream(loanId), loanDecider);
-    const risk = this.risk && state.status === 'applied' ? await this.risk.factsFor(state.application!) : NO_RISK_FACTS;
-    return this.recordOnLoan(loanId, { type: 'CheckRisk', risk }, { ...env, commandId: `risk:${env.businessDate}:${loanId}` });
+    const riskFacts = this.risk && state.status === 'applied' ? await this.risk.factsFor(state.application!) : NO_RISK_FACTS;
+    return this.recordOnLoan(loanId, { type: 'CheckRisk', riskFacts }, { ...env, commandId: `risk:${env.businessDate}:${loanId}` });
   }
 
   async issueGuarantee(loanId: string, data: LoanCommandOf<'IssueGuarantee'>['data'], env: CommandEnvelope) {

@@ -65,6 +65,20 @@ describe("risk control's register", () => {
     expect((await handler.load(loanStream('L2'), loanDecider)).state.status).toBe('guaranteed');
   });
 
+  it('takes a retried application as the same request though the register learnt more since', async () => {
+    await apply('L1', 'P1', { riskKeys: { phone: 'h-phone' } });
+    const first = await apply('L2', 'P2', { riskKeys: { phone: 'h-phone' } });
+    await apply('L3', 'P3', { riskKeys: { phone: 'h-phone' } });
+    const retried = await apply('L2', 'P2', { riskKeys: { phone: 'h-phone' } });
+    expect(retried.duplicate).toBe(true);
+    expect(retried.appended.map((e) => e.id)).toEqual(first.appended.map((e) => e.id));
+    // And the day-end's re-check, run twice on one day after the register changed, records once.
+    const check = () => programme.checkRisk('L1', { actor: SYSTEM_ACTOR, businessDate: '2011-01-06' as BusinessDate });
+    expect((await check()).appended).toHaveLength(1);
+    await apply('L4', 'P4', { riskKeys: { phone: 'h-phone' } }, '2011-01-06');
+    expect(await check()).toMatchObject({ duplicate: true });
+  });
+
   it('does not match a borrower with their own earlier loans', async () => {
     await apply('L1', 'P1', { riskKeys: { phone: 'h-phone' } });
     await programme.reject('L1', { reasonCode: 'INCOMPLETE_FILE' }, envelope('rej', '2011-01-06'));

@@ -68,7 +68,7 @@ export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApp
   // Second support in one request: every condition checked at once, and the grant recorded with the application.
   const granted = c.jobsCreated === undefined ? [] : [decideSecondSupport(a, c.previousLoan, c.jobsCreated, ctx)];
   const state = evolveLoan(initialLoanState(), applied);
-  return [applied, ...granted, ...decideRisk(state, c.risk ?? NO_RISK_FACTS, 'application', ctx)];
+  return [applied, ...granted, ...decideRisk(state, c.riskFacts ?? NO_RISK_FACTS, 'application', ctx)];
 }
 
 /**

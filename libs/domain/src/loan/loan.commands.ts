@@ -21,8 +21,11 @@ export type LoanCommand =
       previousLoan?: PreviousLoanFacts;
       /** For second support in one request: the people the first loan's project employs, so that it is granted at once. */
       jobsCreated?: number;
-      /** What the register of applications knows that bears on this one (risk control); none where no register runs. */
-      risk?: RiskFacts;
+      /**
+       * What the register of applications knows that bears on this one (risk control); none where no register runs.
+       * Read for the decision, not asked for: a retry that meets other facts is the same request (see `commandFingerprint`).
+       */
+      riskFacts?: RiskFacts;
     }
   | { type: 'RejectLoanApplication'; data: { reasonCode: string; note?: string } }
   | { type: 'GrantSecondSupport'; data: { jobsCreated: number }; previousLoan: PreviousLoanFacts }
@@ -36,7 +39,7 @@ export type LoanCommand =
   /** The day-end run's check of the step the loan waits in against its deadline. */
   | { type: 'CheckTimeLimits' }
   /** The day-end run's re-check of an application still waiting for a decision against the register. */
-  | { type: 'CheckRisk'; risk: RiskFacts }
+  | { type: 'CheckRisk'; riskFacts: RiskFacts }
   /** A centre officer's decision on an application risk control flagged. */
   | { type: 'ReviewRisk'; data: { decision: RiskDecision; note: string } }
   | { type: 'ExtendLoan'; data: { newMaturity: BusinessDate; guarantorConsent: boolean } }

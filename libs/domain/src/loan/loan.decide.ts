@@ -139,7 +139,7 @@ export function decideLoan(c: LoanCommand, s: LoanState, ctx: DecisionContext): 
       return decideTimeLimits(s, ctx);
 
     case 'CheckRisk':
-      return s.status === 'applied' ? decideRisk(s, c.risk, 'day_end', ctx) : [];
+      return s.status === 'applied' ? decideRisk(s, c.riskFacts, 'day_end', ctx) : [];
 
     case 'ReviewRisk':
       return decideRiskReview(s, c.data, ctx);

@@ -1,6 +1,6 @@
 import { Actor, BusinessDate, DecisionContext, Decider, DomainError, DomainEvent, Policy, ReferenceData, policyInForce } from '@app/domain';
 import { AppendTooLargeError, EventStore, Position, RecordedEvent, WrongExpectedVersionError } from '../store.port';
-import { fingerprint } from './derived-id';
+import { commandFingerprint } from './derived-id';
 import { CommandSeen, noteCommands } from './commands-seen';
 
 export type { CommandSeen } from './commands-seen';
@@ -105,7 +105,7 @@ export class CommandHandler {
   ): Promise<Handled<S>> {
     const cached = attempt === 1 ? (this.cache.get(streamName) as Loaded<S> | undefined) : undefined;
     const loaded = cached ?? (await this.catchUp(streamName, decider));
-    const print = fingerprint(command);
+    const print = commandFingerprint(command);
     const seen = loaded.commands.get(env.commandId);
     if (seen !== undefined) {
       if (seen.fingerprint !== print) throw idReused();

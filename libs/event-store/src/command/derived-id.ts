@@ -15,3 +15,15 @@ export function nameBasedUuid(name: string): string {
 export const eventIdFor = (commandId: string, streamName: string, index: number) => nameBasedUuid(`${commandId}|${streamName}|${index}`);
 
 export const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+
+/**
+ * What identifies a request for idempotency: the command without what the use case read to decide it (a
+ * top-level property named `…Facts`, such as risk control's `riskFacts`). A retry may meet other facts and is
+ * still the same request; a command without such facts prints as it always did.
+ */
+export const commandFingerprint = (command: unknown) =>
+  fingerprint(
+    command && typeof command === 'object' && !Array.isArray(command)
+      ? Object.fromEntries(Object.entries(command).filter(([key]) => !key.endsWith('Facts')))
+      : command,
+  );

@@ -1,7 +1,7 @@
 import { DecisionContext, Decider, DomainEvent } from '@app/domain';
 import { idReused } from './command-errors';
 import { AppendResult, EventStore, NewEvent, RecordedEvent, StreamWrite } from '../store.port';
-import { fingerprint } from './derived-id';
+import { commandFingerprint } from './derived-id';
 import type { CommandEnvelope, Handled, Loaded } from './command-handler';
 import { noteCommands } from './commands-seen';
 import { eventMetadata, toNewEvents } from './metadata';
@@ -95,7 +95,7 @@ export class StreamTransaction {
   ): Promise<Decided<E>> {
     const entry = await this.touch(streamName, decider);
     const state = entry.state as S;
-    const print = fingerprint(command);
+    const print = commandFingerprint(command);
     const seen = entry.loaded.commands.get(env.commandId);
     if (seen !== undefined && seen.fingerprint !== print) throw idReused();
     if (seen !== undefined) return { seen: true, events: [], ids: [] };
