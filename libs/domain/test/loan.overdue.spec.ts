@@ -1,4 +1,4 @@
-import { LoanEvent, loanDecider, yuan } from '../src';
+import { LoanEvent, addDays, loanDecider, nextFallingDue, overdueOn, yuan } from '../src';
 import { DeciderSpecification } from './decider-spec';
 import {
   applied,
@@ -86,6 +86,42 @@ describe('overdue (the day-end run)', () => {
     ])
       .when(markOverdue, '2011-03-22')
       .then([markedOverdue({ asOf: date('2011-03-22'), overduePrincipal: yuan(10_000), daysOverdue: 2 })]);
+  });
+
+  it('tells the day-end run when to look again: nothing more can be overdue before the day after the next due date', () => {
+    const instalments = disbursed({
+      repaymentMethod: 'equal_principal_quarterly',
+      plan: ['2011-03-20', '2011-06-20', '2011-09-20', '2011-12-20', '2012-01-10'].map((d) => ({
+        dueDate: date(d),
+        principal: yuan(10_000),
+      })),
+    });
+    const histories = {
+      running: running(),
+      defaulted: defaulted(),
+      instalments: [applied(), guaranteed(), instalments],
+      interestPaid: [...running(), ...quarterlyInterestPaid(2)],
+      extended: [
+        ...running(),
+        ...quarterlyInterestPaid(4),
+        {
+          type: 'LoanExtended',
+          data: { loanId: 'L1', previousMaturity: date('2012-01-10'), newMaturity: date('2012-06-10'), extendedOn: date('2011-12-01') },
+        } as LoanEvent,
+      ],
+    };
+    for (const [name, events] of Object.entries(histories)) {
+      const account = events.reduce(loanDecider.evolve, loanDecider.initialState()).account!;
+      for (let from = date('2011-01-11'); from < '2012-09-01'; from = addDays(from, 3)) {
+        const next = nextFallingDue(account, from);
+        if (!next) continue;
+        const now = overdueOn(account, from);
+        for (let day = addDays(from, 1); day <= next; day = addDays(day, 1))
+          expect({ name, from, day, overdue: overdueOn(account, day) }).toEqual({ name, from, day, overdue: now });
+      }
+      // While principal is owed something always falls due again.
+      expect(nextFallingDue(account, date('2013-01-01'))).toBeDefined();
+    }
   });
 
   it('looks only at disbursed loans', () => {

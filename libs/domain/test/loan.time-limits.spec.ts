@@ -1,4 +1,4 @@
-import { LoanEvent, StepPastDeadline, loanDecider } from '../src';
+import { JIANGXI_POLICIES, LoanEvent, StepPastDeadline, deadlineCheckOn, loanDecider } from '../src';
 import { DeciderSpecification } from './decider-spec';
 import { applied, date, guaranteed, running } from './fixtures';
 
@@ -35,6 +35,17 @@ describe('time limits (限时办结)', () => {
     given([applied(), late('decision', '2011-01-05', '2011-01-25', 'GC-360721', '2011-01-26'), guaranteed()])
       .when(check, '2011-02-20')
       .then([late('disbursement', '2011-01-08', '2011-01-29', 'ABC-360721', '2011-02-20')]);
+  });
+
+  it('tells the day-end run the first day it can find the current step late, and nothing once it has', () => {
+    const policy = JIANGXI_POLICIES[0];
+    const stateOf = (events: LoanEvent[]) => events.reduce(loanDecider.evolve, loanDecider.initialState());
+    expect(deadlineCheckOn(stateOf([applied()]), policy)).toBe('2011-01-26');
+    expect(deadlineCheckOn(stateOf([applied(), late('decision', '2011-01-05', '2011-01-25', 'GC-360721', '2011-01-26')]), policy)).toBe(
+      undefined,
+    );
+    expect(deadlineCheckOn(stateOf([applied(), guaranteed()]), policy)).toBe('2011-01-30');
+    expect(deadlineCheckOn(stateOf(running()), policy)).toBe(undefined);
   });
 
   it('has nothing to record for a loan paid out or rejected', () => {

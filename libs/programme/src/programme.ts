@@ -66,6 +66,8 @@ export interface Completion {
  * A command seen before always takes the step path, which knows how to answer a repeat.
  */
 export class Programme {
+  private readonly told: Array<Pick<RiskRegister, 'observe'>> = [];
+
   /**
    * `sealerFor`, where personal data is sealed (the API): how a new application's project name is sealed, so
    * that a first loan recorded before sealing, its name in plain text, is compared with it sealed the same way.
@@ -75,7 +77,14 @@ export class Programme {
     readonly handler: CommandHandler,
     private readonly sealerFor?: (borrowerId: string) => Promise<(text: string) => string>,
     readonly risk?: RiskRegister,
-  ) {}
+  ) {
+    if (risk) this.told.push(risk);
+  }
+
+  /** Tells a follower what is recorded on loans here as it is recorded (a sole writer's follow nothing else). */
+  tellAlso(follower: Pick<RiskRegister, 'observe'>): void {
+    this.told.push(follower);
+  }
 
   /** With `jobsCreated`, a second-support application is granted in the same decision (every condition checked at once). */
   async applyForLoan(data: ApplyData, env: CommandEnvelope, jobsCreated?: number): Promise<Handled<LoanState>> {
@@ -262,9 +271,12 @@ export class Programme {
     return this.registered(result);
   }
 
-  /** What was recorded on a loan, told to risk control's register at once (the next application may meet it). */
+  /**
+   * What was recorded on a loan, told at once to risk control's register (the next application may meet it) and
+   * to the followers told; a duplicate's events were told when first recorded.
+   */
   private registered(handled: Handled<LoanState>): Handled<LoanState> {
-    this.risk?.observe(handled.appended);
+    if (!handled.duplicate) for (const f of this.told) f.observe(handled.appended);
     return handled;
   }
 

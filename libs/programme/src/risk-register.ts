@@ -29,6 +29,9 @@ export class RiskRegister extends Follower {
   /** Each guarantor's open loans. */
   private readonly byGuarantor = new Map<string, Set<string>>();
   private readonly refused = new Map<string, Set<string>>();
+  private readonly ofBorrower = new Map<string, Set<string>>();
+  /** Loans whose facts may have grown since they were last checked (see `takeRechecks`). */
+  private readonly rechecks = new Set<string>();
 
   constructor(store: EventStore, backOffMs?: (attempt: number) => number) {
     super(store, ['loan-', 'erasure-'], backOffMs);
@@ -65,6 +68,24 @@ export class RiskRegister extends Follower {
     return { sharing, guarantorLoans, refusals };
   }
 
+  /**
+   * The loans that what was registered since the last call may bear on, for the day-end's re-check: each new
+   * application (it meets what was registered after its own check, a concurrent twin's included), and the
+   * loans sharing one of its details or its guarantor, or of a borrower just refused. Facts only ever grow by
+   * these, so an application not named here has nothing new to flag.
+   */
+  async takeRechecks(): Promise<string[]> {
+    await this.caughtUp();
+    const loans = [...this.rechecks];
+    this.rechecks.clear();
+    return loans;
+  }
+
+  /** A re-check that could not be done (a past day run again): kept for the next run. */
+  recheckLater(loanId: string): void {
+    this.rechecks.add(loanId);
+  }
+
   /** Events this process recorded, seen before the subscription delivers them. */
   observe(events: ReadonlyArray<Pick<RecordedEvent, 'type' | 'data'>>): void {
     for (const e of events) this.see(e);
@@ -79,6 +100,7 @@ export class RiskRegister extends Follower {
         this.close(loanId);
         const refused = this.refused.get(borrowerId) ?? new Set();
         this.refused.set(borrowerId, refused.add(loanId));
+        for (const other of this.ofBorrower.get(borrowerId) ?? []) if (other !== loanId) this.rechecks.add(other);
         return;
       }
       case 'LoanSettled':
@@ -100,8 +122,12 @@ export class RiskRegister extends Follower {
     if (r.applied) return;
     Object.assign(r, { applied: true, borrowerId: a.borrowerId, centreId: a.centreId, guarantorId: a.guarantorId });
     r.keys = Object.entries(a.riskKeys ?? {}).map(([kind, hash]) => `${kind}:${hash}`);
+    this.ofBorrower.set(a.borrowerId, (this.ofBorrower.get(a.borrowerId) ?? new Set()).add(a.loanId));
     for (const k of r.keys) this.byKey.set(k, (this.byKey.get(k) ?? new Set()).add(a.loanId));
     if (r.open && a.guarantorId) this.byGuarantor.set(a.guarantorId, (this.byGuarantor.get(a.guarantorId) ?? new Set()).add(a.loanId));
+    for (const k of r.keys) for (const other of this.byKey.get(k)!) this.rechecks.add(other);
+    for (const other of (a.guarantorId && this.byGuarantor.get(a.guarantorId)) || []) this.rechecks.add(other);
+    this.rechecks.add(a.loanId);
   }
 
   private close(loanId: string) {
@@ -116,8 +142,8 @@ export class RiskRegister extends Follower {
    * person's anew); the rules on their hash (refusals) stay, as the borrower stream's do.
    */
   private erase(borrowerId: string) {
-    for (const [loanId, r] of this.loans) {
-      if (r.borrowerId !== borrowerId) continue;
+    for (const loanId of this.ofBorrower.get(borrowerId) ?? []) {
+      const r = this.loans.get(loanId)!;
       for (const k of r.keys) this.byKey.get(k)?.delete(loanId);
       r.keys = [];
     }

@@ -50,3 +50,58 @@ describe('the day-end run in two processes at once', () => {
     expect(ra.markedOverdue + rb.markedOverdue).toBe(marks);
   });
 });
+
+/** Run every day, the day-end looks at what each day brings, not at the whole portfolio. */
+describe('the day-end run every day', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'day-end-index-'));
+  const { programme, handler } = programmeOn(openFile(join(dir, 'events.db')));
+  const open = new OpenLoans(handler.store);
+  afterAll(async () => {
+    await open.stop();
+    await handler.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (day: string) => runDayEnd(programme, open, day as BusinessDate);
+
+  it('looks at a loan after each due date and step deadline, and at every loan when a past day is run again', async () => {
+    await programme.contribute(
+      'GC-360721',
+      { source: 'county_finance', amount: yuan(1_000_000), reference: 'r' },
+      envelope('f', '2011-01-02'),
+    );
+    for (let i = 0; i < 5; i++) {
+      const id = `L${i}`;
+      await programme.applyForLoan(applicationData(id, `P${i}`), envelope(`apply-${id}`, '2011-01-05'));
+      await programme.issueGuarantee(id, guaranteeData(), envelope(`guarantee-${id}`, '2011-01-08'));
+      const disbursement = {
+        amount: yuan(50_000),
+        contractRate: bp(600),
+        repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
+        bankContractNo: `C-${id}`,
+        borrowerFees: fen(0),
+      };
+      await programme.disburse(id, disbursement, envelope(`disburse-${id}`, '2011-01-10'));
+    }
+    await programme.applyForLoan(applicationData('W', 'PW'), envelope('apply-W', '2011-01-05')); // never decided
+    await open.start();
+
+    // Each loan once when it is new; then nothing until its deadline (25 January) or the first settlement (20 March).
+    expect(await run('2011-01-11')).toMatchObject({ loansChecked: 5, waitingChecked: 1, markedOverdue: 0 });
+    expect(await run('2011-01-20')).toMatchObject({ loansChecked: 0, waitingChecked: 0 });
+    expect(await run('2011-01-26')).toMatchObject({ loansChecked: 0, waitingChecked: 1, stepsPastDeadline: 1 });
+    expect(await run('2011-03-20')).toMatchObject({ loansChecked: 0, waitingChecked: 0 });
+    // Four pay the March interest; the fifth is overdue the day after.
+    for (let i = 0; i < 4; i++)
+      await programme.repay(
+        `L${i}`,
+        { principal: fen(0), interest: fen(58_333), borrowerFees: fen(0) },
+        envelope(`pay-L${i}`, '2011-03-20'),
+      );
+    expect(await run('2011-03-21')).toMatchObject({ loansChecked: 5, markedOverdue: 1 });
+    expect(await run('2011-04-30')).toMatchObject({ loansChecked: 0, markedOverdue: 0 });
+    // June's interest falls due for all five and none pays it (the fifth's overdue interest grows).
+    expect(await run('2011-06-21')).toMatchObject({ loansChecked: 5, markedOverdue: 5 });
+    // A past day run again looks at every loan, and finds nothing new.
+    expect(await run('2011-03-21')).toMatchObject({ loansChecked: 5, waitingChecked: 1, markedOverdue: 0 });
+  });
+});

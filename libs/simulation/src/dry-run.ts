@@ -20,7 +20,9 @@ export interface LoanFacts {
 
 /**
  * Runs a planned loan's life through the loan's decider alone: no store, no other streams. A plan's
- * loans do not depend on one another, so this is what the full simulation will record for the loan.
+ * loans do not depend on one another, so this is what the full simulation will record for the loan, but
+ * for what the day-end run adds (overdue marks, late steps, flags met later), none of which moves a figure
+ * the plan is calibrated on.
  */
 export async function dryRun(loan: PlannedLoan, rules: Rules, feeRateBp: number, end: string, asOf: string): Promise<LoanFacts> {
   const facts: LoanFacts = { guaranteed: false, compensations: [], recoveries: [], principalBy: 0, centralBy: 0 };
@@ -51,7 +53,6 @@ export async function dryRun(loan: PlannedLoan, rules: Rules, feeRateBp: number,
     guarantee: (l, on) => run({ type: 'IssueGuarantee', data: guaranteeOf(l, feeRateBp) }, on),
     disburse: (l, on) => run({ type: 'DisburseLoan', data: disbursementOf(l, policyInForce(rules.policies, on as BusinessDate), on) }, on),
     repay: (_, principal, interest, on) => run({ type: 'RecordRepayment', data: { principal, interest, borrowerFees: fen(0) } }, on),
-    markOverdue: (_, on) => run({ type: 'MarkOverdue' }, on),
     compensate: (_, on) => run({ type: 'PayCompensation' }, on),
     recover: (_, amount: Fen, on) => run({ type: 'CollectRecovery', data: { amount, source: 'counter_guarantor' } }, on),
     writeOff: (l, on) => run({ type: 'WriteOffLoan', data: { approvalRef: `WO-${l.id}` } }, on),

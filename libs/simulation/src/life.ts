@@ -19,7 +19,6 @@ export interface LoanWorld {
   guarantee(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   disburse(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   repay(loan: PlannedLoan, principal: Fen, interest: Fen, on: string): Promise<LoanState | undefined>;
-  markOverdue(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   compensate(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
   recover(loan: PlannedLoan, amount: Fen, on: string): Promise<LoanState | undefined>;
   writeOff(loan: PlannedLoan, on: string): Promise<LoanState | undefined>;
@@ -38,7 +37,8 @@ export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
   if (applied && loan.previousLoanId) applied = await world.grantSecondSupport(loan, await at(addDays(loan.applyOn as BusinessDate, 2)));
   if (!applied) return;
   const decidedOn = await at(loan.guaranteeOn);
-  if (applied.risk.pending && !(await world.reviewRisk(loan, decidedOn))) return;
+  // Flagged at application, or by a day-end since (another application met it).
+  if ((await world.state(loan)).risk.pending && !(await world.reviewRisk(loan, decidedOn))) return;
   if (!(await world.guarantee(loan, decidedOn))) return;
   const disbursed = await world.disburse(loan, await at(loan.disburseOn));
   if (!disbursed) return;
@@ -49,10 +49,9 @@ export async function live(loan: PlannedLoan, world: LoanWorld): Promise<void> {
   const trouble = Math.min(dues.length - 1, Math.floor(loan.troubleAt * dues.length));
   for (const [i, due] of dues.entries()) {
     if (i === trouble && loan.outcome === 'defaulted') return defaultOn(loan, world, due);
-    if (i === trouble && loan.outcome === 'late') {
-      await world.markOverdue(loan, await at(addDays(due, 1)));
-      await pay(loan, world, await at(addDays(due, loan.lateDays)));
-    } else await pay(loan, world, await at(due));
+    // A late borrower pays days after the due date; the day-end run marks the loan overdue meanwhile.
+    if (i === trouble && loan.outcome === 'late') await pay(loan, world, await at(addDays(due, loan.lateDays)));
+    else await pay(loan, world, await at(due));
   }
 }
 
@@ -67,7 +66,6 @@ async function pay(loan: PlannedLoan, world: LoanWorld, on: string) {
 
 async function defaultOn(loan: PlannedLoan, world: LoanWorld, due: string) {
   const at = (date: string) => arrive(world, date);
-  await world.markOverdue(loan, await at(addDays(due as BusinessDate, 1)));
   const paidOn = (await at(addDays(due as BusinessDate, loan.compensateAfterDays))) as BusinessDate;
   const compensated = await world.compensate(loan, paidOn);
   if (!compensated) return;

@@ -14,10 +14,10 @@ import {
   quarterOf,
 } from '@app/domain';
 import { CommandEnvelope, Handled } from '@app/event-store';
-import { Programme } from '@app/programme';
+import { OpenLoans, Programme, runDayEnd } from '@app/programme';
 import { calibrate } from './calibrate';
 import { Calendar } from './calendar';
-import { RISK_CLEARED, applicationOf, assignGuarantors, disbursementOf, guaranteeOf } from './commands';
+import { RISK_CLEARED, applicationOf, assignGuarantors, delaySomeSteps, disbursementOf, guaranteeOf } from './commands';
 import { LoanFacts, dryRun } from './dry-run';
 import { planFunds } from './funds';
 import { LoanWorld, live } from './life';
@@ -29,6 +29,8 @@ export interface SimulationReport {
   refused: Record<string, number>;
   loans: number;
   lastDate: string;
+  /** What the day-end runs recorded: loans marked overdue, steps past their deadline, applications flagged. */
+  dayEnd: { markedOverdue: number; stepsPastDeadline: number; riskFlagged: number };
 }
 export interface SimulationProgress {
   onStep?: (step: string) => void;
@@ -50,6 +52,7 @@ export async function simulate(
   progress.onStep?.('plan');
   const plan = planProgramme(profile, seed, rules);
   assignGuarantors(plan.loans);
+  delaySomeSteps(plan.loans);
   if (profile.calibration) await calibrate(plan, rules, progress.onStep);
   else planFunds(plan, await factsOf(plan, rules), plan.end);
   progress.onStep?.('history');
@@ -73,9 +76,21 @@ const officerOf = (l: PlannedLoan): Actor => {
 };
 const clerkOf = (l: PlannedLoan): Actor => ({ userId: `${l.branch}-clerk`, role: 'bank_clerk', organisationId: l.branch });
 
-/** Runs a plan: each morning the finance and target work of the day, then every loan with something to do. */
+/**
+ * Runs a plan: each morning the finance and target work of the day, then every loan with something to do, and
+ * at the end of the day the day-end run over the loans with something due or past a deadline.
+ */
 async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgress['onDay']): Promise<SimulationReport> {
-  const report: SimulationReport = { commands: 0, refused: {}, loans: plan.loans.length, lastDate: '' };
+  const report: SimulationReport = {
+    commands: 0,
+    refused: {},
+    loans: plan.loans.length,
+    lastDate: '',
+    dayEnd: { markedOverdue: 0, stepsPastDeadline: 0, riskFlagged: 0 },
+  };
+  // The simulation is the store's only writer: the day-end's lists learn what it records as it records it.
+  const openLoans = OpenLoans.forSoleWriter(programme.handler.store);
+  programme.tellAlso(openLoans);
   const calendar = new Calendar(plan.end);
   const subsidies = new SubsidyBook();
   const env = (commandId: string, on: string, actor: Actor = SYSTEM_ACTOR): CommandEnvelope => ({
@@ -116,7 +131,6 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
         if (e.type === 'Repaid') subsidies.add(l, on, e.data as { subsidyCentral: number; subsidyLocal: number });
       return done?.state as LoanState | undefined;
     },
-    markOverdue: (l, on) => onLoan(() => p.markOverdue(l.id, { actor: SYSTEM_ACTOR, businessDate: on as BusinessDate })),
     compensate: (l, on) => onLoan(() => p.payCompensation(l.id, env(`sim:${l.id}:compensate`, on))),
     recover: (l, amount, on) =>
       onLoan(() => p.collectRecovery(l.id, { amount, source: 'counter_guarantor' }, env(`sim:${l.id}:recover`, on))),
@@ -172,6 +186,11 @@ async function runPlan(programme: Programme, plan: Plan, onDay?: SimulationProgr
     calendar.begin(day);
     for (let i = 0; i < (morning.get(day)?.length ?? 0); i++) await morning.get(day)![i]();
     await calendar.runDay();
+    // The day's work done, the day-end run, as the API runs it every day for the day just ended.
+    const dayEnd = await runDayEnd(p, openLoans, day as BusinessDate);
+    report.dayEnd.markedOverdue += dayEnd.markedOverdue;
+    report.dayEnd.stepsPastDeadline += dayEnd.stepsPastDeadline;
+    report.dayEnd.riskFlagged += dayEnd.riskFlagged;
     report.lastDate = day;
     onDay?.(day, report);
   }

@@ -1,4 +1,4 @@
-import { JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData } from '@app/domain';
+import { BusinessDate, JIANGXI_POLICIES, JIANGXI_REFERENCE, ReferenceData, addDays, stepLimits } from '@app/domain';
 import { CommandHandler, RecordedEvent, SqliteEventStore } from '@app/event-store';
 import { Programme, RiskRegister } from '@app/programme';
 import { MemoryTx, buildBulletin, bulletin, bulletinFactsFrom, toProjected } from '@app/projections';
@@ -133,8 +133,11 @@ describe('simulating a programme through the commands', () => {
         const expected = [...open].sort();
         const next = first.events.find((x) => x.streamName === e.streamName && x.revision === e.revision + 1n);
         if (expected.length)
-          expect(next).toMatchObject({ type: 'RiskFlagged', data: { findings: [{ reason: 'guarantor_over_limit', loanIds: expected }] } });
-        else expect(next?.type).not.toBe('RiskFlagged');
+          expect(next).toMatchObject({
+            type: 'RiskFlagged',
+            data: { foundBy: 'application', findings: [{ reason: 'guarantor_over_limit', loanIds: expected }] },
+          });
+        else expect(next).not.toMatchObject({ type: 'RiskFlagged', data: { foundBy: 'application' } });
         openByGuarantor.set(d.guarantorId!, open.add(d.loanId));
         guarantorOf.set(d.loanId, d.guarantorId!);
       }
@@ -167,4 +170,70 @@ describe('simulating a programme through the commands', () => {
       }).toEqual(expected);
     }
   });
+
+  it('runs the day-end every day: at each month end the overdue principal is what the repayment schedules say', async () => {
+    expect(first.report.dayEnd.markedOverdue).toBeGreaterThan(0);
+    const tx = await MemoryTx.fold(bulletin, first.events.map(toProjected));
+    const on = (e: RecordedEvent) => (e.metadata as { businessDate: string }).businessDate;
+    const months = [...new Set(first.events.map((e) => on(e).slice(0, 7)))].sort();
+    let overdueMonths = 0;
+    for (const month of months) {
+      const end = lastDayOf(month);
+      // Principal fallen due before the last day and not repaid (instalments are paid oldest first), per running loan.
+      const loans = new Map<string, { dues: Array<{ dueDate: string; principal: number }>; repaid: number; closed: boolean }>();
+      for (const e of first.events) {
+        if (on(e) > end) break;
+        const d = e.data as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- loan events of several types
+        if (e.type === 'Disbursed') loans.set(d.loanId, { dues: d.plan, repaid: 0, closed: false });
+        if (e.type === 'Repaid') loans.get(d.loanId)!.repaid += d.principal;
+        if (e.type === 'LoanSettled' || e.type === 'CompensationPaid') loans.get(d.loanId)!.closed = true;
+      }
+      const fromSchedules = sum([...loans.values()], (l) =>
+        l.closed
+          ? 0
+          : Math.max(
+              0,
+              sum(
+                l.dues.filter((x) => x.dueDate < end),
+                (x) => x.principal,
+              ) - l.repaid,
+            ),
+      );
+      const province = buildBulletin(bulletinFactsFrom(tx, month), reference, month).find((r) => r.level === 'province')!;
+      expect({ month, overdue: province.overduePrincipal }).toEqual({ month, overdue: fromSchedules });
+      if (fromSchedules > 0) overdueMonths++;
+    }
+    expect(overdueMonths).toBeGreaterThan(3);
+  });
+
+  it('records each step past its deadline on the first day-end after it, and only those', () => {
+    const limits = stepLimits(JIANGXI_POLICIES[0]);
+    const on = (e: RecordedEvent) => (e.metadata as { businessDate: string }).businessDate as BusinessDate;
+    const steps = new Map<string, { step: string; since: BusinessDate; days: number; doneOn?: BusinessDate }>();
+    const found: string[] = [];
+    for (const e of first.events) {
+      const d = e.data as { loanId: string; step: string; foundOn: string };
+      const step = (name: string) => steps.get(`${d.loanId}:${name}`);
+      if (e.type === 'LoanApplied') steps.set(`${d.loanId}:decision`, { step: 'decision', since: on(e), days: limits.decisionDays });
+      if (e.type === 'GuaranteeIssued' || e.type === 'LoanApplicationRejected') step('decision')!.doneOn = on(e);
+      if (e.type === 'GuaranteeIssued')
+        steps.set(`${d.loanId}:disbursement`, { step: 'disbursement', since: on(e), days: limits.disbursementDays });
+      if (e.type === 'Disbursed') step('disbursement')!.doneOn = on(e);
+      if (e.type === 'StepPastDeadline') found.push(`${d.loanId}:${d.step}:${d.foundOn}`);
+    }
+    // The day-end of a day runs after its work: a step is late if a day-end after its deadline ran before it was done.
+    const expected = [...steps]
+      .map(([key, s]) => ({ key, firstLate: addDays(s.since, s.days + 1), doneOn: s.doneOn ?? '9999-12-31' }))
+      .filter((s) => s.firstLate < s.doneOn && s.firstLate <= first.report.lastDate)
+      .map((s) => `${s.key}:${s.firstLate}`);
+    expect(found.sort()).toEqual(expected.sort());
+    expect(found.length).toBeGreaterThan(0);
+    expect(first.report.dayEnd.stepsPastDeadline).toBe(found.length);
+  });
 });
+
+const lastDayOf = (month: string) => addDays(`${nextMonth(month)}-01` as BusinessDate, -1);
+const nextMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+};

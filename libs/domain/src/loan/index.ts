@@ -7,9 +7,9 @@ import { LoanState, evolveLoan, initialLoanState } from './loan.state';
 export * from './loan.events';
 export * from './loan.commands';
 export * from './loan.state';
-export { overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
+export { nextFallingDue, overdueOn, payoffOn, unpaid, type LoanAccount } from './loan.account';
 export { repaymentPlan } from './loan.plan';
-export { stepLimits, waitingStep } from './loan.time-limits';
+export { deadlineCheckOn, stepLimits, waitingStep } from './loan.time-limits';
 export * from './loan.risk';
 export { payoffQuote, repaymentSchedule, type PayoffQuote, type ScheduleLine } from './loan.quote';
 

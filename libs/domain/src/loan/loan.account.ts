@@ -188,3 +188,16 @@ export function payoffOn(account: LoanAccount, on: BusinessDate): { principal: F
   const settled = settleAccrualOn(account, on);
   return { principal: settled.outstanding, interest: unpaid(settled.interestDues) };
 }
+
+/**
+ * The first day on or after `from` on which something may fall due: an unpaid instalment, or interest at the
+ * next settlement while any accrues or is owed. Until that day has passed, what is overdue cannot grow, so the
+ * day-end run need not look at the loan before the day after it.
+ */
+export function nextFallingDue(account: LoanAccount, from: BusinessDate): BusinessDate | undefined {
+  const dates = [...account.principalDues, ...account.interestDues]
+    .filter((d) => d.dueDate >= from && d.paid < d.amount)
+    .map((d) => d.dueDate);
+  if (account.outstanding > 0 || account.fenDays > 0) dates.push(nextSettlement(account, from));
+  return dates.sort()[0];
+}

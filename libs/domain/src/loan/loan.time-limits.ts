@@ -37,3 +37,12 @@ export function decideTimeLimits(s: LoanState, ctx: DecisionContext): StepPastDe
   if (!waiting || ctx.businessDate <= waiting.dueBy || s.pastDeadline.includes(waiting.step)) return [];
   return [{ type: 'StepPastDeadline', data: { loanId: s.application!.loanId, ...waiting, foundOn: ctx.businessDate } }];
 }
+
+/**
+ * The first day-end that could find the loan's current step past its deadline (none once it has been found
+ * late, or when nothing waits): until then the time-limits check need not look at it.
+ */
+export function deadlineCheckOn(s: LoanState, policy: Policy): BusinessDate | undefined {
+  const waiting = waitingStep(s, policy);
+  return waiting && !s.pastDeadline.includes(waiting.step) ? addDays(waiting.dueBy, 1) : undefined;
+}
