@@ -90,3 +90,17 @@ export async function loansWithSubsidyDue(p: Programme, ids: string[]): Promise<
     '2011-03-20',
   );
 }
+
+/** Applies (5 January 2011), guarantees (8th) and pays out (10th) a 50,000-yuan loan at 6 %, interest quarterly. */
+export async function disbursedLoan(programme: Programme, loanId: string, borrowerId = `P-${loanId}`) {
+  await programme.applyForLoan(applicationData(loanId, borrowerId), envelope(`apply-${loanId}`, '2011-01-05'));
+  await programme.issueGuarantee(loanId, guaranteeData(), envelope(`guarantee-${loanId}`, '2011-01-08'));
+  const terms = {
+    amount: yuan(50_000),
+    contractRate: bp(600),
+    repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
+    bankContractNo: `C-${loanId}`,
+    borrowerFees: fen(0),
+  };
+  await programme.disburse(loanId, terms, envelope(`disburse-${loanId}`, '2011-01-10'));
+}

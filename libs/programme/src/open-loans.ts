@@ -64,12 +64,6 @@ export class OpenLoans extends Follower {
     return this.open.all();
   }
 
-  /** The loans waiting for the centre's decision or the bank's disbursement, once caught up. */
-  async awaiting(): Promise<string[]> {
-    await this.caughtUp();
-    return this.waiting.all();
-  }
-
   /**
    * The loans a day-end run for `businessDate` must look at, once caught up. Runs go forward in time; a run
    * for a date before one already run (a past day run again) looks at every loan.

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BusinessDate, bp, fen, loanDecider, loanStream, yuan } from '@app/domain';
+import { BusinessDate, fen, loanDecider, loanStream, yuan } from '@app/domain';
 import { OpenLoans, runDayEnd } from '@app/programme';
-import { applicationData, envelope, guaranteeData, openFile, programmeOn } from '../../../test/support/programme';
+import { applicationData, disbursedLoan, envelope, openFile, programmeOn } from '../../../test/support/programme';
 
 /** Two processes run the same day-end at once: together they report exactly the marks recorded. */
 describe('the day-end run in two processes at once', () => {
@@ -24,17 +24,7 @@ describe('the day-end run in two processes at once', () => {
       envelope('f', '2011-01-02'),
     );
     for (let i = 0; i < 20; i++) {
-      const id = `L${i}`;
-      await a.programme.applyForLoan(applicationData(id, `P${i}`), envelope(`apply-${id}`, '2011-01-05'));
-      await a.programme.issueGuarantee(id, guaranteeData(), envelope(`guarantee-${id}`, '2011-01-08'));
-      const disbursement = {
-        amount: yuan(50_000),
-        contractRate: bp(600),
-        repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
-        bankContractNo: `C-${id}`,
-        borrowerFees: fen(0),
-      };
-      await a.programme.disburse(id, disbursement, envelope(`disburse-${id}`, '2011-01-10'));
+      await disbursedLoan(a.programme, `L${i}`, `P${i}`);
     }
     // Both know every loan (their caches are warm), then both run the day after the first interest fell due.
     const loansA = new OpenLoans(a.handler.store);
@@ -70,17 +60,7 @@ describe('the day-end run every day', () => {
       envelope('f', '2011-01-02'),
     );
     for (let i = 0; i < 5; i++) {
-      const id = `L${i}`;
-      await programme.applyForLoan(applicationData(id, `P${i}`), envelope(`apply-${id}`, '2011-01-05'));
-      await programme.issueGuarantee(id, guaranteeData(), envelope(`guarantee-${id}`, '2011-01-08'));
-      const disbursement = {
-        amount: yuan(50_000),
-        contractRate: bp(600),
-        repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
-        bankContractNo: `C-${id}`,
-        borrowerFees: fen(0),
-      };
-      await programme.disburse(id, disbursement, envelope(`disburse-${id}`, '2011-01-10'));
+      await disbursedLoan(programme, `L${i}`, `P${i}`);
     }
     await programme.applyForLoan(applicationData('W', 'PW'), envelope('apply-W', '2011-01-05')); // never decided
     await open.start();

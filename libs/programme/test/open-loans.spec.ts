@@ -1,8 +1,8 @@
-import { bp, fen, yuan } from '@app/domain';
+import { yuan } from '@app/domain';
 import { EsdbEventStore } from '@app/event-store/esdb/esdb-event-store';
 import { EsdbTestServer } from '@app/event-store/esdb/testing/test-server';
 import { OpenLoans } from '@app/programme';
-import { applicationData, envelope, guaranteeData, programmeOn } from '../../../test/support/programme';
+import { disbursedLoan, envelope, programmeOn } from '../../../test/support/programme';
 import { waitUntil } from '../../../test/support/wait';
 
 /** The day-end run's list of running loans, on EventStoreDB, whose subscriptions drop now and then. */
@@ -27,18 +27,7 @@ describe('the open loans after the subscription drops', () => {
       { source: 'county_finance', amount: yuan(1_000_000), reference: 'r' },
       envelope('f', '2011-01-02'),
     );
-    const disburse = async (id: string) => {
-      await programme.applyForLoan(applicationData(id, `P-${id}`), envelope(`apply-${id}`, '2011-01-05'));
-      await programme.issueGuarantee(id, guaranteeData(), envelope(`guarantee-${id}`, '2011-01-08'));
-      const terms = {
-        amount: yuan(50_000),
-        contractRate: bp(600),
-        repaymentMethod: 'interest_quarterly_principal_at_maturity' as const,
-        bankContractNo: `C-${id}`,
-        borrowerFees: fen(0),
-      };
-      await programme.disburse(id, terms, envelope(`disburse-${id}`, '2011-01-10'));
-    };
+    const disburse = (id: string) => disbursedLoan(programme, id);
     await disburse('L1');
     open = new OpenLoans(store, () => 20);
     await open.start();
