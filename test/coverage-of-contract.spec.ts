@@ -30,6 +30,19 @@ const NOT_PRODUCIBLE: Record<string, string> = {};
 /** Endpoints no test can call, each with why. Empty: every endpoint is called. */
 const NOT_CALLABLE: Record<string, string> = {};
 
+/** The names of every schema property and every parameter in an OpenAPI document. */
+function fieldNames(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(fieldNames);
+  if (!node || typeof node !== 'object') return [];
+  const { properties, parameters, ...rest } = node as { properties?: Record<string, unknown>; parameters?: unknown };
+  return [
+    ...Object.keys(properties ?? {}),
+    ...Object.values(properties ?? {}).flatMap(fieldNames),
+    ...(Array.isArray(parameters) ? parameters.map((p: { name: string; in: string }) => (p.in === 'header' ? 'header' : p.name)) : []),
+    ...Object.values(rest).flatMap(fieldNames),
+  ];
+}
+
 describe('the contract is covered by the tests', () => {
   const files = testFiles(SELF);
 
@@ -61,11 +74,13 @@ describe('the contract is covered by the tests', () => {
   describe('the endpoints of the OpenAPI document', () => {
     let api: Api;
     let endpoints: Endpoint[];
+    let docs: { paths: Record<string, Record<string, unknown>> };
     beforeAll(async () => {
       api = await startApi({ PROJECTIONS: 'off' });
-      const docs = await api.get('/docs-json');
-      expect(docs.status).toBe(200);
-      endpoints = endpointsOf(docs.body);
+      const reply = await api.get('/docs-json');
+      expect(reply.status).toBe(200);
+      docs = reply.body;
+      endpoints = endpointsOf(docs);
     });
     afterAll(async () => api.stop());
 
@@ -101,6 +116,22 @@ describe('the contract is covered by the tests', () => {
       }
       const missing = endpoints.map(endpointName).filter((name) => !called.has(name) && !(name in NOT_CALLABLE));
       expect(missing).toEqual([]);
+    });
+
+    it('documents what every endpoint answers, named in one convention (test/support/api.ts holds every answer to it)', () => {
+      const paths = docs.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, object> }> }>>;
+      const undocumented = endpoints.filter(({ method, path }) => {
+        const responses = paths[path][method.toLowerCase()].responses;
+        const success = Object.entries(responses).filter(([status]) => /^2/.test(status));
+        // A body's shape or media type for each success (204 has none), and problem details for everything else.
+        const described = success.every(([status, r]) => status === '204' || Object.keys(r.content ?? {}).length > 0);
+        return !success.length || !described || !responses.default?.content?.['application/problem+json'];
+      });
+      expect(undocumented.map(endpointName)).toEqual([]);
+      // Every field and parameter in camelCase; codes (enum values, the keys of maps by code) are values, not names.
+      const names = fieldNames(docs);
+      expect(names.length).toBeGreaterThan(300);
+      expect([...new Set(names.filter((n) => !/^[a-z][a-zA-Z0-9]*$/.test(n)))]).toEqual([]);
     });
 
     it('keeps the allow-list of endpoints honest: each is still in the document', () => {

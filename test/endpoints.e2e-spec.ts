@@ -151,7 +151,7 @@ describe('every endpoint, as its users call it', () => {
         maturityDate: '2012-01-10',
         extended: false,
         everOverdue: false,
-        guarantee: { fundId: 'GC-360721', amount: 5_000_000, issuedOn: '2011-01-08' },
+        guarantee: { fundId: 'GC-360721', amountFen: 5_000_000, issuedOn: '2011-01-08' },
         application: { borrowerId: A.borrowerId, centreId: 'GC-360721', bankCode: 'ABC', appliedOn: '2011-01-05' },
       });
       expect(loan.revision).toBe('3'); // applied, guaranteed, disbursed, repaid: revisions 0 to 3
@@ -200,7 +200,12 @@ describe('every endpoint, as its users call it', () => {
     it('GET /funds/{fundId} gives the balance, guarantees outstanding and headroom; GET /funds/{fundId}/events the movements', async () => {
       const fund = ok(await api.get('/funds/GC-360721'));
       const outstanding = fund.guaranteesOutstandingFen;
-      expect(fund).toMatchObject({ fundId: 'GC-360721', balanceFen: 100_000_000, leverageCap: 5, headroomFen: 500_000_000 - outstanding });
+      expect(fund).toMatchObject({
+        fundId: 'GC-360721',
+        balanceFen: 100_000_000,
+        leverageMultiple: 5,
+        headroomFen: 500_000_000 - outstanding,
+      });
       const events = ok(await api.get('/funds/GC-360721/events'));
       expect(events.streamName).toBe('fund-GC-360721');
       expect(types(events).slice(0, 4)).toEqual([
@@ -251,49 +256,49 @@ describe('every endpoint, as its users call it', () => {
         const status = ok(await api.get('/projections'));
         return (
           status.every((p: any) => p.state === 'live' && p.lag === 0) &&
-          ok(await api.get('/ledgers/subsidy/banks')).rows[0]?.central_paid === 58_333
+          ok(await api.get('/ledgers/subsidy/banks')).rows[0]?.centralPaidFen === 58_333
         );
       });
     });
 
     it('GET /ledgers/business has a row per loan; GET /ledgers/business/{loanId} one of them', async () => {
-      const ledger = ok(await api.get('/ledgers/business?sort=applied_on&order=asc'));
+      const ledger = ok(await api.get('/ledgers/business?sort=appliedOn&order=asc'));
       expect(ledger.total).toBe(3);
-      const byLoan = Object.fromEntries(ledger.rows.map((r: any) => [r.loan_id, r]));
+      const byLoan = Object.fromEntries(ledger.rows.map((r: any) => [r.loanId, r]));
       expect(byLoan[A.loanId]).toMatchObject({
         status: 'disbursed',
-        disbursed_amount: 5_000_000,
-        interest_paid: 58_333,
-        outstanding_principal: 5_000_000,
+        disbursedAmountFen: 5_000_000,
+        interestPaidFen: 58_333,
+        outstandingPrincipalFen: 5_000_000,
       });
-      expect(byLoan[B]).toMatchObject({ status: 'rejected', reject_reason: 'FALSE_DOCUMENTS' });
-      expect(byLoan[C]).toMatchObject({ status: 'extended', extended: true, maturity_date: '2012-06-10' });
+      expect(byLoan[B]).toMatchObject({ status: 'rejected', rejectReason: 'FALSE_DOCUMENTS' });
+      expect(byLoan[C]).toMatchObject({ status: 'extended', extended: true, maturityDate: '2012-06-10' });
       expect(ok(await api.get(`/ledgers/business/${C}`))).toEqual(byLoan[C]);
     });
 
     it("GET /ledgers/funds and /ledgers/fund-movements show the fund's balance, exposure and every movement", async () => {
       const [fund] = ok(await api.get('/ledgers/funds')).rows;
-      expect(fund).toMatchObject({ fund_id: 'GC-360721', balance: 100_000_000, exposure: 10_000_000, guarantees_open: 2 });
-      const movements = ok(await api.get('/ledgers/fund-movements?fund_id=GC-360721&sort=seq'));
-      expect(movements.rows[0]).toMatchObject({ kind: expect.any(String), cash_in: 100_000_000, balance_after: 100_000_000 });
-      expect(movements.rows.every((m: any) => m.balance_after === 100_000_000)).toBe(true); // guarantees move no cash
+      expect(fund).toMatchObject({ fundId: 'GC-360721', balanceFen: 100_000_000, exposureFen: 10_000_000, guaranteesOpen: 2 });
+      const movements = ok(await api.get('/ledgers/fund-movements?fundId=GC-360721&sort=seq'));
+      expect(movements.rows[0]).toMatchObject({ kind: expect.any(String), cashInFen: 100_000_000, balanceAfterFen: 100_000_000 });
+      expect(movements.rows.every((m: any) => m.balanceAfterFen === 100_000_000)).toBe(true); // guarantees move no cash
     });
 
     it('GET /ledgers/subsidy/loans and /ledgers/subsidy/banks show the subsidy due, claimed and paid', async () => {
-      const loans = ok(await api.get(`/ledgers/subsidy/loans?loan_id=${A.loanId}`));
+      const loans = ok(await api.get(`/ledgers/subsidy/loans?loanId=${A.loanId}`));
       expect(loans.rows).toEqual([
         expect.objectContaining({
           quarter: '2011-Q1',
-          bank_code: 'ABC',
-          interest_paid: 58_333,
-          central_due: 58_333,
-          central_claimed: 58_333,
-          local_due: 0,
+          bankCode: 'ABC',
+          interestPaidFen: 58_333,
+          centralDueFen: 58_333,
+          centralClaimedFen: 58_333,
+          localDueFen: 0,
         }),
       ]);
-      const banks = ok(await api.get('/ledgers/subsidy/banks?bank_code=ABC&quarter=2011-Q1'));
+      const banks = ok(await api.get('/ledgers/subsidy/banks?bankCode=ABC&quarter=2011-Q1'));
       expect(banks.rows).toEqual([
-        expect.objectContaining({ central_due: 58_333, central_claimed: 58_333, central_paid: 58_333, claims: 1 }),
+        expect.objectContaining({ centralDueFen: 58_333, centralClaimedFen: 58_333, centralPaidFen: 58_333, claims: 1 }),
       ]);
     });
 
@@ -301,17 +306,17 @@ describe('every endpoint, as its users call it', () => {
       const journal = ok(await api.get('/ledgers/journal?book=GC-360721&pageSize=1000'));
       expect(journal.total).toBeGreaterThan(0);
       const sum = (k: string) => journal.rows.reduce((s: number, r: any) => s + r[k], 0);
-      expect(sum('debit')).toBe(sum('credit'));
+      expect(sum('debitFen')).toBe(sum('creditFen'));
       const tb = ok(await api.get('/ledgers/trial-balance?book=GC-360721&month=2011-01'));
-      expect(tb).toMatchObject({ book: 'GC-360721', month: '2011-01', total: 0 });
-      expect(tb.accounts.find((a: any) => a.account === '1001')).toMatchObject({ balance: 100_000_000 });
+      expect(tb).toMatchObject({ book: 'GC-360721', month: '2011-01', totalFen: 0 });
+      expect(tb.accounts.find((a: any) => a.account === '1001')).toMatchObject({ balanceFen: 100_000_000 });
     });
 
     it('GET /bulletin counts the month’s loans for a county', async () => {
       const bulletin = ok(await api.get('/bulletin?month=2011-01&region=360721'));
       expect(bulletin).toMatchObject({ month: '2011-01', region: '360721' });
       const county = bulletin.rows.find((r: any) => r.regionCode === '360721');
-      expect(county.disbursed.month).toMatchObject({ loans: 2, amount: 10_000_000 });
+      expect(county.disbursed.month).toMatchObject({ loans: 2, amountFen: 10_000_000 });
     });
 
     it('GET /exports/{ledger} gives each ledger as CSV, Markdown, JSON and XLSX', async () => {
@@ -323,8 +328,8 @@ describe('every endpoint, as its users call it', () => {
       const md = await api.raw(`/exports/funds?format=md`);
       expect(md.headers.get('content-type')).toContain('text/markdown');
       expect(await md.text()).toContain('| 赣县小额担保贷款担保中心 |');
-      const json = ok(await api.get(`/exports/subsidy-loans?format=json&loan_id=${A.loanId}`));
-      expect(json).toEqual([expect.objectContaining({ loan_id: A.loanId, central_due: 58_333 })]);
+      const json = ok(await api.get(`/exports/subsidy-loans?format=json&loanId=${A.loanId}`));
+      expect(json).toEqual([expect.objectContaining({ loanId: A.loanId, centralDueFen: 58_333 })]);
       const xlsx = await api.raw(`/exports/fund-movements?format=xlsx`);
       expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
       const book = new ExcelJS.Workbook();
@@ -354,7 +359,7 @@ describe('every endpoint, as its users call it', () => {
         ['bulletin', 'live', 0],
       ]);
       const rows = async () => [
-        ok(await api.get('/ledgers/business?sort=loan_id')).rows,
+        ok(await api.get('/ledgers/business?sort=loanId')).rows,
         ok(await api.get('/ledgers/fund-movements?sort=seq')).rows,
         ok(await api.get('/ledgers/subsidy/banks')).rows,
       ];

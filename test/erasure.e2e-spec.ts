@@ -130,7 +130,7 @@ describe("erasing a borrower's personal data", () => {
     expect(text).toContain(kept.project);
     expect(text).toContain(masked(kept.number));
     const row = (await api.get(`/ledgers/business/${loans[0]}`)).body;
-    expect(row).toMatchObject({ loan_id: loans[0], project_name: ERASED, masked_id_number: ERASED, status: 'rejected' });
+    expect(row).toMatchObject({ loanId: loans[0], projectName: ERASED, maskedIdNumber: ERASED, status: 'rejected' });
   });
 
   it("the CLI's ledger and history exports, reading the same files, show the erased person erased", async () => {

@@ -46,12 +46,12 @@ async function ledgers(api: Api) {
     (await api.get('/projections')).body.every((s: { state: string; lag: number }) => s.state === 'live' && s.lag === 0),
   );
   // When each event was recorded differs between the two runs; everything else must not.
-  const strip = (rows: Row[]) => rows.map(({ recorded_at: _r, applied_at: _a, ...r }) => r);
+  const strip = (rows: Row[]) => rows.map(({ recordedAt: _r, appliedAt: _a, ...r }) => r);
   return {
-    business: strip((await api.get('/ledgers/business?sort=loan_id')).body.rows),
+    business: strip((await api.get('/ledgers/business?sort=loanId')).body.rows),
     funds: (await api.get('/ledgers/funds')).body.rows,
     movements: strip((await api.get('/ledgers/fund-movements?sort=seq')).body.rows),
-    journal: strip((await api.get('/ledgers/journal?sort=event_id&pageSize=1000')).body.rows),
+    journal: strip((await api.get('/ledgers/journal?sort=eventId&pageSize=1000')).body.rows),
     subsidy: (await api.get('/ledgers/subsidy/banks')).body.rows,
     bulletin: (await api.get('/bulletin?month=2011-07&region=360700')).body.rows,
   };
@@ -68,7 +68,7 @@ describe('the system on EventStoreDB (through the in-process test server)', () =
       const [a, b] = [await ledgers(onEsdb), await ledgers(onSqlite)];
       expect(a.business).toHaveLength(3);
       expect(a).toEqual(b);
-      expect((await onEsdb.get(`/loans/${a.business[0].loan_id}/events`)).body.events[0].type).toBe('LoanApplied');
+      expect((await onEsdb.get(`/loans/${a.business[0].loanId}/events`)).body.events[0].type).toBe('LoanApplied');
     } finally {
       await onEsdb.stop();
       await onSqlite.stop();

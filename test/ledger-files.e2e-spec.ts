@@ -62,9 +62,9 @@ describe('the ledgers as files staff read', () => {
     const sum = (key: string) => json.reduce((s, r) => s + r[key], 0) / 100;
     expect(totals).toMatchObject({
       贷款编号: '合计',
-      '发放金额(元)': sum('disbursed_amount'),
-      '贷款余额(元)': sum('outstanding_principal'),
-      '已付利息(元)': sum('interest_paid'),
+      '发放金额(元)': sum('disbursedAmountFen'),
+      '贷款余额(元)': sum('outstandingPrincipalFen'),
+      '已付利息(元)': sum('interestPaidFen'),
       扶持人数: 6,
     });
     expect(totals['发放金额(元)']).toBe(100_000);
@@ -89,7 +89,7 @@ describe('the ledgers as files staff read', () => {
     await api.post('/funds/GC-360721/contributions', contribution(500_000, '2011-01-03'));
     await caughtUp(api);
     const lines = (await api.get('/ledgers/journal?book=GC-360721&pageSize=1000')).body.rows as Array<Record<string, unknown>>;
-    const vouchers = lines.filter((l) => l.line === 1).map((l) => [l.business_date, l.voucher, l.memo]);
+    const vouchers = lines.filter((l) => l.line === 1).map((l) => [l.businessDate, l.voucher, l.memo]);
     expect(vouchers).toEqual([
       ['2011-01-02', 1, 'GuaranteeFundContributed'],
       ['2011-01-03', 5, 'GuaranteeFundContributed'],
@@ -109,7 +109,7 @@ describe('the ledgers as files staff read', () => {
     const md = await (await api.raw('/exports/business?format=md')).text();
     expect(md).toContain('| 返乡农民工、妇女 |');
     const json = (await api.get('/exports/business?format=json')).body;
-    expect(json[0]).toMatchObject({ kind: expect.stringMatching(/^(individual|partnership)$/), county_code: '360721' });
+    expect(json[0]).toMatchObject({ kind: expect.stringMatching(/^(individual|partnership)$/), countyCode: '360721' });
     const bulletin = await workbook('/exports/bulletin?month=2011-01&format=xlsx');
     expect(String(bulletin.getCell(2, 1).value)).toContain('江西省');
   });

@@ -12,7 +12,7 @@ describe('exports of text that looks like a formula, over HTTP', () => {
     const { loanId } = (await api.post('/loans', application(1, { project: { name: FORMULA, industry: 'agriculture' } }))).body;
     await api.post(`/loans/${loanId}/guarantee`, guarantee());
     await api.post(`/loans/${loanId}/disbursement`, disbursement());
-    await until(async () => (await api.get('/ledgers/business')).body?.rows?.[0]?.disbursed_amount === 5_000_000);
+    await until(async () => (await api.get('/ledgers/business')).body?.rows?.[0]?.disbursedAmountFen === 5_000_000);
   });
   afterAll(async () => api.stop());
 

@@ -29,14 +29,14 @@ describe('reading your own writes', () => {
         await projector.start();
         const funds = await asked;
         expect(funds.status).toBe(200);
-        expect(funds.body.rows).toEqual([expect.objectContaining({ fund_id: 'GC-360721', balance: 100_000_000 })]);
+        expect(funds.body.rows).toEqual([expect.objectContaining({ fundId: 'GC-360721', balanceFen: 100_000_000 })]);
 
         // The same through the header, after a command whose events the fund ledger does not fold.
         const applied = await api.post('/loans', application(1));
         const ledger = await api.get('/ledgers/funds', { 'x-after-position': position(applied) });
         expect(ledger.status).toBe(200);
         const loans = await api.get(`/ledgers/business?after=${position(applied)}`);
-        expect(loans.body.rows.map((r: { loan_id: string }) => r.loan_id)).toEqual([applied.body.loanId]);
+        expect(loans.body.rows.map((r: { loanId: string }) => r.loanId)).toEqual([applied.body.loanId]);
       } finally {
         await projector.stop();
       }

@@ -107,14 +107,14 @@ describe('risk control', () => {
     });
 
     await caughtUp(api);
-    const pending = (await api.get('/ledgers/business?risk_status=pending&pageSize=100')).body.rows;
-    expect(pending.map((r: { loan_id: string }) => r.loan_id)).toContain(waiting);
-    expect(pending.every((r: { risk_status: string }) => r.risk_status === 'pending')).toBe(true);
+    const pending = (await api.get('/ledgers/business?riskStatus=pending&pageSize=100')).body.rows;
+    expect(pending.map((r: { loanId: string }) => r.loanId)).toContain(waiting);
+    expect(pending.every((r: { riskStatus: string }) => r.riskStatus === 'pending')).toBe(true);
     expect((await api.get(`/ledgers/business/${waiting}`)).body).toMatchObject({
-      risk_status: 'pending',
-      risk_reasons: ['loan_in_other_name'],
-      risk_flagged_on: '2011-01-07',
+      riskStatus: 'pending',
+      riskReasons: ['loan_in_other_name'],
+      riskFlaggedOn: '2011-01-07',
     });
-    expect((await api.get('/ledgers/business?risk_status=maybe')).status).toBe(400);
+    expect((await api.get('/ledgers/business?riskStatus=maybe')).status).toBe(400);
   });
 });

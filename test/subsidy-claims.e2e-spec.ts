@@ -64,7 +64,7 @@ describe('POST /subsidy-claims for a claim longer than one part', () => {
       businessDate: '2011-05-10',
     });
     expect(paid.status).toBe(201);
-    const banks = await api.get(`/ledgers/subsidy/banks?bank_code=ABC&quarter=2011-Q1&after=${paid.headers.get('x-log-position')}`);
-    expect(banks.body.rows).toEqual([expect.objectContaining({ central_claimed: total, central_paid: total, claims: 1 })]);
+    const banks = await api.get(`/ledgers/subsidy/banks?bankCode=ABC&quarter=2011-Q1&after=${paid.headers.get('x-log-position')}`);
+    expect(banks.body.rows).toEqual([expect.objectContaining({ centralClaimedFen: total, centralPaidFen: total, claims: 1 })]);
   });
 });

@@ -40,16 +40,16 @@ describe('time limits', () => {
   it("shows each loan's time in each step in the business ledger", async () => {
     await caughtUp(api);
     expect((await api.get(`/ledgers/business/${slow}`)).body).toMatchObject({
-      days_to_decide: 22,
-      days_to_disburse: 24,
-      decision_late_on: '2011-01-26',
-      disbursement_late_on: '2011-02-18',
+      daysToDecide: 22,
+      daysToDisburse: 24,
+      decisionLateOn: '2011-01-26',
+      disbursementLateOn: '2011-02-18',
     });
     expect((await api.get(`/ledgers/business/${quick}`)).body).toMatchObject({
-      days_to_decide: 3,
-      days_to_disburse: 2,
-      decision_late_on: null,
-      disbursement_late_on: null,
+      daysToDecide: 3,
+      daysToDisburse: 2,
+      decisionLateOn: null,
+      disbursementLateOn: null,
     });
   });
 

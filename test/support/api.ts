@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { SqliteEventStore } from '@app/event-store';
-import { createApp } from '../../apps/api/src/app';
+import { createApp, openApiDocuments } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config';
 import { idNumber } from './ids';
 import { TEST_ISSUER_DIR, signed, usualActor } from './auth';
+import { contractOf } from './openapi';
 
 export { CLERK } from './auth';
 
@@ -40,6 +41,9 @@ export async function startApi(env: Record<string, string> = {}) {
     return fetch(base + url, { ...init, method, headers: await signedFor(method, url, undefined, init.headers) });
   }
 
+  // Every answer is held to the OpenAPI document.
+  const problemsWith = contractOf(openApiDocuments.get(app) as unknown as Parameters<typeof contractOf>[0]);
+
   /** A request as the actor the headers name, or else as whoever usually makes it; `{ authorization: '' }` sends it as nobody. */
   async function call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> {
     const sent = Object.entries(await signedFor(method, url, body, headers)).filter(([, value]) => value !== '');
@@ -50,13 +54,14 @@ export async function startApi(env: Record<string, string> = {}) {
     });
     const text = await res.text();
     const contentType = res.headers.get('content-type') ?? '';
-    return {
+    // JSON parsed; a stream (SSE, NDJSON) as its text.
+    const reply = {
       status: res.status,
-      // JSON parsed; a stream (SSE, NDJSON) as its text.
       body: text && /^application\/(problem\+)?json/.test(contentType) ? JSON.parse(text) : text || undefined,
-      contentType,
-      headers: res.headers,
     };
+    const broken = problemsWith(method, url, reply.status, contentType, reply.body);
+    if (broken.length) throw new Error(`The answer breaks the OpenAPI document:\n${broken.join('\n')}`);
+    return { ...reply, contentType, headers: res.headers };
   }
 
   /** Who usually makes a request (see `usualActor`), looking up the loan a request acts on for its county and branch. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ApiConfig } from './config';
 import { edgeOptions, installEdge } from './http/edge';
@@ -10,6 +10,7 @@ import { ProblemFilter } from './http/problem.filter';
 import { installLogPosition } from './http/read-your-writes';
 import { installSecurity } from './auth/install';
 import { validationPipe } from './http/validation';
+import { withProblems } from './http/schema';
 import { installReveal } from './privacy/reveal';
 
 /** Builds the API (used by main.ts and by the end-to-end tests). */
@@ -43,6 +44,10 @@ export async function createApp(config: ApiConfig, logger: LogLevel[] = ['error'
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: "A backend service's key" }, 'service-key')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, withProblems(document));
+  openApiDocuments.set(app, document);
   return app;
 }
+
+/** Each app's OpenAPI document, as served at /docs-json: the tests hold every answer to it. */
+export const openApiDocuments = new WeakMap<NestFastifyApplication, OpenAPIObject>();

@@ -49,7 +49,7 @@ describe('refusals that say what stands in the way', () => {
     const error = DeciderSpecification.for(fundDecider)([funded])
       .when({ type: 'ReserveExposure', fundId: 'F', loanId: 'L1', amount: yuan(50_001) }, '2011-01-05')
       .thenRefuses('FUND.LEVERAGE_EXCEEDED');
-    expect(error.details).toEqual({ exposure: 0, balance: yuan(10_000), requested: yuan(50_001) });
+    expect(error.details).toEqual({ exposureFen: 0, balanceFen: yuan(10_000), requestedFen: yuan(50_001) });
   });
 });
 

@@ -52,7 +52,7 @@ describe('applying, on the limits', () => {
     const error = given()
       .when(apply({ amount: yuan(50_001) }), '2011-01-05')
       .thenRefuses('LOAN.CAP_EXCEEDED');
-    expect(error.details).toEqual({ cap: yuan(50_000), amount: yuan(50_001) });
+    expect(error.details).toEqual({ capFen: yuan(50_000), amountFen: yuan(50_001) });
   });
 });
 

@@ -50,7 +50,7 @@ describe('second support (二次扶持)', () => {
     const error = given()
       .when({ ...apply({ ...second, amount: overByAFen }), previousLoan: first } as LoanCommand, '2011-01-05')
       .thenRefuses('LOAN.CAP_EXCEEDED');
-    expect(error.details).toEqual({ cap: yuan(300_000), amount: overByAFen });
+    expect(error.details).toEqual({ capFen: yuan(300_000), amountFen: overByAFen });
   });
 
   it('refuses second support with fewer than 5 jobs, with the first loan overdue, still open, missing or of another person', () => {

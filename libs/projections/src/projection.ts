@@ -4,7 +4,8 @@ import { Actor } from '@app/domain';
  * A projection is a fold of events into rows, written once and run on any read store (SQLite embedded,
  * PostgreSQL in production, memory for tests and time travel). It never throws on a valid event.
  */
-export type ColumnType = 'text' | 'integer' | 'boolean' | 'json';
+/** `fen`: an amount of money in integer fen, stored as an integer; the API names it with its unit (`…Fen`). */
+export type ColumnType = 'text' | 'integer' | 'fen' | 'boolean' | 'json';
 
 export interface TableSpec {
   name: string;

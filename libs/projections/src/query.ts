@@ -65,7 +65,7 @@ export function whereClause(spec: TableSpec, q: LedgerQuery): { clause: string; 
   for (const [c, v] of Object.entries(q.filters ?? {})) {
     if (v === undefined || v === '') continue;
     where.push(`${column(c)} = ?`);
-    params.push(spec.columns[c] === 'integer' ? Number(v) : spec.columns[c] === 'boolean' ? v === 'true' : v);
+    params.push(spec.columns[c] === 'integer' || spec.columns[c] === 'fen' ? Number(v) : spec.columns[c] === 'boolean' ? v === 'true' : v);
   }
   const bounds: Array<[string, string | undefined, string | undefined]> = [
     ...(q.range ? [q.range] : []),

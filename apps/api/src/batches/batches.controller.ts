@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Answers } from '../http/schema';
+import { BATCH } from './batch.responses';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Fen, LoanCommand, bp, loanDecider, loanStream } from '@app/domain';
@@ -38,6 +40,7 @@ export class BatchesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record many repayments at once (each a Repaid, and LoanSettled when all is paid)' })
   @ApiBody({ description: uploadHelp(REPAYMENT_COLUMNS) })
+  @Answers(BATCH)
   async repayments(@Acting() ctx: RequestContext, @Req() req: FastifyRequest, @Body() body: unknown) {
     return this.record('repayments', ctx, await this.linesOf(req, body, REPAYMENT_COLUMNS), body, RepaymentLineDto, (l) => ({
       type: 'RecordRepayment',
@@ -50,6 +53,7 @@ export class BatchesController {
   @HttpCode(200)
   @ApiOperation({ summary: "Record many of the bank's disbursements at once (each a Disbursed)" })
   @ApiBody({ description: uploadHelp(DISBURSEMENT_COLUMNS) })
+  @Answers(BATCH)
   async disbursements(@Acting() ctx: RequestContext, @Req() req: FastifyRequest, @Body() body: unknown) {
     return this.record('disbursements', ctx, await this.linesOf(req, body, DISBURSEMENT_COLUMNS), body, DisbursementLineDto, (l) => ({
       type: 'DisburseLoan',

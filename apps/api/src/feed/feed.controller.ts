@@ -1,11 +1,12 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { EVENT_CATALOGUE, EVENT_SCHEMAS, EVENT_TYPES, ReferenceData } from '@app/domain';
 import { Permit } from '../auth/access.guard';
+import { Answers, AnswersFile, EVENT, arr, bool, int, map, obj, str } from '../http/schema';
 import { asyncApiDocument } from './asyncapi';
 import { CATEGORIES, FeedQuery, feedFilter, feedStart } from './feed-filter';
 import { FeedService } from './feed.service';
@@ -69,7 +70,7 @@ export class FeedController {
 
   @Get()
   @Permit('feed.read')
-  @ApiProduces('text/event-stream')
+  @AnswersFile(['text/event-stream'])
   @ApiOperation({
     summary: 'The live feed (Server-Sent Events): history after a position, then each event as it is recorded',
     description:
@@ -88,13 +89,14 @@ export class FeedController {
   @Get('events')
   @Permit('feed.read')
   @ApiOperation({ summary: 'The feed as JSON pages: up to `limit` events after a position, and where the next page starts' })
+  @Answers(obj({ events: arr(EVENT), next: str, end: bool }))
   async page(@Query() query: FeedPageQuery) {
     return this.feed.page(feedStart(query.after), feedFilter(query, this.reference), query.limit ?? 100);
   }
 
   @Get('events.ndjson')
   @Permit('feed.read')
-  @ApiProduces('application/x-ndjson')
+  @AnswersFile(['application/x-ndjson'])
   @ApiOperation({ summary: 'The whole history after a position as NDJSON, one event per line, streamed' })
   async ndjson(@Query() query: FeedFilterQuery, @Res() reply: FastifyReply) {
     const [from, filter] = [feedStart(query.after), feedFilter(query, this.reference)];
@@ -108,6 +110,7 @@ export class FeedController {
   @ApiOperation({
     summary: "Every event type's meaning and JSON Schemas: the current version, and the earlier ones still upcast on read",
   })
+  @Answers(map(obj({ category: str, meaning: str, version: int, schemas: map({ type: 'object' }) })))
   schemas() {
     return Object.fromEntries(
       EVENT_TYPES.map((type) => {
@@ -120,6 +123,7 @@ export class FeedController {
   @Get('asyncapi.json')
   @Permit('feed.read')
   @ApiOperation({ summary: "The AsyncAPI 3 document of the feed and the webhooks, with every event's schema" })
+  @Answers({ type: 'object', description: 'The AsyncAPI 3 document of the feed and the webhooks' })
   asyncApi(@Req() request: FastifyRequest) {
     return asyncApiDocument({ host: request.host, protocol: request.protocol });
   }

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Inject, Logger, Param, Post, Put, Req } from '@nestjs/common';
+import { Answers, STREAM } from '../http/schema';
+import { BORROWER, CLAIM_COMMAND, CONTRIBUTED, FUND, TARGET_SET } from './fund.responses';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -99,6 +101,7 @@ export class FundsController {
   @Permit('fund.contribute')
   @Post('funds/:fundId/contributions')
   @ApiOperation({ summary: 'Money into a guarantee fund (GuaranteeFundContributed)' })
+  @Answers(CONTRIBUTED, 201)
   async contribute(@Acting() ctx: RequestContext, @Param('fundId') fundId: string, @Body() dto: ContributionDto) {
     this.jurisdiction.check(ctx.request, { regionCode: this.jurisdiction.regionOfCentre(fundId) });
     const handled = await this.programme.contribute(
@@ -112,6 +115,7 @@ export class FundsController {
   @Permit('fund.read')
   @Get('funds/:fundId')
   @ApiOperation({ summary: "A fund's balance, guarantees outstanding and headroom under the leverage cap" })
+  @Answers(FUND)
   async fund(@Param('fundId') fundId: string) {
     this.reference.requireCentre(fundId);
     const { state, revision } = await this.handler.load(fundStream(fundId), fundDecider);
@@ -120,15 +124,16 @@ export class FundsController {
       fundId,
       balanceFen: state.balance,
       guaranteesOutstandingFen: state.exposure,
-      leverageCap: multiple,
+      leverageMultiple: multiple,
       headroomFen: Math.max(0, state.balance * multiple - state.exposure),
-      guarantees: state.reservations.size,
+      guaranteesOpen: state.reservations.size,
       revision: revision?.toString(),
     };
   }
 
   @Permit('fund.events.read')
   @Get('funds/:fundId/events')
+  @Answers(STREAM)
   async fundEvents(@Param('fundId') fundId: string) {
     return streamView(fundStream(fundId), await this.store.readStream(fundStream(fundId)), 'fund');
   }
@@ -136,6 +141,7 @@ export class FundsController {
   @Permit('borrower.lookup')
   @Post('borrowers/lookup')
   @ApiOperation({ summary: "Find a person's borrower id from their ID number (the number is not kept)" })
+  @Answers(BORROWER, 201)
   lookup(@Acting() ctx: RequestContext, @Body() dto: LookupDto) {
     const found = this.identity.identify(dto.idNumber);
     // Who looked up whom is kept, by the borrower's keyed hash: the number itself is never written anywhere.
@@ -147,6 +153,7 @@ export class FundsController {
 
   @Permit('borrower.read')
   @Get('borrowers/:borrowerId/events')
+  @Answers(STREAM)
   async borrowerEvents(@Param('borrowerId') borrowerId: string) {
     return streamView(borrowerStream(borrowerId), await this.store.readStream(borrowerStream(borrowerId)), 'borrower');
   }
@@ -159,6 +166,7 @@ export class FundsController {
       'A claim of more loans than one write to the event store takes is recorded in parts, in order. If the answer is lost, ' +
       'send the same request with the same Idempotency-Key: the parts recorded are not recorded again, the rest are.',
   })
+  @Answers(CLAIM_COMMAND, 201)
   async claim(@Acting() ctx: RequestContext, @Body() dto: SubsidyClaimDto) {
     this.jurisdiction.check(ctx.request, { bankCode: dto.bankCode });
     const items = dto.items.map((i) => ({ loanId: i.loanId, central: fen(i.centralFen), local: fen(i.localFen) }));
@@ -172,6 +180,7 @@ export class FundsController {
   @Permit('subsidy.pay')
   @Post('subsidy-claims/:bankCode/:quarter/:claimId/payment')
   @ApiOperation({ summary: 'Finance pays a claim (InterestSubsidyPaid)' })
+  @Answers(CLAIM_COMMAND, 201)
   async pay(
     @Acting() ctx: RequestContext,
     @Param('bankCode') bankCode: string,
@@ -190,6 +199,7 @@ export class FundsController {
 
   @Permit('subsidy.read')
   @Get('subsidy-claims/:bankCode/:quarter/events')
+  @Answers(STREAM)
   async subsidyEvents(@Req() request: FastifyRequest, @Param('bankCode') bankCode: string, @Param('quarter') quarter: string) {
     this.jurisdiction.check(request, { bankCode });
     const name = subsidyStream(bankCode, quarter as Quarter);
@@ -199,6 +209,7 @@ export class FundsController {
   @Permit('target.set')
   @Put('targets/:regionCode/:year')
   @ApiOperation({ summary: "Set or revise a region's annual target (AnnualTargetSet)" })
+  @Answers(TARGET_SET)
   async setTarget(
     @Acting() ctx: RequestContext,
     @Param('regionCode') regionCode: string,
@@ -216,6 +227,7 @@ export class FundsController {
 
   @Permit('target.read')
   @Get('targets/:regionCode/:year/events')
+  @Answers(STREAM)
   async targetEvents(@Param('regionCode') regionCode: string, @Param('year') year: string) {
     return streamView(
       targetStream(regionCode, Number(year)),

@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { camel } from './api-names';
 
 /** Validation of every request body: unknown fields refused, each problem named by its field. */
 export const validationPipe = new ValidationPipe({
@@ -14,9 +15,14 @@ export const validationPipe = new ValidationPipe({
 export function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
+    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
       field,
-      message: message.startsWith(e.property) ? `${field}${message.slice(e.property.length)}` : message,
+      message:
+        rule === 'whitelistValidation' && e.property.includes('_')
+          ? `${field} is not known here: names are in camelCase (${camel(field)})`
+          : message.startsWith(e.property)
+            ? `${field}${message.slice(e.property.length)}`
+            : message,
     }));
     return [...own, ...flatten(e.children ?? [], field)];
   });

@@ -1,4 +1,6 @@
 import { Controller, Get, Inject, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Answers, AnswersFile, arr } from '../http/schema';
+import { ASSESSMENT, UNIT_ASSESSMENT } from './assessment.responses';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, ReferenceData, policyInForce, stepLimits } from '@app/domain';
@@ -9,7 +11,7 @@ import { ReadsAfter } from '../http/read-your-writes';
 import { API_CONFIG, READ_STORE } from '../tokens';
 import { ApiConfig, today } from '../config';
 import { AssessmentExportQuery, AssessmentQuery, parseWeights } from './assessment.dto';
-import { sendTable } from './send-table';
+import { FILE_TYPES, sendTable } from './send-table';
 
 const RANKINGS: Record<UnitKind, string> = {
   centre: '担保中心',
@@ -39,26 +41,17 @@ export class AssessmentController {
     summary:
       '绩效考核: per centre, bank branch, centre officer and bank clerk over a week, month or year: steps handled and their days, the share within the time limits, lending against target, overdue and recovery rates at the end, a weighted score and a rank',
   })
+  @Answers(ASSESSMENT)
   async assessment(@Query() q: AssessmentQuery) {
     const result = await this.assess(q);
-    const names: Record<UnitKind, (id: string) => string | undefined> = {
-      centre: (id) => this.reference.centre(id)?.name,
-      branch: (id) => this.reference.branch(id)?.name,
-      centre_staff: () => undefined,
-      bank_staff: () => undefined,
-    };
-    const units = Object.fromEntries(
-      Object.entries(result.units).map(([kind, rows]) => [
-        kind,
-        rows.map((u) => ({ ...u, unitName: names[kind as UnitKind](u.unitId) ?? u.unitId })),
-      ]),
-    );
+    const units = Object.fromEntries(Object.entries(result.units).map(([kind, rows]) => [kind, this.named(kind as UnitKind, rows)]));
     return { ...result, limits: this.limits(result.to), units };
   }
 
   @Get('exports/assessment')
   @ReadsAfter()
   @ApiOperation({ summary: 'One ranking of the assessment (绩效考核表) as CSV, XLSX, Markdown or JSON' })
+  @AnswersFile(FILE_TYPES, arr(UNIT_ASSESSMENT))
   async exportAssessment(@Query() q: AssessmentExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.assess(q);
     const columns = assessmentColumns(q.unit);
@@ -69,7 +62,15 @@ export class AssessmentController {
       title: `${RANKINGS[q.unit]}绩效考核表`,
       subtitle: `${result.from} 至 ${result.to}`,
     };
-    return sendTable(reply, this.personalData, file, columns, rows, result.units[q.unit]);
+    return sendTable(reply, this.personalData, file, columns, rows, this.named(q.unit, result.units[q.unit]));
+  }
+
+  /** Each unit with its name: a centre's or a branch's from the reference data; staff are named by their id. */
+  private named<T extends { unitId: string }>(kind: UnitKind, rows: T[]) {
+    const name = { centre: (id: string) => this.reference.centre(id)?.name, branch: (id: string) => this.reference.branch(id)?.name }[
+      kind as 'centre' | 'branch'
+    ];
+    return rows.map((u) => ({ ...u, unitName: name?.(u.unitId) ?? u.unitId }));
   }
 
   private limits = (day: BusinessDate) => stepLimits(policyInForce(this.handler.rules.policies, day));

@@ -19,7 +19,10 @@ const KnownAt = (description: string) =>
 
 /** Query strings of the ledger, bulletin and export endpoints. */
 export class PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() sort?: string;
+  @ApiPropertyOptional({ description: 'A field of the rows, by its name in the answer (disbursedOn, amountAppliedFen, …)' })
+  @IsOptional()
+  @IsString()
+  sort?: string;
   @ApiPropertyOptional({ enum: ['asc', 'desc'] }) @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
   @ApiPropertyOptional({ maximum: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) pageSize?: number;
@@ -33,11 +36,11 @@ export class PageQuery {
 }
 
 export class BusinessQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() city_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() centre_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() branch_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() countyCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() cityCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() centreId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() bankCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() branchId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() status?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
   @ApiPropertyOptional({ description: 'Borrower category tag' }) @IsOptional() @IsString() category?: string;
@@ -46,27 +49,27 @@ export class BusinessQuery extends PageQuery {
     description: "Risk control's review: `pending` lists the flagged applications an officer must still decide on",
   })
   @IsOptional()
-  @IsIn(['pending', 'cleared', 'declined'], { message: 'risk_status must be one of: pending, cleared, declined' })
-  risk_status?: string;
+  @IsIn(['pending', 'cleared', 'declined'], { message: 'riskStatus must be one of: pending, cleared, declined' })
+  riskStatus?: string;
 }
 
 export class MovementQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() fund_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() fundId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() kind?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loanId?: string;
 }
 
 export class SubsidyQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsString() bank_code?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() bankCode?: string;
   @ApiPropertyOptional({ example: '2011-Q1' }) @IsOptional() @IsString() quarter?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() county_code?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() countyCode?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loanId?: string;
 }
 
 export class JournalQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'A fund id, or SUBSIDY' }) @IsOptional() @IsString() book?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() account?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loanId?: string;
 }
 
 export class TrialBalanceQuery {
@@ -100,8 +103,8 @@ export class BulletinExportQuery extends BulletinQuery {
 /** Every filter any ledger listing takes, and the format. */
 export class LedgerExportQuery extends BusinessQuery {
   @ApiPropertyOptional({ enum: FORMATS }) @IsOptional() @IsIn(FORMATS, TABLE_FORMAT_MESSAGE) format?: (typeof FORMATS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() fund_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() loan_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() fundId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() loanId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() quarter?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() book?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() account?: string;

@@ -12,6 +12,23 @@ import {
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { Answers, AnswersFile, arr } from '../http/schema';
+import {
+  BULLETIN,
+  BULLETIN_ROW,
+  BUSINESS_PAGE,
+  BUSINESS_ROW,
+  FUNDS_PAGE,
+  JOURNAL_PAGE,
+  LATE_STEPS,
+  LEDGER_ROWS,
+  MOVEMENTS_PAGE,
+  PROJECTION_STATUSES,
+  REBUILDING,
+  SUBSIDY_BANKS_PAGE,
+  SUBSIDY_LOANS_PAGE,
+  TRIAL_BALANCE_ANSWER,
+} from './ledger.responses';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Permit } from '../auth/access.guard';
@@ -49,7 +66,8 @@ import {
 import { BusinessDate, ReferenceData, policyInForce, stepLimits } from '@app/domain';
 import { EVENT_STORE, READ_STORE } from '../tokens';
 import { ReadsAfter } from '../http/read-your-writes';
-import { sendTable } from './send-table';
+import { FILE_TYPES, sendTable } from './send-table';
+import { apiBulletinRow, apiRow, columnOf, filtersOf } from '../http/api-names';
 import { CommandHandler, EventStore, PersonalData } from '@app/event-store';
 import {
   BulletinExportQuery,
@@ -84,7 +102,13 @@ export class LedgersController {
   @Get('bulletin')
   @ReadsAfter()
   @ApiOperation({ summary: '每月通报: the month, year to date and cumulative figures for a region and the regions under it, ranked' })
+  @Answers(BULLETIN)
   async bulletin(@Query() q: BulletinQuery) {
+    const { rows, ...bulletin } = await this.bulletinRows(q);
+    return { ...bulletin, rows: rows.map(apiBulletinRow) };
+  }
+
+  private async bulletinRows(q: BulletinQuery) {
     const region = q.region ?? '360000';
     if (!this.reference.region(region))
       throw new BadRequestException({ code: 'REFERENCE.UNKNOWN_REGION', message: `There is no region with code ${region}.` });
@@ -103,6 +127,7 @@ export class LedgersController {
   @ApiOperation({
     summary: '担保业务管理台账: one row per loan; filter by region, centre, bank, status, kind, category, disbursement date',
   })
+  @Answers(BUSINESS_PAGE)
   business(@Query() q: BusinessQuery) {
     const { sort, order, page, pageSize, from, to, category, asOf, knownAt, ...filters } = q;
     return this.query(
@@ -116,6 +141,7 @@ export class LedgersController {
   @Get('ledgers/funds')
   @ReadsAfter()
   @ApiOperation({ summary: "担保基金管理台账: each fund's balance, guarantees outstanding and leverage" })
+  @Answers(FUNDS_PAGE)
   funds(@Query() q: PageQuery) {
     return this.query(fundLedger, FUNDS, { sort: q.sort, order: q.order, page: q.page, pageSize: q.pageSize }, q);
   }
@@ -123,6 +149,7 @@ export class LedgersController {
   @Get('ledgers/fund-movements')
   @ReadsAfter()
   @ApiOperation({ summary: 'Every movement of the funds with the running balance' })
+  @Answers(MOVEMENTS_PAGE)
   movements(@Query() q: MovementQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
     return this.query(
@@ -136,6 +163,7 @@ export class LedgersController {
   @Get('ledgers/subsidy/loans')
   @ReadsAfter()
   @ApiOperation({ summary: '贴息资金管理台账: per loan per quarter, interest paid, subsidy due and claimed' })
+  @Answers(SUBSIDY_LOANS_PAGE)
   subsidyLoans(@Query() q: SubsidyQuery) {
     const { sort, order, page, pageSize, from: _f, to: _t, asOf, knownAt, ...filters } = q;
     return this.query(subsidyLedger, SUBSIDY_LOAN_QUARTERS, { filters, sort, order, page, pageSize }, { asOf, knownAt });
@@ -144,14 +172,16 @@ export class LedgersController {
   @Get('ledgers/subsidy/banks')
   @ReadsAfter()
   @ApiOperation({ summary: 'Per bank per quarter: subsidy due, claimed and paid, central and local' })
+  @Answers(SUBSIDY_BANKS_PAGE)
   subsidyBanks(@Query() q: SubsidyQuery) {
-    const { sort, order, page, pageSize, bank_code, quarter } = q;
-    return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bank_code, quarter }, sort, order, page, pageSize }, q);
+    const { sort, order, page, pageSize, bankCode, quarter } = q;
+    return this.query(subsidyLedger, SUBSIDY_BANK_QUARTERS, { filters: { bankCode, quarter }, sort, order, page, pageSize }, q);
   }
 
   @Get('ledgers/journal')
   @ReadsAfter()
   @ApiOperation({ summary: '基本财务管理台账: the double-entry journal, by book (fund or SUBSIDY)' })
+  @Answers(JOURNAL_PAGE)
   journal(@Query() q: JournalQuery) {
     const { sort, order, page, pageSize, from, to, asOf, knownAt, ...filters } = q;
     return this.query(
@@ -165,6 +195,7 @@ export class LedgersController {
   @Get('ledgers/trial-balance')
   @ReadsAfter()
   @ApiOperation({ summary: "A book's trial balance at the end of a month: movements in the month and balances to date" })
+  @Answers(TRIAL_BALANCE_ANSWER)
   async trialBalance(@Query() q: TrialBalanceQuery) {
     const rows = await this.readStore
       .query(
@@ -174,11 +205,15 @@ export class LedgersController {
       )
       .catch((error: Error) => stillBuilding(error, 'trial balance'));
     const accounts = rows.map((r) => ({
-      ...r,
+      account: r.account as string,
       name: ACCOUNTS[String(r.account).split('.')[0]],
-      balance: Number(r.debit_to_date) - Number(r.credit_to_date),
+      monthDebitFen: Number(r.month_debit),
+      monthCreditFen: Number(r.month_credit),
+      debitToDateFen: Number(r.debit_to_date),
+      creditToDateFen: Number(r.credit_to_date),
+      balanceFen: Number(r.debit_to_date) - Number(r.credit_to_date),
     }));
-    return { book: q.book, month: q.month, accounts, total: accounts.reduce((s, a) => s + a.balance, 0) };
+    return { book: q.book, month: q.month, accounts, totalFen: accounts.reduce((s, a) => s + a.balanceFen, 0) };
   }
 
   @Get('ledgers/late-steps')
@@ -187,6 +222,7 @@ export class LedgersController {
     summary:
       '限时办结: per centre its decisions on applications, per bank branch its disbursements of guaranteed loans, begun in a period: done within the limit, done late, waiting past the deadline, mean days',
   })
+  @Answers(LATE_STEPS)
   async lateSteps(@Query() q: LateStepsQuery) {
     const limits = stepLimits(policyInForce(this.handler.rules.policies, q.to as BusinessDate));
     const { centres, branches } = await lateSteps(this.readStore, q, limits).catch((error: Error) =>
@@ -206,13 +242,14 @@ export class LedgersController {
   @Get('exports/bulletin')
   @ReadsAfter()
   @ApiOperation({ summary: 'The bulletin as CSV, XLSX (laid out like the printed bulletin), Markdown or JSON' })
+  @AnswersFile(FILE_TYPES, arr(BULLETIN_ROW))
   async exportBulletin(@Query() q: BulletinExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const { format, ...query } = q;
-    const { rows } = await this.bulletin(query);
+    const { rows } = await this.bulletinRows(query);
     const title = `${q.month} 小额担保贷款工作通报`;
     const region = this.reference.region(q.region ?? '360000')?.name ?? q.region ?? '360000';
     const file = { format: format ?? 'csv', name: `bulletin-${q.month}-${q.region ?? '360000'}`, title, subtitle: region };
-    return sendTable(reply, this.personalData, file, BULLETIN_COLUMNS, bulletinTable(rows), rows);
+    return sendTable(reply, this.personalData, file, BULLETIN_COLUMNS, bulletinTable(rows), rows.map(apiBulletinRow));
   }
 
   @Get('exports/:ledger')
@@ -221,6 +258,7 @@ export class LedgersController {
     summary:
       "A ledger (business, funds, fund-movements, subsidy-loans, subsidy-banks, journal) as CSV, XLSX, Markdown or JSON, with the listing's filters",
   })
+  @AnswersFile(FILE_TYPES, LEDGER_ROWS)
   async exportLedger(@Param('ledger') ledger: string, @Query() q: LedgerExportQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const layout = LEDGER_LAYOUTS[ledger];
     if (!layout)
@@ -233,7 +271,7 @@ export class LedgersController {
     const dateColumn = (
       { business: 'disbursed_on', journal: 'business_date', 'fund-movements': 'business_date' } as Record<string, string>
     )[ledger];
-    const result = await this.query(
+    const result = await this.stored(
       p,
       layout.table,
       {
@@ -248,14 +286,23 @@ export class LedgersController {
     );
     const subtitle =
       [asOf && `截至 ${asOf}`, knownAt && `按 ${knownAt} 所知`, from && `自 ${from}`, to && `至 ${to}`].filter(Boolean).join(' ') || '全部';
-    const rows = format === 'json' ? result.rows : named(layout.columns, result.rows, this.reference);
+    const spec = specOf(p, layout.table);
     const file = { format: format ?? 'csv', name: ledger, title: layout.title, subtitle };
-    return sendTable(reply, this.personalData, file, layout.columns, rows, result.rows);
+    const inWords = file.format === 'json' ? [] : named(layout.columns, result.rows, this.reference);
+    return sendTable(
+      reply,
+      this.personalData,
+      file,
+      layout.columns,
+      inWords,
+      result.rows.map((r) => apiRow(spec, r)),
+    );
   }
 
   @Get('projections')
   @Permit('projections.status')
   @ApiOperation({ summary: 'Each projection: state (rebuilding, catching up, live), position, events processed, lag and progress' })
+  @Answers(PROJECTION_STATUSES)
   status() {
     return this.runner.statusWithLag();
   }
@@ -264,6 +311,7 @@ export class LedgersController {
   @Permit('projections.rebuild')
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild one projection or all from the first event; queries keep answering meanwhile' })
+  @Answers(REBUILDING, 202)
   rebuild(@Body() dto: RebuildDto) {
     if (dto.projection && !this.runner.projections.some((p) => p.name === dto.projection)) {
       throw new BadRequestException({
@@ -278,8 +326,9 @@ export class LedgersController {
   @Get('ledgers/business/:loanId')
   @ReadsAfter()
   @ApiOperation({ summary: "One loan's row of the business ledger; 404 LEDGER.LOAN_NOT_FOUND when the ledger has no such loan" })
+  @Answers(BUSINESS_ROW)
   async loan(@Param('loanId') loanId: string) {
-    const row = (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loan_id: loanId } })).rows[0];
+    const row = (await this.query(businessLedger, BUSINESS_LEDGER, { filters: { loanId } })).rows[0];
     if (!row)
       throw new NotFoundException({
         code: 'LEDGER.LOAN_NOT_FOUND',
@@ -288,9 +337,24 @@ export class LedgersController {
     return row;
   }
 
-  /** Live tables answer by SQL; a ledger as of a point from the stored rows where they hold the answer (`ledgerAsOf`). */
-  private async query(p: Projection, table: string, q: LedgerQuery, at: { asOf?: string; knownAt?: string } = {}) {
+  /** A page of a ledger in the API's names (`apiRow`). */
+  private async query(p: Projection, table: string, asked: LedgerQuery, at: { asOf?: string; knownAt?: string } = {}) {
+    const page = await this.stored(p, table, asked, at);
+    return { ...page, rows: page.rows.map((r) => apiRow(specOf(p, table), r)) };
+  }
+
+  /**
+   * A page of a ledger's rows as stored, asked for in the API's names. Live tables answer by SQL; a ledger as of
+   * a point from the stored rows where they hold the answer (`ledgerAsOf`).
+   */
+  private async stored(p: Projection, table: string, asked: LedgerQuery, at: { asOf?: string; knownAt?: string }) {
     const projection = this.runner.status().find((s) => s.name === p.name);
+    const spec = specOf(p, table);
+    const q = {
+      ...asked,
+      filters: filtersOf(spec, asked.filters ?? {}),
+      sort: asked.sort === undefined ? undefined : columnOf(spec, asked.sort, 'field to sort by'),
+    };
     try {
       if (!at.asOf && !at.knownAt) return { ...(await queryLedger(this.readStore, p, table, q)), projection };
       const asOf: AsOf = { businessDate: at.asOf, knownAt: at.knownAt ? new Date(at.knownAt) : undefined };
@@ -302,6 +366,8 @@ export class LedgersController {
     }
   }
 }
+
+const specOf = (p: Projection, table: string) => p.tables.find((t) => t.name === table)!;
 
 /** A table not there yet means the projection has not built it: 503, to try again shortly. Anything else is a failure. */
 function stillBuilding(error: Error, what: string): never {

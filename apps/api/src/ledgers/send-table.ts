@@ -4,6 +4,13 @@ import { PersonalData } from '@app/event-store';
 
 export const TABLE_FORMATS = ['csv', 'xlsx', 'md', 'json'] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
+/** The media types a 台账 may come as. */
+export const FILE_TYPES = [
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/markdown',
+  'application/json',
+];
 export const TABLE_FORMAT_MESSAGE = { message: 'format must be csv, xlsx, md or json' };
 
 /** A 台账 as a file to download (CSV, XLSX laid out for print, Markdown) or as JSON. */

@@ -1,4 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req } from '@nestjs/common';
+import { Answers, STREAM } from '../http/schema';
+import { APPLIED, LOAN, LOAN_COMMAND, PAYOFF_QUOTE, REPAYMENT_SCHEDULE } from './loan.responses';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BusinessDate, Fen, LoanApplication, LoanState, bp, loanDecider, loanStream, payoffQuote, repaymentSchedule } from '@app/domain';
@@ -60,6 +62,7 @@ export class LoansController {
   @ApiOperation({
     summary: 'Take an application (LoanApplied; with jobsCreated, a second-support application granted at once: SecondSupportGranted)',
   })
+  @Answers(APPLIED, 201)
   async apply(@Acting() ctx: RequestContext, @Body() dto: ApplyForLoanDto) {
     // An unknown county is the application's to refuse, saying so (REFERENCE.UNKNOWN_COUNTY), not a refusal of access.
     if (this.jurisdiction.isRegion(dto.countyCode)) this.jurisdiction.check(ctx.request, { regionCode: dto.countyCode });
@@ -110,6 +113,7 @@ export class LoansController {
   @Permit('loan.reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject an application (LoanApplicationRejected)' })
+  @Answers(LOAN_COMMAND)
   async reject(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RejectDto) {
     return this.view(
       loanId,
@@ -123,6 +127,7 @@ export class LoansController {
   @ApiOperation({
     summary: "A centre officer's decision on an application risk control flagged (RiskReviewed; declined, also LoanApplicationRejected)",
   })
+  @Answers(LOAN_COMMAND)
   async reviewRisk(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RiskReviewDto) {
     return this.view(
       loanId,
@@ -134,6 +139,7 @@ export class LoansController {
   @Permit('loan.second-support')
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm second support (SecondSupportGranted)' })
+  @Answers(LOAN_COMMAND)
   async grantSecondSupport(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: SecondSupportDto) {
     return this.view(
       loanId,
@@ -145,6 +151,7 @@ export class LoansController {
   @Permit('loan.guarantee')
   @HttpCode(200)
   @ApiOperation({ summary: "Issue the guarantee (GuaranteeIssued), within the fund's 5× leverage" })
+  @Answers(LOAN_COMMAND)
   async guarantee(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: GuaranteeDto) {
     const data = { guaranteedAmount: fen(dto.guaranteedAmountFen), feeRate: bp(dto.feeRateBp), feePaidBy: dto.feePaidBy };
     return this.view(loanId, await this.programme.issueGuarantee(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
@@ -154,6 +161,7 @@ export class LoansController {
   @Permit('loan.disburse')
   @HttpCode(200)
   @ApiOperation({ summary: "Record the bank's disbursement (Disbursed)" })
+  @Answers(LOAN_COMMAND)
   async disburse(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: DisburseDto) {
     const data = {
       amount: fen(dto.amountFen),
@@ -169,6 +177,7 @@ export class LoansController {
   @Permit('loan.repay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a repayment (Repaid, and LoanSettled when all is paid)' })
+  @Answers(LOAN_COMMAND)
   async repay(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RepaymentDto) {
     const data = { principal: fen(dto.principalFen), interest: fen(dto.interestFen), borrowerFees: fen(dto.borrowerFeesFen) };
     return this.view(loanId, await this.programme.repay(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
@@ -178,6 +187,7 @@ export class LoansController {
   @Permit('loan.extend')
   @HttpCode(200)
   @ApiOperation({ summary: 'Extend the loan once (LoanExtended)' })
+  @Answers(LOAN_COMMAND)
   async extend(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: ExtensionDto) {
     const data = { newMaturity: dto.newMaturity as BusinessDate, guarantorConsent: dto.guarantorConsent };
     return this.view(loanId, await this.programme.extend(loanId, data, await this.onLoan(ctx, loanId, dto.businessDate)));
@@ -187,6 +197,7 @@ export class LoansController {
   @Permit('loan.compensate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pay compensation from the fund (CompensationPaid)' })
+  @Answers(LOAN_COMMAND)
   async compensate(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: BusinessDateOnlyDto) {
     return this.view(loanId, await this.programme.payCompensation(loanId, await this.onLoan(ctx, loanId, dto.businessDate)));
   }
@@ -195,6 +206,7 @@ export class LoansController {
   @Permit('loan.recover')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record money recovered after compensation (RecoveryCollected)' })
+  @Answers(LOAN_COMMAND)
   async recover(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: RecoveryDto) {
     return this.view(
       loanId,
@@ -210,6 +222,7 @@ export class LoansController {
   @Permit('loan.write-off')
   @HttpCode(200)
   @ApiOperation({ summary: 'Write off what cannot be recovered (LoanWrittenOff)' })
+  @Answers(LOAN_COMMAND)
   async writeOff(@Acting() ctx: RequestContext, @Param('loanId') loanId: string, @Body() dto: WriteOffDto) {
     return this.view(
       loanId,
@@ -220,6 +233,7 @@ export class LoansController {
   @Get(':loanId')
   @Permit('loan.read')
   @ApiOperation({ summary: 'The loan as its events make it now' })
+  @Answers(LOAN)
   async get(@Req() request: FastifyRequest, @Param('loanId') loanId: string) {
     const { state, revision } = await this.reachLoan(request, loanId);
     if (state.status === 'none') throw new NotFoundException({ code: 'LOAN.NOT_FOUND', message: 'There is no loan with that id.' });
@@ -229,6 +243,7 @@ export class LoansController {
   @Get(':loanId/events')
   @Permit('loan.read')
   @ApiOperation({ summary: 'Every event of the loan with its metadata' })
+  @Answers(STREAM)
   async events(@Req() request: FastifyRequest, @Param('loanId') loanId: string) {
     await this.reachLoan(request, loanId);
     return streamView(loanStream(loanId), await this.store.readStream(loanStream(loanId)), 'loan');
@@ -241,6 +256,7 @@ export class LoansController {
     description:
       'Reckoned as a repayment recorded that day would be: paying `totalFen` that day is accepted to the fen and settles the loan.',
   })
+  @Answers(PAYOFF_QUOTE)
   async payoffQuote(@Req() request: FastifyRequest, @Param('loanId') loanId: string, @Query() q: LoanDayQuery) {
     return payoffQuote(await this.existingLoan(request, loanId), this.day(q));
   }
@@ -251,6 +267,7 @@ export class LoansController {
     summary:
       "The loan's repayment schedule on a day: what fell due and was paid or is overdue, and what falls due if every payment is made on its date",
   })
+  @Answers(REPAYMENT_SCHEDULE)
   async schedule(@Req() request: FastifyRequest, @Param('loanId') loanId: string, @Query() q: LoanDayQuery) {
     return { loanId, asOf: this.day(q), lines: repaymentSchedule(await this.existingLoan(request, loanId), this.day(q)) };
   }
@@ -293,9 +310,9 @@ function summary(loanId: string, s: LoanState) {
   return {
     loanId,
     status: s.status,
-    application: s.application,
-    guarantee: s.guarantee,
-    disbursement: s.disbursement,
+    application: s.application && (({ amount, ...rest }) => ({ ...rest, amountFen: amount }))(s.application),
+    guarantee: s.guarantee && { fundId: s.guarantee.fundId, amountFen: s.guarantee.amount, issuedOn: s.guarantee.issuedOn },
+    disbursement: s.disbursement && disbursementView(s.disbursement),
     outstandingPrincipalFen: account?.outstanding,
     maturityDate: account?.maturity,
     extended: s.extended,
@@ -304,4 +321,10 @@ function summary(loanId: string, s: LoanState) {
     compensationFen: s.claim,
     recoveredFen: s.recovered,
   };
+}
+
+/** The disbursement's terms, each amount and rate named with its unit. */
+function disbursementView({ amount, subsidy, ...dates }: NonNullable<LoanState['disbursement']>) {
+  const { scheme, centralShare, principalCap } = subsidy;
+  return { amountFen: amount, ...dates, subsidy: { scheme, centralShareBp: centralShare, principalCapFen: principalCap } };
 }

@@ -7,6 +7,8 @@ import { Reconciler } from '@app/programme';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { BusinessDateOnlyDto } from '../loans/loan.dto';
 import { streamView } from '../http/views';
+import { Answers, STREAM } from '../http/schema';
+import { DAY_END, HEALTH, RECONCILED, REFERENCE } from './operation.responses';
 import { ProgrammeRuntime } from '../programme/runtime';
 import { Permit, Public } from '../auth/access.guard';
 import { COMMAND_KEYS, EVENT_STORE } from '../tokens';
@@ -28,6 +30,7 @@ export class OperationsController {
   @Permit('operations.day-end')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the day-end overdue check for a business date (idempotent per loan and date)' })
+  @Answers(DAY_END)
   async dayEnd(@Acting() ctx: RequestContext, @Body() dto: BusinessDateOnlyDto) {
     const { businessDate } = await this.envelopes.for(ctx, dto.businessDate);
     return this.runtime.dayEnd(businessDate as BusinessDate, ctx.actor);
@@ -37,6 +40,7 @@ export class OperationsController {
   @Permit('operations.reconcile')
   @HttpCode(200)
   @ApiOperation({ summary: 'Finish or undo two-step writes left half-done (also runs at boot and every minute)' })
+  @Answers(RECONCILED)
   async reconcile(@Acting() _ctx: RequestContext) {
     return this.reconciler.run({ graceMs: 30_000 });
   }
@@ -45,6 +49,7 @@ export class OperationsController {
   @Permit('stream.read')
   @ApiSecurity('service-key')
   @ApiOperation({ summary: 'Any stream with every event and its metadata, for auditors' })
+  @Answers(STREAM)
   async stream(@Param('streamName') streamName: string) {
     return streamView(streamName, await this.store.readStream(streamName), 'stream');
   }
@@ -52,13 +57,20 @@ export class OperationsController {
   @Get('reference')
   @Permit('reference.read')
   @ApiOperation({ summary: 'Regions (GB/T 2260), guarantee centres, banks and branches' })
+  @Answers(REFERENCE)
   referenceData() {
-    return this.reference.set;
+    const { centres, ...set } = this.reference.set;
+    // A centre's own share of compensation is a rate: named with its unit, as the API names every rate.
+    const centreView = ({ compensationShare, ...centre }: (typeof centres)[number]) =>
+      compensationShare === undefined ? centre : { ...centre, compensationShareBp: compensationShare };
+    return { ...set, centres: centres.map(centreView) };
   }
 
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Whether the API can record commands: 200 when it can, 503 when its event store cannot write' })
+  @Answers(HEALTH)
+  @Answers(HEALTH, 503, 'The event store cannot record')
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const events = (await this.store.health?.()) ?? { writable: true };
     // The request keys are written beside the events: a disk that refuses them refuses commands too.

@@ -1,4 +1,6 @@
 import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Answers } from '../http/schema';
+import { ERASED } from './erasure.responses';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Acting, Envelopes, RequestContext } from '../http/request-context';
 import { Permit } from '../auth/access.guard';
@@ -28,6 +30,7 @@ export class ErasureController {
       'from then on, exports and the feed included. Refused (409 BORROWER.LOAN_OPEN) while a loan of the person is open. ' +
       'Sending the request again changes nothing and answers the erasures recorded.',
   })
+  @Answers(ERASED)
   async erase(@Acting() ctx: RequestContext, @Body() dto: ErasureDto) {
     if ((dto.borrowerId === undefined) === (dto.idNumber === undefined))
       throw new BadRequestException({

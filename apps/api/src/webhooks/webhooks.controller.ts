@@ -11,7 +11,9 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Answers } from '../http/schema';
+import { DEAD_LETTERS, REGISTERED, REPLAYED, WEBHOOKS } from './webhook.responses';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsUrl } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ReferenceData } from '@app/domain';
@@ -31,7 +33,8 @@ class WebhookDto extends FeedFilterQuery {
 }
 
 /** A webhook as an operator sees it: never its secret. */
-const shown = ({ secret: _secret, ...webhook }: Webhook) => webhook;
+/** A webhook as the API shows it: never its secret once registered; `created` as the instant it is (`createdAt`). */
+const shown = ({ secret: _secret, created, ...webhook }: Webhook) => ({ ...webhook, createdAt: created });
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -48,6 +51,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: "Register a service's endpoint: each matching event after `after` is POSTed to it, signed; the secret is shown once",
   })
+  @Answers(REGISTERED, 201)
   async register(@Body() dto: WebhookDto) {
     const { url, after, ...filter } = dto;
     feedFilter(filter, this.reference);
@@ -64,12 +68,13 @@ export class WebhooksController {
     };
     this.deliveries.store.add(webhook);
     this.deliveries.start(webhook);
-    return webhook;
+    return { ...shown(webhook), secret: webhook.secret };
   }
 
   @Get()
   @Permit('webhooks.manage')
   @ApiOperation({ summary: 'The registered webhooks, how far each has been delivered, and how many events each gave up on' })
+  @Answers(WEBHOOKS)
   list() {
     return this.deliveries.store.all().map((w) => ({ ...shown(w), deadLetters: this.deliveries.store.deadLetters(w.id).length }));
   }
@@ -78,6 +83,7 @@ export class WebhooksController {
   @Permit('webhooks.manage')
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop and remove a webhook, with its dead letters' })
+  @ApiResponse({ status: 204, description: 'Removed' })
   async remove(@Param('id') id: string) {
     await this.deliveries.stop(id);
     if (!this.deliveries.store.remove(id)) throw notFound();
@@ -86,6 +92,7 @@ export class WebhooksController {
   @Get(':id/dead-letters')
   @Permit('webhooks.manage')
   @ApiOperation({ summary: 'The events a webhook gave up on, with the last error of each' })
+  @Answers(DEAD_LETTERS)
   deadLetters(@Param('id') id: string) {
     if (!this.deliveries.store.get(id)) throw notFound();
     return this.deliveries.store.deadLetters(id);
@@ -95,6 +102,7 @@ export class WebhooksController {
   @Permit('webhooks.manage')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send the dead letters again, oldest first, one attempt each; those taken leave the list' })
+  @Answers(REPLAYED)
   async replay(@Param('id') id: string) {
     const webhook = this.deliveries.store.get(id);
     if (!webhook) throw notFound();

@@ -130,7 +130,7 @@ export const fundDecider: Decider<FundCommand, FundEvent, FundState> = {
           broken(
             'FUND.LEVERAGE_EXCEEDED',
             `The fund's guarantees would reach ${formatYuan(after)}, more than ${ctx.policy.leverageMultiple} times its balance of ${formatYuan(s.balance)}.`,
-            { exposure: s.exposure, balance: s.balance, requested: c.amount },
+            { exposureFen: s.exposure, balanceFen: s.balance, requestedFen: c.amount },
           ),
         );
         return [{ type: 'FundExposureReserved', data: { fundId, loanId: c.loanId, amount: c.amount, reservedOn: on } }];

@@ -34,7 +34,7 @@ export function decideApplication(c: Apply, ctx: DecisionContext): Array<LoanApp
     broken(
       'LOAN.CAP_EXCEEDED',
       `A ${a.kind.replace('_', ' ')} loan can be at most ${formatYuan(cap)} under policy ${policy.version}; ${formatYuan(a.amount)} was asked for.`,
-      { cap, amount: a.amount },
+      { capFen: cap, amountFen: a.amount },
     ),
   );
   ensure(a.kind !== 'partnership' || a.personsSupported >= 2, () =>

@@ -103,7 +103,7 @@ export const businessLedger: Projection = {
         risk_status: 'text',
         risk_reasons: 'json',
         risk_flagged_on: 'text',
-        ...Object.fromEntries(money.map((m) => [m, 'integer' as const])),
+        ...Object.fromEntries(money.map((m) => [m, 'fen' as const])),
       },
     },
   ],

@@ -49,8 +49,8 @@ export const financialLedger: Projection = {
         recorded_at: 'text',
         month: 'text',
         account: 'text',
-        debit: 'integer',
-        credit: 'integer',
+        debit: 'fen',
+        credit: 'fen',
         loan_id: 'text',
         memo: 'text',
       },
@@ -64,7 +64,7 @@ export const financialLedger: Projection = {
     {
       name: TRIAL_BALANCE,
       primaryKey: ['book', 'month', 'account'],
-      columns: { book: 'text', month: 'text', account: 'text', debit: 'integer', credit: 'integer' },
+      columns: { book: 'text', month: 'text', account: 'text', debit: 'fen', credit: 'fen' },
     },
   ],
   eventTypes: [

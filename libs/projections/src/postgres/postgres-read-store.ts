@@ -6,7 +6,7 @@ import { BatchWrite, Generation, ProjectionFencedError, ReadStore, keyOf, physic
 import { sqlValue as toSql } from '../safe-text';
 
 // JSON lists are kept as text so that the same SQL (LIKE on a tag) runs on both stores.
-const SQL_TYPE = { text: 'TEXT', integer: 'BIGINT', boolean: 'BOOLEAN', json: 'TEXT' } as const;
+const SQL_TYPE = { text: 'TEXT', integer: 'BIGINT', fen: 'BIGINT', boolean: 'BOOLEAN', json: 'TEXT' } as const;
 const ROWS_PER_INSERT = 500;
 
 /** Money in fen fits a JavaScript number exactly (below 2^53); sums and counts come back as numbers. */

@@ -4,7 +4,7 @@ import { decode } from '../query';
 import { BatchWrite, Generation, ProjectionFencedError, ReadStore, physical, tableSpec } from '../read-store';
 import { sqlValue } from '../safe-text';
 
-const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
+const SQL_TYPE = { text: 'TEXT', integer: 'INTEGER', fen: 'INTEGER', boolean: 'INTEGER', json: 'TEXT' } as const;
 /** Rows per statement, at most: SQLite takes up to 32,766 parameters in one statement. */
 const ROWS_PER_INSERT = 256;
 const MAX_PARAMETERS = 32_766;
