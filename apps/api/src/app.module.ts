@@ -18,6 +18,7 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { ErasureController } from './privacy/erasure.controller';
 import { Erasures } from './privacy/erasures';
+import { DashboardController } from './dashboard/dashboard.controller';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         WebhooksController,
         AuditController,
         ErasureController,
+        DashboardController,
       ],
       // Deny by default: every route passes the access guard, which refuses what the policy does not allow.
       providers: [

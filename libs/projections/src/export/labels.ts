@@ -3,7 +3,8 @@ import { Row } from '../projection';
 import { ACCOUNTS } from '../ledgers/financial-ledger';
 import { Column, Naming } from './columns';
 
-const WORDS: Partial<Record<Naming, Record<string, string>>> = {
+/** The staff's words for the system's codes, by what the codes name (also given to the dashboard's page). */
+export const WORDS: Partial<Record<Naming, Record<string, string>>> = {
   category: {
     returning_migrant_worker: '返乡农民工',
     college_graduate: '高校毕业生',
