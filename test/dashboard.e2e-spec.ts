@@ -23,7 +23,7 @@ const actor = (headers: Record<string, string>) => ({
   role: headers['x-actor-role'],
   org: headers['x-actor-org'],
 });
-const wan = (fen: number) => String(Math.round(fen / 100) / 10_000);
+const wan = (fen: number) => String(Math.round(fen / 10_000) / 100);
 
 describe('the dashboard in a browser', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dashboard-'));
@@ -124,9 +124,18 @@ describe('the dashboard in a browser', () => {
 
     await page.locator('#ranking tbody tr[data-key="360721"]').click();
     await settled(page);
-    const loans = (await api.get('/ledgers/business?countyCode=360721&pageSize=20&asOf=2011-06-30', AUDITOR)).body;
+    const loans = (await api.get('/ledgers/business?countyCode=360721&pageSize=20', AUDITOR)).body;
     expect(await rowKeys(page, 'ledger-table')).toEqual(loans.rows.map((r: any) => r.loanId));
     expect(await page.locator('#ledger-page').innerText()).toContain(`${loans.total} 条`);
+    // As they stood at the month's end: fewer loans than now (the simulation goes on to 2011-12).
+    await page.selectOption('#ledger-at', 'month-end');
+    const asOf = (await api.get('/ledgers/business?countyCode=360721&pageSize=20&asOf=2011-06-30', AUDITOR)).body;
+    expect(asOf.total).toBeLessThan(loans.total);
+    await page
+      .locator('#ledger-page')
+      .filter({ hasText: `${asOf.total} 条` })
+      .waitFor();
+    expect(await rowKeys(page, 'ledger-table')).toEqual(asOf.rows.map((r: any) => r.loanId));
 
     const loanId = loans.rows[0].loanId;
     await page.locator(`#ledger-table tbody tr[data-key="${loanId}"]`).click();

@@ -4,8 +4,8 @@
 const $ = (id) => document.getElementById(id);
 const state = { month: '', region: '360000', regions: new Map(), ledgerPage: 1, charts: {} };
 
-/** A yuan figure from fen, in 万元 (ten thousands) for charts and cards. */
-const wan = (fen) => Math.round(fen / 100) / 10_000;
+/** An amount in fen as 万元 (ten thousand yuan) to two decimals, for charts and cards. */
+const wan = (fen) => Math.round(fen / 10_000) / 100;
 const yuan = (fen) => (fen === null || fen === undefined ? '' : (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }));
 const percent = (bp) => (bp === null || bp === undefined ? '—' : `${(bp / 100).toFixed(2)}%`);
 const word = (kind, code) => (WORDS[kind] && WORDS[kind][code]) || code;
@@ -56,11 +56,12 @@ async function start() {
     ).catch(say),
   );
   $('ledger').addEventListener('change', () => ledger(1).catch(say));
+  $('ledger-at').addEventListener('change', () => ledger(1).catch(say));
   $('ledger-prev').addEventListener('click', () => ledger(Math.max(1, state.ledgerPage - 1)).catch(say));
   $('ledger-next').addEventListener('click', () => ledger(state.ledgerPage + 1).catch(say));
   $('export-ledger').addEventListener('click', () =>
     download(
-      `/exports/${$('ledger').value}?format=xlsx&asOf=${monthEnd()}${ledgerFilter()}`,
+      `/exports/${$('ledger').value}?format=xlsx${ledgerAt()}${ledgerFilter()}`,
       `${$('ledger').selectedOptions[0].text}.xlsx`,
     ).catch(say),
   );
@@ -382,15 +383,19 @@ function ledgerFilter() {
   return '';
 }
 
-/** The last day of the chosen month: the ledgers are shown as they stood then. */
-function monthEnd() {
+/**
+ * The ledgers as they stand now, or as they stood at the chosen month's end: a page as of a date is rebuilt
+ * from the history, quick for a county, up to a minute province-wide (docs/dashboard.md).
+ */
+function ledgerAt() {
+  if ($('ledger-at').value === 'now') return '';
   const [year, month] = state.month.split('-').map(Number);
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  return `&asOf=${new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10)}`;
 }
 
 async function ledger(page) {
   const spec = LEDGERS[$('ledger').value];
-  const answer = await api(`${spec.path}?page=${page}&pageSize=20&asOf=${monthEnd()}${ledgerFilter()}`);
+  const answer = await api(`${spec.path}?page=${page}&pageSize=20${ledgerAt()}${ledgerFilter()}`);
   state.ledgerPage = page;
   $('ledger-page').textContent = `第 ${page} 页，共 ${Math.max(1, Math.ceil(answer.total / 20))} 页（${answer.total} 条）`;
   table(
