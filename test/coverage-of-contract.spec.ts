@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { Api, startApi } from './support/api';
 import {
   Endpoint,
@@ -132,6 +133,11 @@ describe('the contract is covered by the tests', () => {
       const names = fieldNames(docs);
       expect(names.length).toBeGreaterThan(300);
       expect([...new Set(names.filter((n) => !/^[a-z][a-zA-Z0-9]*$/.test(n)))]).toEqual([]);
+    });
+
+    it('serves an OpenAPI document that is valid OpenAPI 3.0', async () => {
+      // The validator dereferences in place: it is given a copy.
+      await expect(SwaggerParser.validate(structuredClone(docs) as never)).resolves.toBeDefined();
     });
 
     it('keeps the allow-list of endpoints honest: each is still in the document', () => {
